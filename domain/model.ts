@@ -1,0 +1,118 @@
+/**
+ * The improvement-plan vocabulary shared by every layer. Plain data only: no Teams, no storage.
+ * Dates are ISO calendar dates (yyyy-mm-dd) with no time: a due date is a day in Europe/London.
+ */
+
+/** Progress on the six-level scale councils use (Sefton's legend), plus the sign-off gate. */
+export type ProgressStatus =
+  | 'complete'
+  | 'awaiting_signoff'
+  | 'on_track'
+  | 'some_issues'
+  | 'not_on_track'
+  | 'not_started'
+  | 'bau';
+
+/** Blue is BRAG's "complete"; none is "no rating" (not started, business as usual). */
+export type Rag = 'red' | 'amber' | 'green' | 'blue' | 'none';
+
+export type Recurrence =
+  | 'ongoing'
+  | 'daily'
+  | 'weekly'
+  | 'monthly'
+  | 'quarterly'
+  | 'termly'
+  | 'six_monthly'
+  | 'annually'
+  | 'bau';
+
+/**
+ * When something is due. `date` items can be overdue; `recurring` items never are;
+ * `none` is "no timescale", which the seeds name as a failure, so it is reported, not hidden.
+ */
+export type Due =
+  | { kind: 'date'; date: string; recurrence?: Recurrence; onwards?: boolean }
+  | { kind: 'recurring'; recurrence: Recurrence; note?: string }
+  | { kind: 'none' };
+
+export interface Milestone {
+  /** 1-based position within the action. */
+  seq: number;
+  text: string;
+  due: Due;
+  ownerRole?: string;
+  status: ProgressStatus;
+  rag: Rag;
+}
+
+export interface Action {
+  ref: string;
+  priorityRef?: string;
+  priorityTitle?: string;
+  title: string;
+  /** Outcomes / success measures / "how we will know it has worked", one per entry. */
+  outcomes: string[];
+  objective?: string;
+  leadRole?: string;
+  start?: Due;
+  due: Due;
+  status: ProgressStatus;
+  rag: Rag;
+  commentary?: string;
+  /** KPI codes mentioned in the text, lower-case (c056). */
+  kpiCodes: string[];
+  milestones: Milestone[];
+  /** Columns the importer did not recognise, kept by header. */
+  extra: Record<string, string>;
+  /** 1-based row in the source file (header is row 1) where the action starts. */
+  sourceRow: number;
+}
+
+export interface Priority {
+  ref: string;
+  title: string;
+}
+
+export interface ParsedPlan {
+  priorities: Priority[];
+  actions: Action[];
+}
+
+/** What an import did with a cell it could not take as it was. */
+export interface ImportProblem {
+  /** 1-based row number in the source file, header row = 1. */
+  row: number;
+  column: string;
+  value: string;
+  message: string;
+  outcome: 'skipped' | 'fixed' | 'left blank' | 'kept as text';
+}
+
+export interface KpiDefinition {
+  code: string;
+  name: string;
+  unit: string;
+  polarity: 'higher' | 'lower';
+  target: number;
+  tolerance: number;
+  frequency: string;
+  statNeighbours?: number;
+  england?: number;
+  source?: string;
+}
+
+export interface KpiValue {
+  code: string;
+  /** yyyy-mm for monthly, yyyy-Qn for quarterly, yyyy-mm-dd for weekly. */
+  period: string;
+  value: number;
+}
+
+export interface Person {
+  role: string;
+  name: string;
+  email: string;
+  aadObjectId: string;
+  managerRole?: string;
+}
