@@ -1,0 +1,159 @@
+import type { Intent } from '../domain/intent';
+import type { Caller, Services } from '../services/context';
+import * as q from '../services/planQueries';
+import { kpiByCode, kpiOverview } from '../services/kpiQueries';
+import type { AdaptiveCardJson } from '../cards/render';
+import { listCard } from './views/itemListView';
+import { actionCard } from './views/actionView';
+import { summaryCard } from './views/summaryView';
+import { kpiCard } from './views/kpiView';
+import { helpCard, messageCard } from './views/helpView';
+import { historyLine } from './views/historyView';
+import { RAG_WORD, britishDate } from './views/format';
+import { formatPeriod } from '../domain/kpi';
+
+export interface AskContext {
+  services: Services;
+  caller: Caller;
+  scope: q.Scope;
+  timeZone: string;
+  /** The text asked, so list cards can page by asking it again. */
+  query: string;
+  page?: number;
+}
+
+type Answer = AdaptiveCardJson;
+/** Questions only: updates write, so they go through textUpdate, never through here. */
+export type Question = Exclude<Intent, { kind: 'update' }>;
+type Handlers = { [K in Question['kind']]: (ctx: AskContext, intent: Extract<Intent, { kind: K }>) => Promise<Answer> };
+
+async function planCount(ctx: AskContext): Promise<number> {
+  return ctx.scope.planId ? 1 : (await ctx.services.plans.listPlans()).length;
+}
+
+async function list(ctx: AskContext, title: string, subtitle: string, emptyText: string, items: q.ItemWithPlan[], showRagCounts = false): Promise<Answer> {
+  return listCard({
+    title,
+    subtitle,
+    emptyText,
+    items,
+    today: ctx.services.clock.today(),
+    query: ctx.query,
+    page: ctx.page,
+    showRagCounts,
+    multiplePlans: (await planCount(ctx)) > 1,
+  });
+}
+
+/** A typed route table: every intent has exactly one handler, checked by the compiler. */
+const handlers: Handlers = {
+  help: async () => helpCard(),
+  hello: async () => helpCard({ heading: 'Hello! Here is what I can do' }),
+  unknown: async (_ctx, i) => helpCard({ heading: `Sorry, I didn't understand “${i.text.slice(0, 80)}”`, suggestion: i.suggestion }),
+
+  myActions: async (ctx) => {
+    const r = await q.myActions(ctx.services, ctx.caller, ctx.scope);
+    if (r.kind === 'notInDirectory')
+      return messageCard('You are not in the plan directory', [
+        `I couldn't find ${ctx.caller.name} in the people directory, so I don't know which actions are yours.`,
+        'Ask your plan administrator to add you (role, name, email and Entra object id) to the directory and re-import it.',
+      ]);
+    const roles = r.roles.map((p) => p.role).join(', ');
+    return list(ctx, 'My actions', `Open actions and milestones for ${roles}`, `Nothing open for ${roles}. Well done.`, r.items, true);
+  },
+
+  overdue: async (ctx, i) => {
+    const items = await q.overdue(ctx.services, ctx.scope, i);
+    const filters = [i.ownerRole && `for ${i.ownerRole}`, i.priorityRef && `in priority ${i.priorityRef}`, i.rag && `rated ${RAG_WORD[i.rag]}`].filter(Boolean).join(' ');
+    const today = britishDate(ctx.services.clock.today());
+    return list(ctx, `Overdue${filters ? ' ' + filters : ''}`, `Open items past their due date, oldest first, as at ${today}`, `Nothing is overdue${filters ? ' ' + filters : ''}.`, items, true);
+  },
+
+  dueSoon: async (ctx, i) => {
+    const r = await q.dueSoon(ctx.services, ctx.scope, i.window);
+    return list(ctx, `Due ${r.label}`, 'Open items, soonest first', `Nothing is due ${r.label}.`, r.items);
+  },
+
+  action: async (ctx, i) => {
+    const found = await q.findAction(ctx.services, ctx.scope, i.ref);
+    if (!found.length) return messageCard(`No action ${i.ref}`, [`I couldn't find an action or milestone with ref ${i.ref}. Try “priority ${i.ref.split('.')[0]}” to see the refs in that priority.`]);
+    const view = found[0];
+    const kpis = (await Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiByCode(ctx.services, c)))).filter((k): k is NonNullable<typeof k> => !!k);
+    const card = actionCard(view, kpis, ctx.services.clock.today(), ctx.timeZone);
+    if (found.length > 1) {
+      card.body.push({ type: 'TextBlock', wrap: true, isSubtle: true, text: `Ref ${i.ref} also exists in: ${found.slice(1).map((f) => f.planName).join(', ')}.` });
+    }
+    return card;
+  },
+
+  priority: async (ctx, i) => {
+    const r = await q.priorityItems(ctx.services, ctx.scope, i.ref);
+    return list(ctx, `Priority ${i.ref}${r.title ? ': ' + r.title : ''}`, 'Actions with RAG and due dates', `No actions found in priority or theme ${i.ref}.`, r.items, true);
+  },
+
+  rag: async (ctx, i) => {
+    const items = await q.byRag(ctx.services, ctx.scope, i.rag, i.priorityRef);
+    const where = i.priorityRef ? ` in priority ${i.priorityRef}` : '';
+    return list(ctx, `${RAG_WORD[i.rag]} actions${where}`, `Open actions rated ${RAG_WORD[i.rag]}`, `No open actions are rated ${RAG_WORD[i.rag]}${where}.`, items);
+  },
+
+  whoOwns: async (ctx, i) => {
+    const found = await q.findAction(ctx.services, ctx.scope, i.ref);
+    if (!found.length) return messageCard(`No action ${i.ref}`, [`I couldn't find an action with ref ${i.ref}.`]);
+    const lines = found.map((f) => {
+      const role = f.action.ownerRole;
+      if (!role) return `${f.planName}: action ${f.action.ref} has no lead named in the plan.`;
+      return f.lead
+        ? `${f.planName}: action ${f.action.ref} is led by ${role}, which is ${f.lead.name} (${f.lead.email}).`
+        : `${f.planName}: action ${f.action.ref} is led by ${role}, but nobody in the directory holds that role.`;
+    });
+    return messageCard(`Who owns ${i.ref}`, lines);
+  },
+
+  whoIs: async (ctx, i) => {
+    const r = await q.whoIs(ctx.services, i.role);
+    if (!r.person) return messageCard(`Nobody holds ${i.role}`, [`No one in the directory holds the role “${i.role}”. Actions led by it show as unowned.`]);
+    return messageCard(`${r.person.role} is ${r.person.name}`, [
+      `Email: ${r.person.email}`,
+      r.person.managerRole ? `Reports to ${r.person.managerRole}${r.manager ? ` (${r.manager.name})` : ''}.` : 'Reports to nobody in the directory.',
+    ]);
+  },
+
+  summary: async (ctx) => summaryCard(await q.summary(ctx.services, ctx.scope), ctx.services.clock.today()),
+
+  unowned: async (ctx) =>
+    list(ctx, 'Unowned actions', 'Open actions whose lead is missing or matches nobody in the directory', 'Every open action has an owner in the directory.', await q.unowned(ctx.services, ctx.scope)),
+
+  kpi: async (ctx, i) => {
+    const k = await kpiByCode(ctx.services, i.code);
+    if (!k) return messageCard(`No KPI ${i.code}`, [`I don't have a KPI with code ${i.code}. Ask “kpi list” for the codes I know.`]);
+    return kpiCard(k);
+  },
+
+  kpisOffTarget: async (ctx) => {
+    const all = await kpiOverview(ctx.services);
+    const off = all.filter((k) => k.rag === 'red' || k.rag === 'amber');
+    const lines = off.map((k) => `**${k.def.code}** ${k.def.name}: ${k.latest?.value} (${formatPeriod(k.latest?.period ?? '')}), target ${k.def.target} — ${RAG_WORD[k.rag ?? 'none']}, ${k.direction}`);
+    return messageCard(`KPIs off target: ${off.length} of ${all.length}`, lines.length ? lines : ['Every KPI with a value is on target.']);
+  },
+
+  kpiList: async (ctx) => {
+    const all = await kpiOverview(ctx.services);
+    const lines = all.map((k) => `**${k.def.code}** ${k.def.name}: ${k.latest ? `${k.latest.value} (${formatPeriod(k.latest.period)}) — ${RAG_WORD[k.rag ?? 'none']}` : 'no values yet'}`);
+    return messageCard(`KPIs (${all.length})`, lines.length ? lines : ['No KPIs have been imported yet.']);
+  },
+
+  history: async (ctx, i) => {
+    const found = await q.findAction(ctx.services, ctx.scope, i.ref);
+    if (!found.length) return messageCard(`No action ${i.ref}`, [`I couldn't find an action with ref ${i.ref}.`]);
+    const f = found[0];
+    const entries = await ctx.services.plans.listHistory(f.action.planId, f.action.ref, 50);
+    return messageCard(`History of ${f.action.ref}`, entries.length ? entries.map((h) => historyLine(h, ctx.timeZone)) : ['No changes have been recorded for this action yet.']);
+  },
+
+};
+
+export async function answer(ctx: AskContext, intent: Question): Promise<Answer> {
+  const handler = handlers[intent.kind] as (c: AskContext, i: Question) => Promise<Answer>;
+  return handler(ctx, intent);
+}

@@ -1,0 +1,42 @@
+import { Application, TurnState } from '@microsoft/teams-ai';
+import type { Storage } from 'botbuilder';
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Services } from '../services/context';
+import type { Logger } from './logger';
+import type { Notifier } from './notifier';
+import { registerConversationTracking } from './registerConversationTracking';
+import { registerUpdates } from './registerUpdates';
+import { registerWelcome } from './registerWelcome';
+import { registerQuestions } from './registerQuestions';
+import { registerCardActions } from './registerCardActions';
+import { registerTenantGuard } from './registerTenantGuard';
+
+export interface BotDeps {
+  services: Services;
+  storage: Storage;
+  adapter: TeamsAdapter;
+  timeZone: string;
+  allowedTenants: ReadonlySet<string>;
+  logger: Logger;
+  notifier: Notifier;
+  botAppId?: string;
+}
+
+export function createApp(deps: BotDeps): Application<TurnState> {
+  const app = new Application<TurnState>({
+    storage: deps.storage,
+    adapter: deps.adapter,
+    botAppId: deps.botAppId,
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+  });
+  // Order matters: the guard runs before any handler can read or write.
+  registerTenantGuard(app, deps);
+  registerConversationTracking(app, deps);
+  registerWelcome(app, deps);
+  registerCardActions(app, deps);
+  registerUpdates(app, deps);
+  registerQuestions(app, deps);
+  return app;
+}

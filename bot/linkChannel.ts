@@ -1,0 +1,22 @@
+import type { TurnContext } from 'botbuilder';
+import type { BotDeps } from './app';
+import { callerOf } from './turn';
+import { messageCard } from './views/helpView';
+import type { AdaptiveCardJson } from '../cards/render';
+
+export const LINK_COMMAND = /^link (?:this )?channel to (?:plan )?(.{1,100})$/i;
+
+/** An admin links a team channel to a plan: questions there cover that plan, and RAG changes are posted there. */
+export async function linkChannel(context: TurnContext, deps: BotDeps, planName: string): Promise<AdaptiveCardJson> {
+  const caller = callerOf(context);
+  if (!caller.aadObjectId || !deps.services.adminIds.has(caller.aadObjectId.toLowerCase()))
+    return messageCard('Only a plan administrator can link channels', ['Ask an administrator (listed in ADMIN_USER_IDS) to do this.']);
+  const channelId = (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+  if (!channelId) return messageCard('Not a channel', ['Say this in the team channel you want to link, with an @mention.']);
+  const plans = await deps.services.plans.listPlans();
+  const wanted = planName.trim().toLowerCase();
+  const plan = plans.find((p) => p.name.toLowerCase() === wanted || p.id === wanted);
+  if (!plan) return messageCard(`No plan called “${planName.trim()}”`, [`Plans: ${plans.map((p) => p.name).join(', ') || 'none imported yet'}.`]);
+  await deps.services.plans.savePlan({ ...plan, channelId });
+  return messageCard(`Linked to ${plan.name}`, ['Questions asked here now cover this plan only, and RAG changes in it will be posted here.'], 'good');
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import type { BotDeps } from './app';
+import { parseIntent } from '../domain/intent';
+import { answer, type Question } from './answerQuestion';
+import { callerOf, sendCard } from './turn';
+import { registerVerbs, type VerbHandler } from './executeRoutes';
+import { scopeOf } from './scope';
+
+const askData = z.object({ q: z.string().min(1).max(200), planId: z.string().max(100).optional() });
+const pageData = z.object({ q: z.string().min(1).max(200), page: z.coerce.number().int().min(0).max(10_000) });
+const showActionData = z.object({ planId: z.string().min(1).max(100), ref: z.string().regex(/^[0-9A-Za-z.]{1,20}$/) });
+
+/** Read-only card buttons (Action.Execute): asking from a button, paging, opening an action. */
+export function registerCardActions(app: Application<TurnState>, deps: BotDeps): void {
+  const ask = async (context: TurnContext, q: string, page?: number) => {
+    const intent = parseIntent(q);
+    // Buttons only ask questions; a button whose text reads like an update gets help instead.
+    const question: Question = intent.kind === 'update' ? { kind: 'help' } : intent;
+    return answer({ services: deps.services, caller: callerOf(context), scope: await scopeOf(context, deps.services), timeZone: deps.timeZone, query: q, page }, question);
+  };
+
+  const verbs: Record<string, VerbHandler> = {
+    // A question asked from a button: the answer is a new message, the button's card stays.
+    ask: async (context, data) => {
+      const d = askData.safeParse(data);
+      if (!d.success) return { kind: 'error', status: 400, message: 'That button sent data I could not read.' };
+      await sendCard(context, await ask(context, d.data.q));
+      return { kind: 'message', text: 'Answered below.' };
+    },
+    // Paging replaces the list for the person who pressed it.
+    showMore: async (context, data) => {
+      const d = pageData.safeParse(data);
+      if (!d.success) return { kind: 'error', status: 400, message: 'That button sent data I could not read.' };
+      return { kind: 'card', card: await ask(context, d.data.q, d.data.page) };
+    },
+    showAction: async (context, data) => {
+      const d = showActionData.safeParse(data);
+      if (!d.success) return { kind: 'error', status: 400, message: 'That button sent data I could not read.' };
+      await sendCard(context, await ask(context, `action ${d.data.ref}`));
+      return { kind: 'message', text: `Opened ${d.data.ref}.` };
+    },
+  };
+
+  registerVerbs(app, verbs);
+}

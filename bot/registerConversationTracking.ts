@@ -1,0 +1,35 @@
+import { TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { BotDeps } from './app';
+
+/**
+ * Remember where each person and channel can be reached, so reminders, sign-off requests and
+ * RAG-change posts can be sent later. Runs before every handler; never blocks the answer on failure.
+ */
+export function registerConversationTracking(app: Application<TurnState>, deps: BotDeps): void {
+  app.turn('beforeTurn', async (context) => {
+    const a = context.activity;
+    if (a.type !== 'message' && a.type !== 'conversationUpdate' && a.type !== 'installationUpdate') return true;
+    const ref = TurnContext.getConversationReference(a);
+    const conv = deps.services.conversations;
+    const removed = a.type === 'installationUpdate' && a.action === 'remove';
+    const channelId = (a.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+    try {
+      if (a.conversation?.conversationType === 'personal' && a.from?.aadObjectId) {
+        if (removed) await conv.remove('user', a.from.aadObjectId);
+        else await conv.save('user', a.from.aadObjectId, ref);
+      } else if (a.conversation?.conversationType === 'channel' && channelId) {
+        // Post to the channel itself, not into the thread the bot was mentioned in.
+        const channelRef = { ...ref, conversation: { ...ref.conversation, id: channelId } } as typeof ref;
+        if (removed) await conv.remove('channel', channelId);
+        else await conv.save('channel', channelId, channelRef);
+      } else if (a.conversation?.conversationType === 'groupChat' && a.conversation.id) {
+        if (removed) await conv.remove('group', a.conversation.id);
+        else await conv.save('group', a.conversation.id, ref);
+      }
+    } catch (err) {
+      deps.logger.warn({ err }, 'could not store the conversation reference');
+    }
+    return true;
+  });
+}

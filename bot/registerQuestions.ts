@@ -1,0 +1,29 @@
+import { ActivityTypes } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { BotDeps } from './app';
+import { parseIntent } from '../domain/intent';
+import { answer } from './answerQuestion';
+import { callerOf, sendCard } from './turn';
+import { scopeOf } from './scope';
+import { textUpdate } from './textUpdate';
+import { linkChannel, LINK_COMMAND } from './linkChannel';
+
+/** Longer than any real question; anything bigger is not worth parsing. */
+const MAX_QUESTION = 2000;
+
+/** Every chat message: personal, group, or a channel @mention (teams-ai strips the mention). */
+export function registerQuestions(app: Application<TurnState>, deps: BotDeps): void {
+  app.activity(ActivityTypes.Message, async (context) => {
+    const text = (context.activity.text ?? '').trim();
+    if (!text && context.activity.value) return; // legacy Action.Submit posts; we use Action.Execute
+    const link = text.match(LINK_COMMAND);
+    if (link) return sendCard(context, await linkChannel(context, deps, link[1]));
+    const intent = parseIntent(text.slice(0, MAX_QUESTION));
+    if (intent.kind === 'update') return sendCard(context, await textUpdate(context, deps, intent));
+    const card = await answer(
+      { services: deps.services, caller: callerOf(context), scope: await scopeOf(context, deps.services), timeZone: deps.timeZone, query: text.slice(0, 200) },
+      intent,
+    );
+    await sendCard(context, card);
+  });
+}

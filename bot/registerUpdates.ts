@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { BotDeps } from './app';
+import type { UpdateRequest } from '../domain/statusUpdate';
+import { MAX_COMMENTARY } from '../domain/statusUpdate';
+import { mayUpdate } from '../domain/permissions';
+import { itemLabel } from '../domain/planItem';
+import { signOff, updateItem, type Target, type UpdateResult } from '../services/updateStatus';
+import { registerVerbs } from './executeRoutes';
+import { callerOf, type InvokeReply } from './turn';
+import { updateFormCard, signOffCard } from './views/updateView';
+import { messageCard } from './views/helpView';
+import { NOT_IN_DIRECTORY, conflictNotice, currentCard, notifyAfterSave, refusalNotice } from './updateFlow';
+import type { AdaptiveCardJson } from '../cards/render';
+
+const ref = z.string().regex(/^[0-9A-Za-z.]{1,20}$/, 'is not an action ref');
+const targetSchema = z.object({
+  planId: z.string().regex(/^[a-z0-9-]{1,60}$/, 'is not a plan id'),
+  ref,
+  seq: z.union([z.literal(''), z.coerce.number().int().min(1).max(999)]).optional(),
+});
+const versioned = targetSchema.extend({ version: z.coerce.number().int().min(0) });
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters`).optional();
+const formSchema = versioned.extend({
+  status: z.enum(['complete', 'on_track', 'some_issues', 'not_on_track', 'not_started', 'bau']).optional(),
+  rag: z.enum(['auto', 'green', 'amber', 'red']).optional(),
+  commentary: text(MAX_COMMENTARY),
+  evidenceUrl: text(2000),
+  revisedDue: z.string().max(10).optional(),
+  revisedDueReason: text(500),
+});
+const signOffSchema = versioned.extend({ note: text(MAX_COMMENTARY) });
+
+function toTarget(d: z.infer<typeof targetSchema>): Target {
+  return { planId: d.planId, ref: d.ref, seq: d.seq === '' || d.seq === undefined ? undefined : d.seq };
+}
+
+function badData(error: z.ZodError): InvokeReply {
+  const fields = error.issues.map((i) => `${i.path.join('.') || 'data'} ${i.message}`).join('; ');
+  return { kind: 'error', status: 400, message: `That card sent data I could not accept (${fields}). Nothing was saved.` };
+}
+
+const card = (c: AdaptiveCardJson): InvokeReply => ({ kind: 'card', card: c });
+
+/**
+ * The update card and sign-off. Identity is the activity's; the card's data names only the item and
+ * the version the person was looking at, so a stale or forged card can never overwrite newer work.
+ */
+export function registerUpdates(app: Application<TurnState>, deps: BotDeps): void {
+  const s = deps.services;
+
+  /** Editors see the form on refresh; everyone else keeps the read-only card. */
+  const editorIds = async (context: TurnContext, t: Target): Promise<string[]> => {
+    const ids = new Set<string>([context.activity.from.id]);
+    const item = (await s.plans.getItemForUpdate(t.planId, t.ref, t.seq))?.item;
+    const owner = item?.ownerRole ? await s.directory.findByRole(item.ownerRole) : undefined;
+    const manager = owner?.managerRole ? await s.directory.findByRole(owner.managerRole) : undefined;
+    for (const p of [owner, manager]) {
+      const userRef = p?.aadObjectId ? await s.conversations.get('user', p.aadObjectId) : undefined;
+      if (userRef?.user?.id) ids.add(userRef.user.id);
+    }
+    return [...ids];
+  };
+
+  const formFor = async (context: TurnContext, t: Target, extra: { notice?: string; values?: Partial<Record<keyof UpdateRequest, string>>; errors?: Record<string, string> } = {}) => {
+    const loaded = await s.plans.getItemForUpdate(t.planId, t.ref, t.seq);
+    if (!loaded) return messageCard('Not found', [`${t.ref} is no longer in this plan.`]);
+    return updateFormCard({ item: loaded.item, editorIds: await editorIds(context, t), ...extra });
+  };
+
+  /** May this caller edit? Decided from the directory, as every write decides it again. */
+  const permission = async (context: TurnContext, t: Target) => {
+    const loaded = await s.plans.getItemForUpdate(t.planId, t.ref, t.seq);
+    if (!loaded) return { kind: 'notFound' as const };
+    const caller = callerOf(context);
+    const [callerRoles, owner] = await Promise.all([s.directory.rolesOf(caller), loaded.item.ownerRole ? s.directory.findByRole(loaded.item.ownerRole) : undefined]);
+    const manager = owner?.managerRole ? await s.directory.findByRole(owner.managerRole) : undefined;
+    const isAdmin = !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase());
+    return { kind: 'ok' as const, item: loaded.item, permission: mayUpdate({ callerRoles, isAdmin, ownerRole: loaded.item.ownerRole, owner, manager }) };
+  };
+
+  /** After a save the shared message shows the new read-only state to everyone. */
+  const refreshShared = async (context: TurnContext, t: Target) => {
+    const replyToId = context.activity.replyToId;
+    if (!replyToId) return;
+    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(await currentCard(deps, t)));
+    activity.id = replyToId;
+    try {
+      await context.updateActivity(activity);
+    } catch (err) {
+      deps.logger.warn({ err }, 'could not refresh the shared card after an update');
+    }
+  };
+
+  const replyFor = async (context: TurnContext, t: Target, r: UpdateResult, values: Partial<Record<keyof UpdateRequest, string>>): Promise<InvokeReply> => {
+    switch (r.kind) {
+      case 'saved':
+        await refreshShared(context, t);
+        await notifyAfterSave(deps, r);
+        return card(await currentCard(deps, t));
+      case 'duplicate':
+        return card(await currentCard(deps, t));
+      case 'conflict':
+        return card(await formFor(context, t, { notice: conflictNotice(r.latest, deps.timeZone) }));
+      case 'refused':
+        return card(await currentCard(deps, t, refusalNotice(r.item, r.whoCan)));
+      case 'invalid':
+        return card(await formFor(context, t, { values, errors: r.errors as Record<string, string>, notice: 'Please fix the highlighted fields. Nothing has been saved yet.' }));
+      case 'notFound':
+        return { kind: 'error', status: 404, message: `${t.ref} is not in this plan.` };
+      case 'notInDirectory':
+        return card(await currentCard(deps, t, NOT_IN_DIRECTORY));
+    }
+  };
+
+  registerVerbs(app, {
+    openUpdate: async (context, data) => {
+      const d = targetSchema.safeParse(data);
+      if (!d.success) return badData(d.error);
+      const t = toTarget(d.data);
+      const p = await permission(context, t);
+      if (p.kind === 'notFound') return { kind: 'error', status: 404, message: `${t.ref} is not in this plan.` };
+      if (!p.permission.allowed) return card(await currentCard(deps, t, refusalNotice(p.item, p.permission.whoCan)));
+      return card(await formFor(context, t));
+    },
+
+    refreshItem: async (context, data) => {
+      const d = targetSchema.safeParse(data);
+      if (!d.success) return badData(d.error);
+      const t = toTarget(d.data);
+      const p = await permission(context, t);
+      if (p.kind === 'notFound') return { kind: 'error', status: 404, message: `${t.ref} is not in this plan.` };
+      return card(p.permission.allowed ? await formFor(context, t) : await currentCard(deps, t));
+    },
+
+    cancelUpdate: async (context, data) => {
+      const d = targetSchema.safeParse(data);
+      if (!d.success) return badData(d.error);
+      return card(await currentCard(deps, toTarget(d.data)));
+    },
+
+    submitUpdate: async (context, data) => {
+      const d = formSchema.safeParse(data);
+      if (!d.success) return badData(d.error);
+      const f = d.data;
+      const t = toTarget(f);
+      const caller = callerOf(context);
+      const req: UpdateRequest = {
+        status: f.status,
+        rag: f.rag && f.rag !== 'auto' ? f.rag : undefined,
+        commentary: f.commentary,
+        evidenceUrl: f.evidenceUrl,
+        revisedDue: f.revisedDue || undefined,
+        revisedDueReason: f.revisedDueReason,
+      };
+      // The same card version submitted twice by the same person is one request.
+      const requestId = `card:${t.planId}:${t.ref}:${t.seq ?? ''}:${f.version}:${caller.aadObjectId ?? caller.email}`;
+      const r = await updateItem(s, caller, t, req, { requestId, expectedVersion: f.version, source: 'card' });
+      const values = { status: f.status, rag: f.rag, commentary: f.commentary, evidenceUrl: f.evidenceUrl, revisedDue: f.revisedDue, revisedDueReason: f.revisedDueReason };
+      return replyFor(context, t, r, values);
+    },
+
+    approveSignoff: async (context, data) => signOffVerb(context, data, 'approve'),
+    returnSignoff: async (context, data) => signOffVerb(context, data, 'return'),
+  });
+
+  async function signOffVerb(context: TurnContext, data: Record<string, unknown>, decision: 'approve' | 'return'): Promise<InvokeReply> {
+    const d = signOffSchema.safeParse(data);
+    if (!d.success) return badData(d.error);
+    const t = toTarget(d.data);
+    const caller = callerOf(context);
+    const requestId = `signoff:${t.planId}:${t.ref}:${t.seq ?? ''}:${d.data.version}:${caller.aadObjectId ?? caller.email}`;
+    const r = await signOff(s, caller, t, decision, d.data.note, { requestId, expectedVersion: d.data.version, source: 'signoff' });
+    switch (r.kind) {
+      case 'saved': {
+        const owner = r.authority.owner;
+        const verdict = decision === 'approve' ? `Approved by ${caller.name}: ${itemLabel(r.item)} is complete.` : `Returned to the owner by ${caller.name}.`;
+        if (owner?.aadObjectId) {
+          const lines = decision === 'approve' ? [verdict] : [verdict, `Note: ${r.item.commentary ?? ''}`];
+          await deps.notifier
+            .send('user', owner.aadObjectId, messageCard(`${itemLabel(r.item)} ${decision === 'approve' ? 'signed off' : 'returned'}`, lines, decision === 'approve' ? 'good' : 'attention'), verdict)
+            .catch((err) => deps.logger.error({ err }, 'could not tell the owner about sign-off'));
+        }
+        await notifyAfterSave(deps, r);
+        return card(signOffCard(r.item, owner?.name ?? '', deps.timeZone, verdict));
+      }
+      case 'duplicate':
+        return card(signOffCard(r.item, '', deps.timeZone, 'Already recorded.'));
+      case 'conflict':
+        return card(signOffCard(r.latest, '', deps.timeZone, conflictNotice(r.latest, deps.timeZone)));
+      case 'refused':
+        return card(await currentCard(deps, t, `You can't sign off ${itemLabel(r.item)}. Sign-off is for ${r.whoCan.join(', ')}.`));
+      case 'invalid':
+        return { kind: 'error', status: 400, message: Object.values(r.errors).join(' ') };
+      case 'notFound':
+        return { kind: 'error', status: 404, message: `${t.ref} is not in this plan.` };
+      case 'notInDirectory':
+        return card(await currentCard(deps, t, NOT_IN_DIRECTORY));
+    }
+  }
+}

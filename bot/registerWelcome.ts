@@ -1,0 +1,15 @@
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { BotDeps } from './app';
+import { welcomeCard } from './views/helpView';
+import { sendCard } from './turn';
+
+/** A welcome card when the bot is added (personal chat, group chat or team), once per install. */
+export function registerWelcome(app: Application<TurnState>, deps: BotDeps): void {
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botId = context.activity.recipient?.id;
+    const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === botId);
+    if (!botAdded) return;
+    const plans = await deps.services.plans.listPlans();
+    await sendCard(context, welcomeCard(undefined, plans.map((p) => p.name)), 'Welcome to the improvement plan bot');
+  });
+}

@@ -1,0 +1,63 @@
+import type { Server } from 'restify';
+import type { AppConfig } from '../config/schema';
+import { createAdapter } from './adapter';
+import { createApp } from './app';
+import { createLogger, type Logger } from './logger';
+import { createServer } from './server';
+import { createNotifier } from './notifier';
+import { openTables, ensureTables, pingStorage } from '../storage/tables';
+import { TableStateStorage } from '../storage/tableStateStorage';
+import { PlanRepository } from '../storage/planRepository';
+import { DirectoryRepository } from '../storage/directoryRepository';
+import { KpiRepository } from '../storage/kpiRepository';
+import { ConversationRepository } from '../storage/conversationRepository';
+import { systemClock, type Clock } from '../domain/clock';
+import type { Services } from '../services/context';
+
+export interface RunningBot {
+  server: Server;
+  port: number;
+  services: Services;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires configuration, storage, adapter, application and HTTP server. Used by main (production and
+ * dev) and by the integration tests, so tests run exactly what ships.
+ */
+export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: string }, opts: { clock?: Clock; logger?: Logger } = {}): Promise<RunningBot> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const tables = openTables(config.STORAGE_CONNECTION_STRING);
+  await ensureTables(tables);
+  const services: Services = {
+    plans: new PlanRepository(tables),
+    directory: new DirectoryRepository(tables),
+    kpis: new KpiRepository(tables),
+    conversations: new ConversationRepository(tables),
+    clock: opts.clock ?? systemClock(config.TIME_ZONE, config.FAKE_TODAY),
+    adminIds: new Set(config.ADMIN_USER_IDS.map((id) => id.toLowerCase())),
+  };
+  const adapter = createAdapter(config);
+  const app = createApp({
+    services,
+    storage: new TableStateStorage(tables),
+    adapter,
+    timeZone: config.TIME_ZONE,
+    allowedTenants: new Set(config.ALLOWED_TENANT_IDS),
+    logger,
+    notifier: createNotifier(adapter, services.conversations, config.MicrosoftAppId, logger),
+    botAppId: config.MicrosoftAppId,
+  });
+  const server = createServer({ adapter, app, logger, maxBodyBytes: config.MAX_BODY_BYTES, isReady: () => pingStorage(tables) });
+  await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
+  const address = server.address() as { port: number };
+  logger.info({ port: address.port }, 'bot listening on /api/messages');
+  return {
+    server,
+    port: address.port,
+    services,
+    logger,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

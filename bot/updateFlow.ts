@@ -1,0 +1,59 @@
+import type { BotDeps } from './app';
+import type { ItemState } from '../domain/planItem';
+import { itemLabel } from '../domain/planItem';
+import type { Target, UpdateResult } from '../services/updateStatus';
+import { findAction } from '../services/planQueries';
+import { kpiByCode } from '../services/kpiQueries';
+import { actionCard } from './views/actionView';
+import { messageCard } from './views/helpView';
+import { signOffCard } from './views/updateView';
+import { RAG_WORD, britishDateTime } from './views/format';
+import type { AdaptiveCardJson } from '../cards/render';
+
+/** The read-only card for an item as stored now: its action, with the milestone highlighted. */
+export async function currentCard(deps: BotDeps, t: Target, notice?: string): Promise<AdaptiveCardJson> {
+  const ref = t.seq === undefined ? t.ref : `${t.ref}.${t.seq}`;
+  const [view] = await findAction(deps.services, { planId: t.planId }, ref);
+  if (!view) return messageCard(`No action ${ref}`, [`I couldn't find ${ref} in this plan any more.`]);
+  const kpis = (await Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiByCode(deps.services, c)))).filter((k): k is NonNullable<typeof k> => !!k);
+  const card = actionCard(view, kpis, deps.services.clock.today(), deps.timeZone);
+  if (notice) card.body.unshift({ type: 'TextBlock', text: notice, wrap: true, weight: 'Bolder', color: 'Attention' });
+  return card;
+}
+
+export function conflictNotice(latest: ItemState, timeZone: string): string {
+  const who = latest.updatedByName ?? 'someone else';
+  const when = latest.updatedAt ? britishDateTime(latest.updatedAt, timeZone) : 'just now';
+  return `${who} updated ${itemLabel(latest)} at ${when}, after you opened it, so your change was not saved. This shows the latest state: please re-apply your change if it still stands.`;
+}
+
+export function refusalNotice(item: ItemState, whoCan: string[]): string {
+  return `You can't update ${itemLabel(item)}. It can be updated by ${whoCan.join(', ')}.`;
+}
+
+export const NOT_IN_DIRECTORY = "You're not in the plan directory, so I can't tell which actions you may update. Ask your plan administrator to add you.";
+
+/**
+ * What follows a saved change: the manager is asked to sign off completed work; the plan's channel
+ * hears about RAG moves; the manager hears when something turns red. A failed notification never
+ * undoes the saved change; it is logged.
+ */
+export async function notifyAfterSave(deps: BotDeps, r: Extract<UpdateResult, { kind: 'saved' }>): Promise<void> {
+  const { before, item, authority } = r;
+  const label = itemLabel(item);
+  const manager = authority.manager;
+  const tasks: Promise<unknown>[] = [];
+  if (item.status === 'awaiting_signoff' && before.status !== 'awaiting_signoff' && manager?.aadObjectId) {
+    tasks.push(deps.notifier.send('user', manager.aadObjectId, signOffCard(item, authority.owner?.name ?? r.history.byName, deps.timeZone), `Sign-off needed for ${label}`));
+  }
+  if (item.rag !== before.rag) {
+    const line = `${label} moved ${RAG_WORD[before.rag]} → ${RAG_WORD[item.rag]} — ${item.ownerRole ?? 'no owner'}${item.commentary ? `: ${item.commentary.slice(0, 300)}` : ''}`;
+    const plan = (await deps.services.plans.listPlans()).find((p) => p.id === item.planId);
+    if (plan?.channelId) tasks.push(deps.notifier.send('channel', plan.channelId, messageCard(`RAG change: ${label}`, [line, `Updated by ${r.history.byName}.`]), line));
+    if (item.rag === 'red' && manager?.aadObjectId && manager.aadObjectId !== r.history.by) {
+      tasks.push(deps.notifier.send('user', manager.aadObjectId, messageCard(`${label} is now Red`, [line, `Updated by ${r.history.byName}.`], 'attention'), line));
+    }
+  }
+  const results = await Promise.allSettled(tasks);
+  for (const res of results) if (res.status === 'rejected') deps.logger.error({ err: res.reason, item: label }, 'notification after update failed');
+}

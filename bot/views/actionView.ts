@@ -1,0 +1,50 @@
+import type { ActionView } from '../../services/planQueries';
+import type { KpiStatus } from '../../services/kpiQueries';
+import { formatPeriod } from '../../domain/kpi';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { RAG_COLOR, RAG_WORD, STATUS_TEXT, britishDateTime, dueText, relativeDue, truncate } from './format';
+import { historyLine } from './historyView';
+
+export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, timeZone: string): AdaptiveCardJson {
+  const a = view.action;
+  const rel = relativeDue(a.due, a.status, today);
+  const facts = [
+    a.priorityTitle ? { title: 'Priority', value: truncate(`${a.priorityRef ? a.priorityRef + ' ' : ''}${a.priorityTitle}`, 200) } : undefined,
+    a.objective ? { title: 'Objective', value: truncate(a.objective, 300) } : undefined,
+    { title: 'Lead', value: a.ownerRole ? `${a.ownerRole}${view.lead ? ` (${view.lead.name})` : ' (not in the directory)'}` : 'No lead named' },
+    { title: 'Due', value: `${dueText(a.due)}${rel ? ` (${rel})` : ''}` },
+    a.originalDue ? { title: 'Originally due', value: dueText(a.originalDue) } : undefined,
+    a.commentary ? { title: 'Latest commentary', value: truncate(a.commentary, 500) } : undefined,
+    a.evidenceUrl ? { title: 'Evidence', value: a.evidenceUrl } : undefined,
+  ].filter((f): f is { title: string; value: string } => f !== undefined);
+  return renderCard('action', {
+    planId: a.planId,
+    planName: view.planName,
+    ref: a.ref,
+    title: truncate(a.title, 400),
+    ragWord: RAG_WORD[a.rag],
+    ragColor: RAG_COLOR[a.rag],
+    statusText: STATUS_TEXT[a.status],
+    facts,
+    outcomes: a.outcomes.slice(0, 8).map((o) => truncate(o, 300)),
+    milestones: a.milestones.slice(0, 12).map((m) => {
+      const mrel = relativeDue(m.due, m.status, today);
+      return {
+        label: `${a.ref}.${m.seq}`,
+        text: truncate(m.title, 300),
+        detail: [`${dueText(m.due)}${mrel ? ` (${mrel})` : ''}`, m.ownerRole ?? a.ownerRole ?? 'No owner', STATUS_TEXT[m.status]].join(' · '),
+        ragWord: RAG_WORD[m.rag],
+        ragColor: RAG_COLOR[m.rag],
+        style: view.focusSeq === m.seq ? 'emphasis' : 'default',
+      };
+    }),
+    kpis: kpis.map((k) => ({
+      code: k.def.code,
+      text: k.latest
+        ? `${k.def.name}: ${k.latest.value}${k.def.unit === '%' ? '%' : ''} (${formatPeriod(k.latest.period)}), target ${k.def.target} — ${RAG_WORD[k.rag ?? 'none']}`
+        : `${k.def.name}: no values yet`,
+    })),
+    history: view.history.map((h) => ({ text: historyLine(h, timeZone) })),
+    updatedLine: a.updatedByName && a.updatedAt ? `Updated by ${a.updatedByName}, ${britishDateTime(a.updatedAt, timeZone)}` : '',
+  });
+}

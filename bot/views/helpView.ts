@@ -1,0 +1,25 @@
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+
+const GROUPS = [
+  { title: 'Your work', examples: '“my actions” · “due this week” · “due in 14 days”' },
+  { title: 'The plan', examples: '“what’s overdue” · “overdue for HoS (RB)” · “overdue in priority 2” · “summary” · “unowned”' },
+  { title: 'One action or theme', examples: '“action 2.4” · “priority 3” · “red actions” · “what’s amber in priority 2” · “who owns 3.2” · “who is HoS (RB)”' },
+  { title: 'KPIs', examples: '“kpi c056” · “kpis off target” · “kpi list”' },
+  { title: 'Updating', examples: '“update 2.4 amber: recruitment delayed two months” · “2.4 complete https://…” · “history 2.4”' },
+];
+
+export function helpCard(opts: { heading?: string; suggestion?: string } = {}): AdaptiveCardJson {
+  return renderCard('help', { heading: opts.heading ?? 'What I can do', suggestion: opts.suggestion ?? '', groups: GROUPS });
+}
+
+export function welcomeCard(name: string | undefined, planNames: string[]): AdaptiveCardJson {
+  return renderCard('welcome', {
+    name: name ?? '',
+    planLine: planNames.length ? `Plans loaded: ${planNames.join(', ')}.` : 'No plan has been imported yet: an admin can load one with npm run import.',
+    examples: ['my actions', "what's overdue", 'action 2.4', 'kpi c056', 'summary'].map((text) => ({ text })),
+  });
+}
+
+export function messageCard(title: string, lines: string[], tone: 'default' | 'attention' | 'good' = 'default'): AdaptiveCardJson {
+  return renderCard('message', { title, lines, color: tone === 'default' ? 'Default' : tone === 'attention' ? 'Attention' : 'Good' });
+}

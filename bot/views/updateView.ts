@@ -1,0 +1,63 @@
+import type { ItemState } from '../../domain/planItem';
+import { itemLabel } from '../../domain/planItem';
+import type { UpdateRequest } from '../../domain/statusUpdate';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { RAG_WORD, STATUS_TEXT, dueText, britishDateTime, truncate } from './format';
+
+export type FieldErrors = Partial<Record<keyof UpdateRequest | 'request', string>>;
+
+const NO_ERRORS = { request: '', commentary: '', evidenceUrl: '', revisedDue: '', revisedDueReason: '', status: '', rag: '' };
+
+export interface FormInput {
+  item: ItemState;
+  /** Teams user ids (29:…) who get the editable view on refresh. */
+  editorIds: string[];
+  values?: Partial<Record<keyof UpdateRequest, string>>;
+  errors?: FieldErrors;
+  notice?: string;
+}
+
+/** The update form. Its data carries ids and the version it was built from, nothing else. */
+export function updateFormCard(f: FormInput): AdaptiveCardJson {
+  const i = f.item;
+  return renderCard('updateForm', {
+    planId: i.planId,
+    ref: i.ref,
+    seq: i.seq === undefined ? '' : String(i.seq),
+    version: String(i.version),
+    label: itemLabel(i),
+    title: truncate(i.title, 300),
+    currentText: `${STATUS_TEXT[i.status]}, ${RAG_WORD[i.rag]}; due ${dueText(i.due)}`,
+    dueText: dueText(i.due),
+    editorIds: f.editorIds,
+    notice: f.notice ?? '',
+    errors: { ...NO_ERRORS, ...f.errors },
+    values: {
+      status: f.values?.status ?? (i.status === 'awaiting_signoff' ? 'complete' : i.status),
+      rag: f.values?.rag ?? 'auto',
+      commentary: f.values?.commentary ?? '',
+      evidenceUrl: f.values?.evidenceUrl ?? i.evidenceUrl ?? '',
+      revisedDue: f.values?.revisedDue ?? '',
+      revisedDueReason: f.values?.revisedDueReason ?? '',
+    },
+  });
+}
+
+export function signOffCard(i: ItemState, ownerName: string, timeZone: string, outcome?: string): AdaptiveCardJson {
+  return renderCard('signoff', {
+    planId: i.planId,
+    ref: i.ref,
+    seq: i.seq === undefined ? '' : String(i.seq),
+    version: String(i.version),
+    label: itemLabel(i),
+    title: truncate(i.title, 300),
+    facts: [
+      { title: 'Owner', value: `${i.ownerRole ?? 'No lead'} (${ownerName})` },
+      { title: 'Marked complete', value: i.updatedAt ? britishDateTime(i.updatedAt, timeZone) : 'unknown' },
+      { title: 'Evidence', value: i.evidenceUrl ?? 'none given' },
+      { title: 'Commentary', value: truncate(i.commentary ?? '—', 500) },
+    ],
+    outcome: outcome ?? '',
+    open: !outcome,
+  });
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the bot reads, in one place. Parsing collects every problem at once so
+ * an operator fixing a deployment sees the whole list, not one error per restart.
+ */
+const csvList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
+
+export const configSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    MicrosoftAppId: z
+      .string()
+      .optional()
+      .refine((v) => !v || guid.test(v), 'must be a GUID (the Azure Bot app registration id)'),
+    MicrosoftAppPassword: z.string().optional(),
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    MicrosoftAppTenantId: z
+      .string()
+      .optional()
+      .refine((v) => !v || guid.test(v), 'must be a GUID (the Entra tenant id)'),
+    /** Absent means "start an embedded Azurite" (dev and tests); present means a real account. */
+    STORAGE_CONNECTION_STRING: z.string().optional(),
+    AZURITE_LOCATION: z.string().default('.data/azurite'),
+    TIME_ZONE: z
+      .string()
+      .default('Europe/London')
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Europe/London'),
+    ALLOWED_TENANT_IDS: csvList.refine((ids) => ids.every((id) => guid.test(id)), 'must be a comma-separated list of GUIDs'),
+    ADMIN_USER_IDS: csvList.refine((ids) => ids.every((id) => guid.test(id)), 'must be a comma-separated list of Entra object ids (GUIDs)'),
+    STALE_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    DIGEST_CRON: z.string().default('0 8 * * 1'),
+    WORKING_HOURS_START: hhmm.default('08:00'),
+    WORKING_HOURS_END: hhmm.default('18:00'),
+    MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Dev/test only: pretend today is this date (yyyy-mm-dd), so demos and tests are repeatable. */
+    FAKE_TODAY: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be yyyy-mm-dd')
+      .optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI') {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set' });
+    }
+    if (c.MicrosoftAppType === 'SingleTenant' && !c.MicrosoftAppTenantId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'is required when MicrosoftAppType is SingleTenant' });
+    }
+  });
+
+export type AppConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,544 @@
+import type { Action, Due, ImportProblem, Milestone, ParsedPlan, Priority, ProgressStatus, Rag } from '../model';
+import { formatBritishDate, formatDue, parseDue } from '../dueDate';
+import { parseStatus, rollUpStatus } from '../status';
+import { roleKey } from '../roles';
+import { recogniseColumns, recognisedCount, type ColumnMap, type ColumnRole } from './columns';
+import { alignRow, headerOf, isStatusList, type RowView } from './rowAlignment';
+import {
+  cellLines,
+  kpiCodesIn,
+  letters,
+  oneLine,
+  parsePriorityLabel,
+  priorityKey,
+  splitEmbeddedMilestones,
+  splitOutcomes,
+  splitSlashList,
+  tidyRef,
+} from './planCells';
+
+/**
+ * Reads an improvement plan table (rows of text cells, see readTable) into actions and milestones.
+ *
+ * One grammar covers the three layouts councils use:
+ * - one row per outcome, where a row with no action text continues the action above (Southend 2021);
+ * - one row per action whose cell holds "Overarching action:" and "Milestone N:" lines, with the
+ *   date and owner cells holding one line per milestone (Southend 2016);
+ * - one row per action under a shared objective ref, blank cells meaning "same as above" and the
+ *   odd row with its status and date slipped a column (Sefton 2022).
+ *
+ * Decisions:
+ * - Refs. A bare-number ref is local to its priority ("Recommendation 2", Ref 1 → "2.1"; under a
+ *   label with no number, "LA recommendations – Misc", Ref 1 → "LA-Misc.1"). Several actions under
+ *   one printed ref (Sefton's objective refs): the first keeps the printed ref, later ones add a
+ *   letter for their position: 1.1.1, 1.1.1b, 1.1.1c… Letters, not a fourth number, because a
+ *   milestone is addressed as action ref + "." + seq ("2.1.3"): "1.1.1.2" would be ambiguous
+ *   between an action and a milestone. The first keeps the printed ref so people find "1.1.1".
+ * - Milestones are numbered by position (seq 1..N), whatever the source's labels say; labels that
+ *   repeat or skip are reported.
+ * - Parallel date/owner lines pair with milestones by position only when the counts are equal,
+ *   or when there is one line (it applies to every milestone, as a merged cell does). Otherwise
+ *   nothing is paired and the mismatch is reported; the action still falls due on the latest date
+ *   listed, and its lead is the first owner listed (or the one owner common to all lines).
+ * - Status when the plan gives none: not_started, rag none. Nothing says work has begun, and
+ *   "no rating" is the honest colour. A blank cell in a plan that HAS a status column is reported.
+ * - Blank priority, ref, objective and lead cells repeat the value above (within a priority).
+ *   Status, dates and outcomes never repeat: a blank there is a real gap and is reported.
+ * - Rows that are entirely blank are skipped silently. Row numbers are 1-based with the header as
+ *   row 1 when it is the first row; a CSV record spanning several lines is one row.
+ */
+
+export interface ParsePlanResult {
+  plan: ParsedPlan;
+  problems: ImportProblem[];
+  /** Non-blank rows read after the header. */
+  rowsRead: number;
+}
+
+interface Context {
+  cols: ColumnMap;
+  problems: ImportProblem[];
+  priority?: { label: string; ref?: string; title: string };
+  group?: string;
+  groupCount: Map<string, number>;
+  usedRefs: Map<string, number>;
+  filled: { lead?: string; objective?: string };
+  current?: Action;
+  actions: Action[];
+  priorities: Priority[];
+  autoNumber: number;
+}
+
+const STATUS_NONE: { status: ProgressStatus; rag: Rag } = { status: 'not_started', rag: 'none' };
+
+function findHeaderRow(rows: readonly string[][]): number {
+  const limit = Math.min(rows.length, 15);
+  for (let i = 0; i < limit; i++) {
+    const cols = recogniseColumns(rows[i].map((c) => oneLine(c)));
+    if (cols.roles.action !== undefined && recognisedCount(rows[i].map((c) => oneLine(c))) >= 2) return i;
+  }
+  return -1;
+}
+
+function tidyCell(cell: string | undefined): string {
+  return (cell ?? '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u00a0\u2007\u202f]/g, ' ')
+    .split('\n')
+    .map((l) => l.replace(/[ \t]+/g, ' ').trim())
+    .join('\n')
+    .trim();
+}
+
+export function parsePlan(rows: readonly string[][]): ParsePlanResult {
+  const problems: ImportProblem[] = [];
+  const headerIndex = findHeaderRow(rows);
+  if (headerIndex < 0) {
+    problems.push({
+      row: 1,
+      column: '',
+      value: (rows[0] ?? []).join(', '),
+      message: 'No header row with an action column (Action, Actions, The Actions We Are Taking) was found in the first 15 rows.',
+      outcome: 'skipped',
+    });
+    return { plan: { priorities: [], actions: [] }, problems, rowsRead: 0 };
+  }
+  const cols = recogniseColumns(rows[headerIndex].map((c) => oneLine(c)));
+  const ctx: Context = {
+    cols,
+    problems,
+    groupCount: new Map(),
+    usedRefs: new Map(),
+    filled: {},
+    actions: [],
+    priorities: [],
+    autoNumber: 0,
+  };
+  for (const dup of cols.duplicates) {
+    problems.push({
+      row: headerIndex + 1,
+      column: dup.header,
+      value: dup.header,
+      message: `A second ${dup.role} column; only '${headerOf(cols, cols.roles[dup.role] as number)}' is read as ${dup.role}, this one is kept as extra text.`,
+      outcome: 'kept as text',
+    });
+  }
+  // A missing column is one problem, not one per action.
+  for (const [role, word] of [['lead', 'lead'], ['due', 'due-date']] as const) {
+    if (cols.roles[role] === undefined) {
+      problems.push({
+        row: headerIndex + 1,
+        column: '',
+        value: '',
+        message: `No ${word} column was recognised, so no action has a ${role === 'due' ? 'due date' : 'lead'}.`,
+        outcome: 'left blank',
+      });
+    }
+  }
+  if (cols.roles.ref === undefined) {
+    problems.push({
+      row: headerIndex + 1,
+      column: '',
+      value: '',
+      message: 'No Ref column: actions are numbered 1, 2, 3… in file order.',
+      outcome: 'fixed',
+    });
+  }
+
+  let rowsRead = 0;
+  let carry = 0;
+  for (let i = headerIndex + 1; i < rows.length; i++) {
+    const cells = rows[i].map(tidyCell);
+    if (cells.every((c) => c === '')) continue;
+    rowsRead++;
+    const row = i + 1;
+    const aligned = alignRow(cells, cols, row, carry);
+    carry = aligned.carry;
+    problems.push(...aligned.problems);
+    readRow(aligned.view, row, ctx);
+  }
+
+  for (const action of ctx.actions) {
+    action.kpiCodes = kpiCodesIn([action.title, ...action.outcomes, action.commentary ?? '', ...action.milestones.map((m) => m.text)]);
+  }
+  return { plan: { priorities: ctx.priorities, actions: ctx.actions }, problems, rowsRead };
+}
+
+function cell(view: RowView, role: ColumnRole): string {
+  return view.cells[role] ?? '';
+}
+
+/** The column a value was actually read from (after any repair of a slipped row). */
+function columnName(ctx: Context, view: RowView, role: ColumnRole): string {
+  const at = view.from[role] ?? ctx.cols.roles[role];
+  return at === undefined ? role : headerOf(ctx.cols, at);
+}
+
+/** The column a missing value belongs in, named by the header people see. */
+function homeColumn(ctx: Context, role: ColumnRole): string {
+  const at = ctx.cols.roles[role];
+  return at === undefined ? role : headerOf(ctx.cols, at);
+}
+
+function problem(ctx: Context, row: number, column: string, value: string, message: string, outcome: ImportProblem['outcome']): void {
+  ctx.problems.push({ row, column, value, message, outcome });
+}
+
+function readRow(view: RowView, row: number, ctx: Context): void {
+  const priorityText = cell(view, 'priority');
+  if (priorityText !== '' && priorityText !== ctx.priority?.label) startPriority(priorityText, view, row, ctx);
+
+  const refText = tidyRef(cell(view, 'ref'));
+  if (refText !== '') {
+    const base = /^\d+$/.test(refText) && ctx.priority?.ref ? `${ctx.priority.ref}.${refText}` : refText;
+    if (base !== ctx.group) {
+      ctx.group = base;
+      const earlier = ctx.usedRefs.get(base);
+      if (earlier !== undefined) {
+        problem(ctx, row, columnName(ctx, view, 'ref'), cell(view, 'ref'), `Ref ${base} was already used at row ${earlier}; this action gets the next free letter instead.`, 'fixed');
+      }
+    }
+  }
+  if (cell(view, 'objective') !== '') ctx.filled.objective = oneLine(cell(view, 'objective'));
+
+  if (cell(view, 'action') !== '') {
+    const action = buildAction(view, row, ctx);
+    ctx.actions.push(action);
+    ctx.current = action;
+    return;
+  }
+  continueAction(view, row, ctx);
+}
+
+function startPriority(label: string, view: RowView, row: number, ctx: Context): void {
+  const parsed = parsePriorityLabel(label);
+  let ref = parsed.ref;
+  const refCell = tidyRef(cell(view, 'ref'));
+  if (ref === undefined && /^\d+(?:\.\d+)+$/.test(refCell)) {
+    // Sefton's "Commissioned services provide…" lacks the 4.4 its siblings carry; its action ref says it.
+    ref = refCell.split('.').slice(0, -1).join('.');
+    problem(ctx, row, columnName(ctx, view, 'priority'), label, `The priority has no number; took ${ref} from its action ref ${refCell}.`, 'fixed');
+  }
+  ref ??= priorityKey(label);
+  ctx.priority = { label, ref, title: parsed.title };
+  ctx.group = undefined;
+  ctx.filled = {};
+  if (ctx.cols.roles.ref === undefined) ctx.autoNumber = 0;
+  if (!ctx.priorities.some((p) => p.ref === ref)) ctx.priorities.push({ ref, title: parsed.title });
+}
+
+function nextRef(ctx: Context, row: number, view: RowView): string {
+  let base = ctx.group;
+  if (ctx.cols.roles.ref === undefined) {
+    // No Ref column at all: every action is numbered in file order, within its priority if any.
+    ctx.autoNumber++;
+    base = ctx.priority?.ref ? `${ctx.priority.ref}.${ctx.autoNumber}` : String(ctx.autoNumber);
+  } else if (base === undefined) {
+    ctx.autoNumber++;
+    base = String(ctx.autoNumber);
+    problem(ctx, row, columnName(ctx, view, 'ref'), '', `No ref for this action or any above it; numbered ${base}.`, 'fixed');
+    ctx.group = base;
+  }
+  let n = ctx.groupCount.get(base) ?? 0;
+  let ref: string;
+  do {
+    n++;
+    ref = n === 1 ? base : `${base}${letters(n)}`;
+  } while (ctx.usedRefs.has(ref));
+  ctx.groupCount.set(base, n);
+  ctx.usedRefs.set(ref, row);
+  return ref;
+}
+
+interface Parallel {
+  values: (string | undefined)[];
+  paired: boolean;
+}
+
+/**
+ * Pairs n milestones with the lines of a parallel cell, or reports why it cannot. One line, or
+ * lines that all say the same thing, apply to every milestone: which line belongs where cannot
+ * change the answer.
+ */
+function pairLines(n: number, lines: string[], what: string, row: number, column: string, raw: string, ctx: Context, consequence: string): Parallel {
+  if (lines.length === n) return { values: lines, paired: true };
+  if (lines.length > 0 && lines.every((l) => roleKey(l) === roleKey(lines[0]))) return { values: Array<string>(n).fill(lines[0]), paired: true };
+  if (lines.length > 0) {
+    problem(
+      ctx,
+      row,
+      column,
+      raw,
+      `${n} milestones but ${lines.length} ${what}; which ${what.replace(/s$/, '')} belongs to which milestone cannot be told, so the milestones' ${what} were left blank${consequence}.`,
+      'left blank',
+    );
+  }
+  return { values: Array<string | undefined>(n).fill(undefined), paired: false };
+}
+
+/** The action falls due with its last dated milestone; recurring-only work is ongoing. */
+function latestDue(dues: readonly Due[]): Due {
+  const dated = dues.filter((d): d is Extract<Due, { kind: 'date' }> => d.kind === 'date');
+  if (dated.length > 0) return dated.reduce((a, b) => (b.date > a.date ? b : a));
+  const recurring = dues.filter((d): d is Extract<Due, { kind: 'recurring' }> => d.kind === 'recurring');
+  if (recurring.length === 0) return { kind: 'none' };
+  const kinds = new Set(recurring.map((d) => d.recurrence));
+  if (kinds.size === 1 && recurring.every((d) => d.note === recurring[0].note)) return recurring[0];
+  if (kinds.size === 1) return { kind: 'recurring', recurrence: recurring[0].recurrence };
+  return { kind: 'recurring', recurrence: 'ongoing', note: recurring.map((d) => formatDue(d)).join('; ') };
+}
+
+function isCrossReference(text: string): boolean {
+  return /^see\b/i.test(text);
+}
+
+function buildAction(view: RowView, row: number, ctx: Context): Action {
+  const ref = nextRef(ctx, row, view);
+  const actionText = cell(view, 'action');
+  const dueText = cell(view, 'due');
+  const leadText = cell(view, 'lead');
+  const statusText = cell(view, 'status');
+  const dueColumn = columnName(ctx, view, 'due');
+  const leadColumn = columnName(ctx, view, 'lead');
+  const statusColumn = columnName(ctx, view, 'status');
+
+  const action: Action = {
+    ref,
+    priorityRef: ctx.priority?.ref,
+    priorityTitle: ctx.priority?.title,
+    title: oneLine(actionText),
+    outcomes: splitOutcomes(cell(view, 'outcome')),
+    objective: ctx.filled.objective,
+    due: { kind: 'none' },
+    status: STATUS_NONE.status,
+    rag: STATUS_NONE.rag,
+    kpiCodes: [],
+    milestones: [],
+    extra: { ...view.extra },
+    sourceRow: row,
+  };
+  if (action.priorityRef === undefined) delete action.priorityRef;
+  if (action.priorityTitle === undefined) delete action.priorityTitle;
+  if (action.objective === undefined) delete action.objective;
+  const commentary = oneLine(cell(view, 'commentary'));
+  if (commentary !== '') action.commentary = commentary;
+
+  const startText = cell(view, 'start');
+  if (startText !== '') {
+    const start = parseDue(startText, { anchor: 'start' });
+    if (start.ok) action.start = start.due;
+    else problem(ctx, row, columnName(ctx, view, 'start'), startText, `Start date not read: ${start.reason}.`, 'left blank');
+  }
+
+  let dueReported = false;
+  let leadReported = false;
+  const found = milestoneSteps(actionText, dueText, leadText, statusText);
+  if (found && found.title !== '') action.title = found.title;
+  const steps = found && found.texts.length > 0 ? found : undefined;
+  if (steps) {
+    const n = steps.texts.length;
+    const labels = steps.labels;
+    if (labels && labels.some((l, i) => l !== i + 1)) {
+      problem(
+        ctx,
+        row,
+        columnName(ctx, view, 'action'),
+        labels.map((l) => `Milestone ${l}`).join(', '),
+        `Milestone labels run ${labels.join(', ')}; milestones are numbered by position instead (${ref}.1–${ref}.${n}).`,
+        'fixed',
+      );
+    }
+    const parsedLines = steps.dues.map((line) => ({ line, result: parseDue(line) }));
+    const latestListed = latestDue(parsedLines.flatMap((p) => (p.result.ok ? [p.result.due] : [])));
+    const dueConsequence =
+      latestListed.kind === 'date'
+        ? `; the action is due by the latest date listed, ${formatBritishDate(latestListed.date)}`
+        : latestListed.kind === 'recurring'
+          ? `; the action counts as recurring work (${formatDue(latestListed)})`
+          : '';
+    const duePairs = pairLines(n, steps.dues, 'dates', row, dueColumn, dueText, ctx, dueConsequence);
+    const firstOwner = steps.leads[0];
+    const ownerConsequence = firstOwner ? `; the action's lead is the first listed, ${firstOwner}` : '';
+    const commonOwner = steps.leads.length > 0 && steps.leads.every((l) => roleKey(l) === roleKey(steps.leads[0]));
+    const leadPairs = pairLines(n, steps.leads, 'owners', row, leadColumn, leadText, ctx, commonOwner ? '' : ownerConsequence);
+    const statusPairs = pairLines(n, steps.statuses, 'statuses', row, statusColumn, statusText, ctx, '');
+    if (!duePairs.paired && steps.dues.length > 0) {
+      dueReported = true;
+      for (const p of parsedLines) {
+        if (!p.result.ok) problem(ctx, row, dueColumn, p.line, `Date not read: ${p.result.reason}.`, 'left blank');
+      }
+    }
+
+    for (let k = 0; k < n; k++) {
+      const milestone: Milestone = { seq: k + 1, text: steps.texts[k], due: { kind: 'none' }, status: 'not_started', rag: 'none' };
+      const dueLine = duePairs.values[k];
+      if (dueLine !== undefined) {
+        const parsed = parseDue(dueLine);
+        if (parsed.ok) milestone.due = parsed.due;
+        // A line shared by every milestone is reported once, on the first.
+        else if (steps.dues.length > 1 || k === 0) {
+          problem(
+            ctx,
+            row,
+            dueColumn,
+            dueLine,
+            `Milestone ${ref}.${k + 1} date not read: ${parsed.reason}. ${ref} is due by the latest of its other milestones.`,
+            'left blank',
+          );
+        }
+      }
+      const owner = leadPairs.values[k];
+      if (owner !== undefined && !isCrossReference(owner)) milestone.ownerRole = owner;
+      const statusLine = statusPairs.values[k];
+      if (statusLine !== undefined) {
+        const parsed = parseStatus(statusLine);
+        if (parsed.ok) {
+          milestone.status = parsed.status;
+          milestone.rag = parsed.rag;
+        } else if (steps.statuses.length > 1 || k === 0) {
+          problem(ctx, row, statusColumn, statusLine, `Milestone ${ref}.${k + 1} status not read: ${parsed.reason}; recorded as not started.`, 'left blank');
+        }
+      }
+      action.milestones.push(milestone);
+    }
+    action.due = duePairs.paired ? latestDue(action.milestones.map((m) => m.due)) : latestListed;
+    if (steps.leads.length > 0) action.leadRole = commonOwner ? steps.leads[0] : firstOwner;
+    if (steps.statuses.length > 0) Object.assign(action, rollUpStatus(action.milestones));
+    if (action.due.kind === 'none' && parsedLines.some((p) => !p.result.ok)) dueReported = true;
+  } else {
+    if (dueText !== '') {
+      const parsed = parseDue(dueText);
+      if (parsed.ok) action.due = parsed.due;
+      else {
+        problem(ctx, row, dueColumn, dueText, `Due date not read: ${parsed.reason}.`, 'left blank');
+        dueReported = true;
+      }
+    }
+    if (statusText !== '') {
+      const parsed = parseStatus(statusText);
+      if (parsed.ok) {
+        action.status = parsed.status;
+        action.rag = parsed.rag;
+      } else {
+        problem(ctx, row, statusColumn, statusText, `Status not read: ${parsed.reason}; recorded as not started.`, 'left blank');
+      }
+    } else if (ctx.cols.roles.status !== undefined) {
+      problem(ctx, row, homeColumn(ctx, 'status'), '', `No status for ${ref}; recorded as not started (no rating).`, 'left blank');
+    }
+    const lead = leadText !== '' ? leadText : ctx.filled.lead;
+    if (lead !== undefined && isCrossReference(lead)) {
+      problem(ctx, row, leadColumn, lead, `The lead is a cross-reference, not a role; ${ref} has no lead.`, 'left blank');
+      leadReported = true;
+    } else if (lead !== undefined) {
+      action.leadRole = oneLine(lead);
+    }
+  }
+  if (action.leadRole !== undefined) ctx.filled.lead = action.leadRole;
+
+  if (action.due.kind === 'none' && !dueReported && ctx.cols.roles.due !== undefined) {
+    problem(ctx, row, homeColumn(ctx, 'due'), dueText, `No due date for ${ref}: an action without a timescale cannot be chased.`, 'left blank');
+  }
+  if (action.leadRole === undefined && !leadReported && ctx.cols.roles.lead !== undefined) {
+    problem(ctx, row, homeColumn(ctx, 'lead'), leadText, `No lead named for ${ref}.`, 'left blank');
+  }
+  return action;
+}
+
+interface Steps {
+  title: string;
+  texts: string[];
+  labels?: number[];
+  dues: string[];
+  leads: string[];
+  statuses: string[];
+}
+
+/**
+ * The milestones an action row holds, if any: "Milestone N:" blocks with one date/owner line each,
+ * or a " / " list of steps whose status, date or owner cells are " / " lists too (Sefton 1.3.7).
+ */
+function milestoneSteps(actionText: string, dueText: string, leadText: string, statusText: string): Steps | undefined {
+  const embedded = splitEmbeddedMilestones(actionText);
+  if (embedded && embedded.milestones.length === 0) {
+    // "Overarching action:" with no milestones: the row is the action itself, minus the label.
+    return { title: embedded.title, texts: [], dues: [], leads: [], statuses: [] };
+  }
+  if (embedded) {
+    return {
+      title: embedded.title,
+      texts: embedded.milestones.map((m) => m.text),
+      labels: embedded.milestones.map((m) => m.label),
+      dues: cellLines(dueText),
+      leads: cellLines(leadText),
+      statuses: cellLines(statusText),
+    };
+  }
+  const list = (text: string): string[] => text.split(/\s+\/\s+/).map((p) => oneLine(p)).filter((p) => p !== '');
+  const listed = isStatusList(statusText) || list(dueText).length > 1 || list(leadText).length > 1;
+  const steps = splitSlashList(oneLine(actionText));
+  if (listed && steps.length > 1) {
+    return { title: oneLine(actionText), texts: steps, dues: list(dueText), leads: list(leadText), statuses: list(statusText) };
+  }
+  return undefined;
+}
+
+function continueAction(view: RowView, row: number, ctx: Context): void {
+  const current = ctx.current;
+  const outcome = cell(view, 'outcome');
+  const dueText = cell(view, 'due');
+  const leadText = cell(view, 'lead');
+  const statusText = cell(view, 'status');
+  if (!current) {
+    const first = Object.entries(view.cells).find(([, v]) => v !== '');
+    problem(ctx, row, first ? columnName(ctx, view, first[0] as ColumnRole) : '', first?.[1] ?? '', 'Row comes before any action; not imported.', 'skipped');
+    return;
+  }
+  if (outcome === '' && (statusText !== '' || dueText !== '')) {
+    const parts = [statusText && `status '${statusText}'`, dueText && `date '${dueText}'`].filter(Boolean).join(' and ');
+    const role: ColumnRole = statusText !== '' ? 'status' : 'due';
+    problem(
+      ctx,
+      row,
+      columnName(ctx, view, role),
+      statusText || dueText,
+      `A row with ${parts} but no action or outcome text; not imported (it may belong to ${current.ref} above, which keeps its own).`,
+      'skipped',
+    );
+    return;
+  }
+  current.outcomes.push(...splitOutcomes(outcome));
+  if (dueText !== '') {
+    const parsed = parseDue(dueText);
+    const same = parsed.ok && JSON.stringify(parsed.due) === JSON.stringify(current.due);
+    if (!same) {
+      problem(
+        ctx,
+        row,
+        columnName(ctx, view, 'due'),
+        dueText,
+        `This outcome row gives its own due date; an action has one due date, so ${current.ref} keeps ${formatDue(current.due)}.`,
+        'skipped',
+      );
+    }
+  }
+  if (leadText !== '' && roleKey(leadText) !== roleKey(current.leadRole ?? '')) {
+    problem(
+      ctx,
+      row,
+      columnName(ctx, view, 'lead'),
+      leadText,
+      `This outcome row names its own lead; an action has one lead, so ${current.ref} keeps ${current.leadRole ?? 'no lead'}.`,
+      'skipped',
+    );
+  }
+  if (statusText !== '') {
+    problem(ctx, row, columnName(ctx, view, 'status'), statusText, `A status on an outcome row; ${current.ref} keeps its own status.`, 'skipped');
+  }
+  const commentary = oneLine(cell(view, 'commentary'));
+  if (commentary !== '') current.commentary = current.commentary ? `${current.commentary}\n${commentary}` : commentary;
+  for (const [header, value] of Object.entries(view.extra)) {
+    const before = current.extra[header];
+    if (before === undefined) current.extra[header] = value;
+    else if (before !== value) current.extra[header] = `${before}\n${value}`;
+  }
+}

@@ -1,0 +1,44 @@
+import type { Person } from './model';
+import { roleKey } from './roles';
+
+export interface Authority {
+  /** Roles the caller holds, from the directory. */
+  callerRoles: Person[];
+  isAdmin: boolean;
+  /** The item's owner role and who holds it (if anyone). */
+  ownerRole?: string;
+  owner?: Person;
+  /** Who holds the role the owner reports to. */
+  manager?: Person;
+}
+
+export type Permission = { allowed: true; as: 'owner' | 'manager' | 'admin' } | { allowed: false; whoCan: string[] };
+
+/**
+ * Who may change an item: whoever holds its owner role, whoever holds the role that role reports to,
+ * and plan admins. Decided on the caller's directory roles, never on anything a card carried.
+ */
+export function mayUpdate(a: Authority): Permission {
+  const held = new Set(a.callerRoles.map((r) => roleKey(r.role)));
+  if (a.ownerRole && held.has(roleKey(a.ownerRole))) return { allowed: true, as: 'owner' };
+  if (a.owner?.managerRole && held.has(roleKey(a.owner.managerRole))) return { allowed: true, as: 'manager' };
+  if (a.isAdmin) return { allowed: true, as: 'admin' };
+  return { allowed: false, whoCan: whoCan(a) };
+}
+
+/** Sign-off is the manager's (or an admin's): the owner cannot approve their own work. */
+export function maySignOff(a: Authority): Permission {
+  const held = new Set(a.callerRoles.map((r) => roleKey(r.role)));
+  if (a.owner?.managerRole && held.has(roleKey(a.owner.managerRole))) return { allowed: true, as: 'manager' };
+  if (a.isAdmin) return { allowed: true, as: 'admin' };
+  return { allowed: false, whoCan: whoCan(a).slice(1) };
+}
+
+function whoCan(a: Authority): string[] {
+  const out: string[] = [];
+  out.push(a.owner ? `${a.owner.name} (${a.ownerRole})` : a.ownerRole ? `whoever holds ${a.ownerRole} (nobody in the directory does)` : 'the action lead (none is named)');
+  if (a.manager && a.owner?.managerRole) out.push(`${a.manager.name} (${a.owner.managerRole})`);
+  else if (a.owner?.managerRole) out.push(`whoever holds ${a.owner.managerRole}`);
+  out.push('a plan administrator');
+  return out;
+}

@@ -1,0 +1,57 @@
+import type { Due, ProgressStatus, Rag } from './model';
+
+/**
+ * The current state of one trackable thing: an action or one of its milestones. Both share the same
+ * life (owner, due date, status, RAG, updates), so reminders, overdue lists and updates treat them alike.
+ */
+export interface ItemState {
+  planId: string;
+  /** Action ref ("2.4"); a milestone carries its action's ref plus seq. */
+  ref: string;
+  seq?: number;
+  kind: 'action' | 'milestone';
+  title: string;
+  ownerRole?: string;
+  due: Due;
+  /** The due date as first planned; kept when a revised date is agreed, so drift stays visible. */
+  originalDue?: Due;
+  status: ProgressStatus;
+  rag: Rag;
+  commentary?: string;
+  evidenceUrl?: string;
+  version: number;
+  updatedAt?: string;
+  updatedBy?: string;
+  updatedByName?: string;
+  /** Id of the last request applied, so a retried invoke is recognised and not written twice. */
+  lastRequestId?: string;
+}
+
+export interface ActionDetail extends ItemState {
+  kind: 'action';
+  priorityRef?: string;
+  priorityTitle?: string;
+  objective?: string;
+  outcomes: string[];
+  kpiCodes: string[];
+  extra: Record<string, string>;
+  milestones: ItemState[];
+}
+
+/** "2.4" for an action, "2.4.3" for its third milestone: what people type. */
+export function itemLabel(item: Pick<ItemState, 'ref' | 'seq'>): string {
+  return item.seq === undefined ? item.ref : `${item.ref}.${item.seq}`;
+}
+
+export interface HistoryEntry {
+  planId: string;
+  ref: string;
+  seq?: number;
+  at: string;
+  by: string;
+  byName: string;
+  source: 'card' | 'text' | 'import' | 'signoff';
+  changes: { field: string; from: string; to: string }[];
+  commentary?: string;
+  evidenceUrl?: string;
+}

@@ -1,0 +1,24 @@
+import type { Due, ProgressStatus } from './model';
+import { daysBetween } from './clock';
+
+/** Statuses where nothing more is expected of the owner, so the item can never be overdue. */
+const CLOSED: ReadonlySet<ProgressStatus> = new Set(['complete', 'awaiting_signoff', 'bau']);
+
+export function isOpen(status: ProgressStatus): boolean {
+  return !CLOSED.has(status);
+}
+
+/** Only a fixed date can be missed; recurring work and "no timescale" never become overdue. */
+export function dueDateOf(due: Due): string | undefined {
+  return due.kind === 'date' ? due.date : undefined;
+}
+
+export function daysOverdue(due: Due, status: ProgressStatus, today: string): number {
+  const date = dueDateOf(due);
+  if (!date || !isOpen(status)) return 0;
+  return Math.max(0, daysBetween(date, today));
+}
+
+export function isOverdue(due: Due, status: ProgressStatus, today: string): boolean {
+  return daysOverdue(due, status, today) > 0;
+}

@@ -1,0 +1,235 @@
+import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
+import type { Person, Rag } from '../domain/model';
+import type { DueWindow } from '../domain/intent';
+import type { PlanInfo } from '../storage/planRepository';
+import { addDays, endOfMonthOf, endOfWeekOf } from '../domain/clock';
+import { roleKey } from '../domain/roles';
+import { isOpen } from '../domain/schedule';
+import type { Caller, Services } from './context';
+
+export interface Scope {
+  /** Restrict to one plan (a channel linked to a plan); otherwise every plan. */
+  planId?: string;
+}
+
+export interface ItemWithPlan extends ItemState {
+  planName: string;
+}
+
+async function plansIn(s: Services, scope: Scope): Promise<PlanInfo[]> {
+  const all = await s.plans.listPlans();
+  return scope.planId ? all.filter((p) => p.id === scope.planId) : all;
+}
+
+const byDueThenRef = (a: ItemState, b: ItemState) =>
+  (a.due.kind === 'date' ? a.due.date : '9999') .localeCompare(b.due.kind === 'date' ? b.due.date : '9999') || naturalRef(a, b);
+
+export function naturalRef(a: Pick<ItemState, 'ref' | 'seq'>, b: Pick<ItemState, 'ref' | 'seq'>): number {
+  const pa = a.ref.split('.');
+  const pb = b.ref.split('.');
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const c = (pa[i] ?? '').localeCompare(pb[i] ?? '', 'en', { numeric: true });
+    if (c) return c;
+  }
+  return (a.seq ?? 0) - (b.seq ?? 0);
+}
+
+export type MyActionsResult =
+  | { kind: 'notInDirectory' }
+  | { kind: 'ok'; roles: Person[]; items: ItemWithPlan[] };
+
+export async function myActions(s: Services, caller: Caller, scope: Scope): Promise<MyActionsResult> {
+  const roles = await s.directory.rolesOf(caller);
+  if (!roles.length) return { kind: 'notInDirectory' };
+  const plans = await plansIn(s, scope);
+  const lists = await Promise.all(
+    plans.flatMap((p) => roles.map(async (r) => (await s.plans.listByOwner(p.id, roleKey(r.role))).map((i) => ({ ...i, planName: p.name })))),
+  );
+  const seen = new Set<string>();
+  const items = lists
+    .flat()
+    .filter((i) => i.status !== 'complete')
+    .filter((i) => {
+      const k = `${i.planId}|${i.ref}|${i.seq ?? ''}`;
+      return seen.has(k) ? false : (seen.add(k), true);
+    })
+    .sort(byDueThenRef);
+  return { kind: 'ok', roles, items };
+}
+
+export interface OverdueFilter {
+  ownerRole?: string;
+  priorityRef?: string;
+  rag?: Rag;
+}
+
+export async function overdue(s: Services, scope: Scope, filter: OverdueFilter = {}): Promise<ItemWithPlan[]> {
+  const today = s.clock.today();
+  const plans = await plansIn(s, scope);
+  const lists = await Promise.all(plans.map(async (p) => (await s.plans.listOpenDueBefore(p.id, today)).map((i) => ({ ...i, planName: p.name }))));
+  const ownerKey = filter.ownerRole ? roleKey(filter.ownerRole) : undefined;
+  return lists
+    .flat()
+    .filter((i) => !ownerKey || (i.ownerRole && roleKey(i.ownerRole) === ownerKey))
+    .filter((i) => !filter.priorityRef || i.ref === filter.priorityRef || i.ref.startsWith(filter.priorityRef + '.'))
+    .filter((i) => !filter.rag || i.rag === filter.rag)
+    .sort(byDueThenRef);
+}
+
+export function windowEnd(today: string, window: DueWindow): { from: string; to: string; label: string } {
+  switch (window.kind) {
+    case 'days':
+      return { from: today, to: addDays(today, window.days), label: `in the next ${window.days} days` };
+    case 'thisWeek':
+      return { from: today, to: endOfWeekOf(today), label: 'this week' };
+    case 'nextWeek': {
+      const start = addDays(endOfWeekOf(today), 1);
+      return { from: start, to: endOfWeekOf(start), label: 'next week' };
+    }
+    case 'thisMonth':
+      return { from: today, to: endOfMonthOf(today), label: 'this month' };
+    case 'nextMonth': {
+      const start = addDays(endOfMonthOf(today), 1);
+      return { from: start, to: endOfMonthOf(start), label: 'next month' };
+    }
+  }
+}
+
+export async function dueSoon(s: Services, scope: Scope, window: DueWindow): Promise<{ label: string; items: ItemWithPlan[] }> {
+  const { from, to, label } = windowEnd(s.clock.today(), window);
+  const plans = await plansIn(s, scope);
+  const lists = await Promise.all(plans.map(async (p) => (await s.plans.listOpenDueBetween(p.id, from, to)).map((i) => ({ ...i, planName: p.name }))));
+  return { label, items: lists.flat().sort(byDueThenRef) };
+}
+
+export interface ActionView {
+  action: ActionDetail;
+  planName: string;
+  /** Set when the ref named a milestone ("2.1.3" = third milestone of 2.1). */
+  focusSeq?: number;
+  lead?: Person;
+  history: HistoryEntry[];
+}
+
+/** One ref may exist in several plans; every match is returned so the card can show them all. */
+export async function findAction(s: Services, scope: Scope, ref: string): Promise<ActionView[]> {
+  const plans = await plansIn(s, scope);
+  const found = await Promise.all(
+    plans.map(async (p) => {
+      let action = await s.plans.getAction(p.id, ref);
+      let focusSeq: number | undefined;
+      const parts = ref.split('.');
+      if (!action && parts.length >= 3) {
+        // "2.1.3" in a layout whose actions are two-part: the third milestone of 2.1.
+        action = await s.plans.getAction(p.id, parts.slice(0, -1).join('.'));
+        focusSeq = Number(parts[parts.length - 1]);
+        if (action && !action.milestones.some((m) => m.seq === focusSeq)) action = undefined;
+      }
+      if (!action) return undefined;
+      const [lead, history] = await Promise.all([
+        action.ownerRole ? s.directory.findByRole(action.ownerRole) : Promise.resolve(undefined),
+        s.plans.listHistory(p.id, action.ref, 5),
+      ]);
+      return { action, planName: p.name, focusSeq, lead, history } satisfies ActionView;
+    }),
+  );
+  return found.filter((f): f is NonNullable<typeof f> => f !== undefined) as ActionView[];
+}
+
+export async function priorityItems(s: Services, scope: Scope, ref: string): Promise<{ title?: string; items: ItemWithPlan[] }> {
+  const plans = await plansIn(s, scope);
+  let title: string | undefined;
+  const lists = await Promise.all(
+    plans.map(async (p) => {
+      const [all, prios] = await Promise.all([s.plans.listAllItems(p.id), s.plans.listPriorities(p.id)]);
+      title ??= prios.find((x) => x.ref === ref)?.title;
+      return all
+        .filter((e) => e.kind === 'action' && (e.priorityRef === ref || e.ref.startsWith(ref + '.')))
+        .map((e) => ({ ...summaryOf(e), planId: p.id, planName: p.name }));
+    }),
+  );
+  return { title, items: lists.flat().sort(naturalRef) };
+}
+
+function summaryOf(e: { ref: string; title: string; ownerRole?: string; dueJson: string; status: ItemState['status']; rag: Rag; version: number; kind: 'action' | 'milestone'; seq?: number }): ItemState {
+  return { planId: '', ref: e.ref, seq: e.seq, kind: e.kind, title: e.title, ownerRole: e.ownerRole, due: JSON.parse(e.dueJson), status: e.status, rag: e.rag, version: e.version };
+}
+
+export async function byRag(s: Services, scope: Scope, rag: Rag, priorityRef?: string): Promise<ItemWithPlan[]> {
+  const plans = await plansIn(s, scope);
+  const lists = await Promise.all(
+    plans.map(async (p) =>
+      (await s.plans.listAllItems(p.id))
+        .filter((e) => e.kind === 'action' && e.rag === rag && isOpen(e.status))
+        .filter((e) => !priorityRef || e.priorityRef === priorityRef || e.ref.startsWith(priorityRef + '.'))
+        .map((e) => ({ ...summaryOf(e), planId: p.id, planName: p.name })),
+    ),
+  );
+  return lists.flat().sort(naturalRef);
+}
+
+export interface PlanSummary {
+  planId: string;
+  planName: string;
+  actions: number;
+  milestones: number;
+  rag: Record<Rag, number>;
+  status: Record<string, number>;
+  overdue: number;
+  unowned: number;
+  noDueDate: number;
+}
+
+export async function summary(s: Services, scope: Scope): Promise<PlanSummary[]> {
+  const today = s.clock.today();
+  const [plans, people] = await Promise.all([plansIn(s, scope), s.directory.listAll()]);
+  const known = new Set(people.map((p) => roleKey(p.role)));
+  return Promise.all(
+    plans.map(async (p) => {
+      const all = await s.plans.listAllItems(p.id);
+      const out: PlanSummary = {
+        planId: p.id,
+        planName: p.name,
+        actions: 0,
+        milestones: 0,
+        rag: { red: 0, amber: 0, green: 0, blue: 0, none: 0 },
+        status: {},
+        overdue: 0,
+        unowned: 0,
+        noDueDate: 0,
+      };
+      for (const e of all) {
+        const due = JSON.parse(e.dueJson) as ItemState['due'];
+        if (e.kind === 'milestone') out.milestones++;
+        else {
+          out.actions++;
+          out.rag[e.rag]++;
+          out.status[e.status] = (out.status[e.status] ?? 0) + 1;
+          if (!e.ownerRole || !known.has(roleKey(e.ownerRole))) out.unowned++;
+          if (due.kind === 'none') out.noDueDate++;
+        }
+        if (due.kind === 'date' && due.date < today && isOpen(e.status)) out.overdue++;
+      }
+      return out;
+    }),
+  );
+}
+
+export async function unowned(s: Services, scope: Scope): Promise<ItemWithPlan[]> {
+  const [plans, people] = await Promise.all([plansIn(s, scope), s.directory.listAll()]);
+  const known = new Set(people.map((p) => roleKey(p.role)));
+  const lists = await Promise.all(
+    plans.map(async (p) =>
+      (await s.plans.listAllItems(p.id))
+        .filter((e) => e.kind === 'action' && isOpen(e.status) && (!e.ownerRole || !known.has(roleKey(e.ownerRole))))
+        .map((e) => ({ ...summaryOf(e), planId: p.id, planName: p.name })),
+    ),
+  );
+  return lists.flat().sort(naturalRef);
+}
+
+export async function whoIs(s: Services, role: string): Promise<{ person?: Person; manager?: Person }> {
+  const person = await s.directory.findByRole(role);
+  const manager = person?.managerRole ? await s.directory.findByRole(person.managerRole) : undefined;
+  return { person, manager };
+}

@@ -1,0 +1,92 @@
+import type { ItemState, HistoryEntry } from '../domain/planItem';
+import type { Person } from '../domain/model';
+import { applySignOff, applyUpdate, type SignOffDecision, type UpdateOutcome, type UpdateRequest } from '../domain/statusUpdate';
+import { mayUpdate, maySignOff, type Authority, type Permission } from '../domain/permissions';
+import type { Caller, Services } from './context';
+
+export interface Target {
+  planId: string;
+  ref: string;
+  seq?: number;
+}
+
+export type UpdateResult =
+  | { kind: 'saved'; before: ItemState; item: ItemState; history: HistoryEntry; authority: Authority }
+  | { kind: 'duplicate'; item: ItemState }
+  | { kind: 'conflict'; latest: ItemState }
+  | { kind: 'refused'; whoCan: string[]; item: ItemState }
+  | { kind: 'invalid'; errors: Extract<UpdateOutcome, { ok: false }>['errors']; item: ItemState }
+  | { kind: 'notFound' }
+  | { kind: 'notInDirectory' };
+
+export interface UpdateOptions {
+  /** Same id twice means the same request retried: it is applied once. */
+  requestId: string;
+  /** The version the caller was looking at; a newer stored version means someone got there first. */
+  expectedVersion?: number;
+  source: HistoryEntry['source'];
+}
+
+async function authorityFor(s: Services, caller: Caller, item: ItemState): Promise<Authority> {
+  const [callerRoles, owner] = await Promise.all([
+    s.directory.rolesOf(caller),
+    item.ownerRole ? s.directory.findByRole(item.ownerRole) : Promise.resolve(undefined),
+  ]);
+  const manager: Person | undefined = owner?.managerRole ? await s.directory.findByRole(owner.managerRole) : undefined;
+  return { callerRoles, isAdmin: !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase()), ownerRole: item.ownerRole, owner, manager };
+}
+
+/**
+ * Read, check, apply and write one change, with the write conditional on the ETag of the read.
+ * The caller's identity comes from the activity; nothing in the request can widen what they may do.
+ */
+async function change(
+  s: Services,
+  caller: Caller,
+  target: Target,
+  opts: UpdateOptions,
+  permit: (a: Authority) => Permission,
+  apply: (current: ItemState, actor: { id: string; name: string }, now: string) => UpdateOutcome,
+): Promise<UpdateResult> {
+  const loaded = await s.plans.getItemForUpdate(target.planId, target.ref, target.seq);
+  if (!loaded) return { kind: 'notFound' };
+  const current = loaded.item;
+  if (current.lastRequestId === opts.requestId) return { kind: 'duplicate', item: current };
+  if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version) return { kind: 'conflict', latest: current };
+  const authority = await authorityFor(s, caller, current);
+  if (!authority.callerRoles.length && !authority.isAdmin) return { kind: 'notInDirectory' };
+  const permission = permit(authority);
+  if (!permission.allowed) return { kind: 'refused', whoCan: permission.whoCan, item: current };
+  const actor = { id: caller.aadObjectId ?? caller.email ?? 'unknown', name: caller.name };
+  const now = s.clock.now().toISOString();
+  const outcome = apply(current, actor, now);
+  if (!outcome.ok) return { kind: 'invalid', errors: outcome.errors, item: current };
+  const history: HistoryEntry = {
+    planId: current.planId,
+    ref: current.ref,
+    seq: current.seq,
+    at: now,
+    by: actor.id,
+    byName: actor.name,
+    source: opts.source,
+    changes: outcome.changes,
+    commentary: outcome.after.commentary !== current.commentary ? outcome.after.commentary : undefined,
+    evidenceUrl: outcome.after.evidenceUrl !== current.evidenceUrl ? outcome.after.evidenceUrl : undefined,
+  };
+  const saved = await s.plans.saveChange(loaded, outcome.after, history);
+  if (!saved.ok) {
+    const latest = await s.plans.getItemForUpdate(target.planId, target.ref, target.seq);
+    // Our own retry may have landed between the read and the write.
+    if (latest?.item.lastRequestId === opts.requestId) return { kind: 'duplicate', item: latest.item };
+    return { kind: 'conflict', latest: latest?.item ?? current };
+  }
+  return { kind: 'saved', before: current, item: outcome.after, history, authority };
+}
+
+export function updateItem(s: Services, caller: Caller, target: Target, req: UpdateRequest, opts: UpdateOptions): Promise<UpdateResult> {
+  return change(s, caller, target, opts, mayUpdate, (current, actor, now) => applyUpdate(current, req, actor, now, opts.requestId));
+}
+
+export function signOff(s: Services, caller: Caller, target: Target, decision: SignOffDecision, note: string | undefined, opts: UpdateOptions): Promise<UpdateResult> {
+  return change(s, caller, target, { ...opts, source: 'signoff' }, maySignOff, (current, actor, now) => applySignOff(current, decision, note, actor, now, opts.requestId));
+}

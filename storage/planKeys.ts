@@ -1,0 +1,49 @@
+import { encodeKey } from './keys';
+
+/**
+ * Row keys inside a plan's partition (PlanItems table, PK = planId).
+ *
+ * Every question the bot answers is one range scan over a key prefix in one partition:
+ *
+ *   item|<ref>|            the action           "action 2.4" reads item|2.4| .. item|2.4|~ :
+ *   item|<ref>|m<NN>       its milestones        the action and all its milestones in one query
+ *   due|<date>|<ref>|<m>   open, dated items     "overdue" = due| .. due|<today>, oldest first;
+ *                                                "due soon" = due|<today> .. due|<today+N>
+ *   owner|<role>|<ref>|<m> items by owner role   "my actions" = owner|<role>| .. owner|<role>|~
+ *   hist|<ref>|<inv-ts>|…  append-only history   newest first, so "last five" is a $top=5 read
+ *   prio|<ref>             priorities / themes
+ *
+ * Index rows (due|, owner|) carry a summary of the item, so lists need no second read. They live in
+ * the same partition as the item so an update, its history row and its index rows commit in one
+ * entity-group transaction: the indexes can never disagree with the item, even after a crash.
+ * The trailing "|" on the action key stops "2.4" from range-matching "2.4.1"'s rows.
+ * '~' sorts after every character we put in keys, so it closes a prefix range.
+ */
+export const END = '~';
+
+function seqPart(seq?: number): string {
+  return seq === undefined ? '' : `m${String(seq).padStart(2, '0')}`;
+}
+
+export const planKeys = {
+  item: (ref: string, seq?: number) => `item|${encodeKey(ref)}|${seqPart(seq)}`,
+  actionPrefix: (ref: string) => `item|${encodeKey(ref)}|`,
+  allItemsPrefix: 'item|',
+  due: (date: string, ref: string, seq?: number) => `due|${date}|${encodeKey(ref)}|${seqPart(seq)}`,
+  duePrefix: 'due|',
+  dueAt: (date: string) => `due|${date}`,
+  owner: (roleKey: string, ref: string, seq?: number) => `owner|${encodeKey(roleKey)}|${encodeKey(ref)}|${seqPart(seq)}`,
+  ownerPrefix: (roleKey: string) => `owner|${encodeKey(roleKey)}|`,
+  history: (ref: string, at: Date, seq?: number, version?: number) =>
+    // Inverted milliseconds make the newest entry sort first; seq and version make the key unique.
+    `hist|${encodeKey(ref)}|${String(9_999_999_999_999 - at.getTime()).padStart(13, '0')}|${seqPart(seq)}|${version ?? 0}`,
+  historyPrefix: (ref: string) => `hist|${encodeKey(ref)}|`,
+  priority: (ref: string) => `prio|${encodeKey(ref)}`,
+  priorityPrefix: 'prio|',
+};
+
+/** OData filter for "row key starts with prefix" inside one partition. */
+export function prefixRange(prefix: string, upTo?: string): string {
+  const hi = upTo ?? prefix + END;
+  return `RowKey ge '${prefix.replace(/'/g, "''")}' and RowKey lt '${hi.replace(/'/g, "''")}'`;
+}

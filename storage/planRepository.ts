@@ -1,0 +1,239 @@
+import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
+import type { Priority } from '../domain/model';
+import { TABLES, type TableSet } from './tables';
+import { planKeys, prefixRange, END } from './planKeys';
+import { odataString } from './keys';
+import { entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
+import { countRequest } from './requestCounter';
+
+export interface PlanInfo {
+  id: string;
+  name: string;
+  channelId?: string;
+  importedAt?: string;
+}
+
+export type SaveResult = { ok: true } | { ok: false; reason: 'conflict' };
+
+/** Opaque to callers: the ETag of the item as read, so a save can insist nothing moved since. */
+declare const tokenBrand: unique symbol;
+export type ConcurrencyToken = string & { readonly [tokenBrand]: true };
+
+export interface LoadedItem {
+  item: ItemState;
+  token: ConcurrencyToken;
+}
+
+type HistoryEntity = {
+  partitionKey: string;
+  rowKey: string;
+  ref: string;
+  seq?: number;
+  at: string;
+  by: string;
+  byName: string;
+  source: HistoryEntry['source'];
+  changesJson: string;
+  commentary?: string;
+  evidenceUrl?: string;
+};
+
+const MAX_BATCH = 100; // Azure Tables' entity-group transaction limit.
+
+function isStatus(err: unknown, ...codes: number[]): boolean {
+  return err instanceof RestError && codes.includes(err.statusCode ?? 0);
+}
+
+async function collect<T extends object>(client: TableClient, partition: string, filter: string, top?: number): Promise<T[]> {
+  const out: T[] = [];
+  const query = `PartitionKey eq ${odataString(partition)} and ${filter}`;
+  const pages = client.listEntities<T>({ queryOptions: { filter: query } }).byPage({ maxPageSize: top ?? 1000 });
+  for await (const page of pages) {
+    countRequest();
+    for (const e of page) {
+      out.push(e);
+      if (top !== undefined && out.length >= top) return out;
+    }
+  }
+  return out;
+}
+
+/**
+ * Plans and everything in them. One partition per plan (see planKeys.ts for why).
+ * Callers see domain types and a version number; ETags never leave this module.
+ */
+export class PlanRepository {
+  constructor(private readonly tables: TableSet) {}
+
+  private get items() {
+    return this.tables.client(TABLES.planItems);
+  }
+  private get plans() {
+    return this.tables.client(TABLES.plans);
+  }
+
+  async listPlans(): Promise<PlanInfo[]> {
+    const out: PlanInfo[] = [];
+    countRequest();
+    for await (const e of this.plans.listEntities<{ name: string; channelId?: string; importedAt?: string }>({
+      queryOptions: { filter: `PartitionKey eq 'plans'` },
+    })) {
+      out.push({ id: e.rowKey as string, name: e.name, channelId: e.channelId, importedAt: e.importedAt });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async savePlan(plan: PlanInfo): Promise<void> {
+    countRequest();
+    await this.plans.upsertEntity(
+      { partitionKey: 'plans', rowKey: plan.id, name: plan.name, channelId: plan.channelId, importedAt: plan.importedAt },
+      'Merge',
+    );
+  }
+
+  async getAction(planId: string, ref: string): Promise<ActionDetail | undefined> {
+    const rows = await collect<ItemEntity>(this.items, planId, prefixRange(planKeys.actionPrefix(ref)));
+    const action = rows.find((r) => r.kind === 'action');
+    if (!action) return undefined;
+    const milestones = rows
+      .filter((r) => r.kind === 'milestone')
+      .map(entityToItem)
+      .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+    return entityToAction(action, milestones);
+  }
+
+  /** Every action and milestone in a plan. A full partition read: for summaries and import diffs only. */
+  async listAllItems(planId: string): Promise<ItemEntity[]> {
+    return collect<ItemEntity>(this.items, planId, prefixRange(planKeys.allItemsPrefix));
+  }
+
+  /** Open dated items due strictly before `beforeDate`, oldest first. */
+  async listOpenDueBefore(planId: string, beforeDate: string): Promise<ItemState[]> {
+    const rows = await collect<IndexEntity>(this.items, planId, prefixRange(planKeys.duePrefix, planKeys.dueAt(beforeDate)));
+    return rows.map(indexToSummary);
+  }
+
+  /** Open dated items due from `fromDate` to `toDate` inclusive, soonest first. */
+  async listOpenDueBetween(planId: string, fromDate: string, toDate: string): Promise<ItemState[]> {
+    const rows = await collect<IndexEntity>(
+      this.items,
+      planId,
+      `RowKey ge ${odataString(planKeys.dueAt(fromDate))} and RowKey lt ${odataString(planKeys.dueAt(toDate) + '|' + END)}`,
+    );
+    return rows.map(indexToSummary);
+  }
+
+  async listByOwner(planId: string, ownerRoleKey: string): Promise<ItemState[]> {
+    const rows = await collect<IndexEntity>(this.items, planId, prefixRange(planKeys.ownerPrefix(ownerRoleKey)));
+    return rows.map(indexToSummary);
+  }
+
+  async listPriorities(planId: string): Promise<Priority[]> {
+    const rows = await collect<{ ref: string; title: string }>(this.items, planId, prefixRange(planKeys.priorityPrefix));
+    return rows.map((r) => ({ ref: r.ref, title: r.title }));
+  }
+
+  async listHistory(planId: string, ref: string, top?: number): Promise<HistoryEntry[]> {
+    const rows = await collect<HistoryEntity>(this.items, planId, prefixRange(planKeys.historyPrefix(ref)), top);
+    return rows.map((r) => ({
+      planId,
+      ref: r.ref,
+      seq: r.seq ?? undefined,
+      at: r.at,
+      by: r.by,
+      byName: r.byName,
+      source: r.source,
+      changes: JSON.parse(r.changesJson) as HistoryEntry['changes'],
+      commentary: r.commentary,
+      evidenceUrl: r.evidenceUrl,
+    }));
+  }
+
+  /** Read an item for an update, with the token saveChange needs. */
+  async getItemForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedItem | undefined> {
+    try {
+      countRequest();
+      const e = await this.items.getEntity<ItemEntity>(planId, planKeys.item(ref, seq));
+      return { item: entityToItem(e), token: e.etag as ConcurrencyToken };
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Write an item's new state, its history row and its index rows in one transaction, on condition
+   * that the item is still at the version `before` was read at. Nothing is written on conflict.
+   */
+  async saveChange(loaded: LoadedItem, after: ItemState | ActionDetail, history: HistoryEntry): Promise<SaveResult> {
+    const before = loaded.item;
+    const actions: TransactionAction[] = [['update', itemToEntity(after), 'Merge', { etag: loaded.token }], ...this.indexDiff(before, after)];
+    actions.push(['create', historyEntity(history, after.version)]);
+    try {
+      countRequest();
+      await this.items.submitTransaction(actions);
+      return { ok: true };
+    } catch (err) {
+      // 412: someone else's change landed first. 409: our history row exists (same instant, same version).
+      if (isStatus(err, 412, 409)) return { ok: false, reason: 'conflict' };
+      throw err;
+    }
+  }
+
+  private indexDiff(before: ItemState, after: ItemState): TransactionAction[] {
+    const oldRows = indexRowsFor(before);
+    const newRows = indexRowsFor(after);
+    const newKeys = new Set(newRows.map((r) => r.rowKey));
+    return [
+      ...oldRows.filter((r) => !newKeys.has(r.rowKey)).map((r): TransactionAction => ['delete', { partitionKey: r.partitionKey, rowKey: r.rowKey }]),
+      ...newRows.map((r): TransactionAction => ['upsert', r, 'Replace']),
+    ];
+  }
+
+  /**
+   * Bulk writes for import: items with their index rows, and history for changed fields.
+   * Chunks of 100 per transaction. Not conditional: import runs from a file an admin controls,
+   * and a status changed in the bot is preserved by the import service before it gets here.
+   */
+  async bulkWrite(
+    planId: string,
+    writes: { item: ItemState | ActionDetail; previous?: ItemState; history?: HistoryEntry }[],
+    priorities: Priority[],
+  ): Promise<number> {
+    const ops: TransactionAction[] = [];
+    for (const p of priorities) {
+      ops.push(['upsert', { partitionKey: planId, rowKey: planKeys.priority(p.ref), ref: p.ref, title: p.title }, 'Replace']);
+    }
+    for (const w of writes) {
+      ops.push(['upsert', itemToEntity(w.item), 'Replace']);
+      if (w.previous) ops.push(...this.indexDiff(w.previous, w.item));
+      else ops.push(...indexRowsFor(w.item).map((r): TransactionAction => ['upsert', r, 'Replace']));
+      if (w.history) ops.push(['create', historyEntity(w.history, w.item.version)]);
+    }
+    let transactions = 0;
+    for (let i = 0; i < ops.length; i += MAX_BATCH) {
+      countRequest();
+      await this.items.submitTransaction(ops.slice(i, i + MAX_BATCH));
+      transactions++;
+    }
+    return transactions;
+  }
+}
+
+function historyEntity(h: HistoryEntry, version: number): HistoryEntity {
+  const e: HistoryEntity = {
+    partitionKey: h.planId,
+    rowKey: planKeys.history(h.ref, new Date(h.at), h.seq, version),
+    ref: h.ref,
+    at: h.at,
+    by: h.by,
+    byName: h.byName,
+    source: h.source,
+    changesJson: JSON.stringify(h.changes),
+  };
+  if (h.seq !== undefined) e.seq = h.seq;
+  if (h.commentary) e.commentary = h.commentary;
+  if (h.evidenceUrl) e.evidenceUrl = h.evidenceUrl;
+  return e;
+}

@@ -1,0 +1,69 @@
+import { TableClient, TableServiceClient } from '@azure/data-tables';
+
+/**
+ * The tables the bot owns. Names are private to storage/: everything else goes through repositories.
+ *
+ * - Plans:     one row per plan (PK "plans", RK planId). Tiny, read on every question.
+ * - PlanItems: everything about one plan in ONE partition (PK = planId), so an update, its
+ *              history row and its index rows commit in a single entity-group transaction.
+ *              See planKeys.ts for the row-key layout.
+ * - Kpis:      definitions (PK "def") and one partition per KPI series (PK "series|<code>").
+ * - Directory: role → person (PK "role"), and reverse indexes by Entra id and by email.
+ * - BotState:  teams-ai turn state (botbuilder Storage).
+ * - Conversations: conversation references for proactive messages.
+ */
+export const TABLES = {
+  plans: 'Plans',
+  planItems: 'PlanItems',
+  kpis: 'Kpis',
+  directory: 'Directory',
+  botState: 'BotState',
+  conversations: 'Conversations',
+} as const;
+
+export type TableName = (typeof TABLES)[keyof typeof TABLES];
+
+export interface TableSet {
+  client(name: TableName): TableClient;
+  service: TableServiceClient;
+}
+
+/** Azurite speaks plain http; the SDK refuses that unless told, and only dev/test use it. */
+function clientOptions(connectionString: string) {
+  return { allowInsecureConnection: /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(connectionString) };
+}
+
+export function openTables(connectionString: string): TableSet {
+  const opts = clientOptions(connectionString);
+  const service = TableServiceClient.fromConnectionString(connectionString, opts);
+  const clients = new Map<TableName, TableClient>();
+  return {
+    service,
+    client(name) {
+      let c = clients.get(name);
+      if (!c) {
+        c = TableClient.fromConnectionString(connectionString, name, opts);
+        clients.set(name, c);
+      }
+      return c;
+    },
+  };
+}
+
+export async function ensureTables(tables: TableSet): Promise<void> {
+  for (const name of Object.values(TABLES)) {
+    await tables.client(name).createTable();
+  }
+}
+
+/** A cheap round trip that fails fast when storage is down; /readyz uses it. */
+export async function pingStorage(tables: TableSet, timeoutMs = 2000): Promise<boolean> {
+  const abort = AbortSignal.timeout(timeoutMs);
+  try {
+    const pages = tables.service.listTables({ abortSignal: abort }).byPage({ maxPageSize: 1 });
+    await pages.next();
+    return true;
+  } catch {
+    return false;
+  }
+}
