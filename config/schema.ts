@@ -58,14 +58,18 @@ export const configSchema = z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be yyyy-mm-dd')
       .optional(),
-  })
-  .superRefine((c, ctx) => {
-    if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI') {
-      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set' });
-    }
-    if (c.MicrosoftAppType === 'SingleTenant' && !c.MicrosoftAppTenantId) {
-      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'is required when MicrosoftAppType is SingleTenant' });
-    }
   });
+
+/**
+ * Rules that tie variables together. Checked on the raw environment, so they are reported even when
+ * another variable is also wrong: zod skips refinements once any field has failed.
+ */
+export function crossFieldProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const type = env.MicrosoftAppType ?? 'MultiTenant';
+  if (env.MicrosoftAppId && !env.MicrosoftAppPassword && type !== 'UserAssignedMSI') problems.push('MicrosoftAppPassword is required when MicrosoftAppId is set');
+  if (type === 'SingleTenant' && !env.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant');
+  return problems;
+}
 
 export type AppConfig = z.infer<typeof configSchema>;

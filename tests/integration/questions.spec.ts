@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { startHarness, cardOf, cardText, ROSA, STRANGER, type Harness } from '../support/botHarness';
+import { assertValidCard } from '../support/cardValidation';
+import { seedFixtures } from '../support/fixtures';
+import { cardBytes } from '../../cards/render';
+
+/** Southend 2021 on 15 Nov 2021: Sep and Oct 2021 actions are overdue, Dec 2021 ones are not. */
+const TODAY = '2021-11-15';
+
+const ask = async (h: Harness, text: string, where: 'personal' | 'channel' = 'personal', from = ROSA) => {
+  const sent = await h.say(text, { from, where: where === 'channel' ? { kind: 'channel' } : { kind: 'personal' } });
+  assert.equal(sent.length, 1, `one reply to "${text}"`);
+  const card = cardOf(sent[0]);
+  assertValidCard(card);
+  return { card, text: cardText(card), sent: sent[0] };
+};
+
+for (const where of ['personal', 'channel'] as const) {
+  describe(`asking the bot (${where})`, function () {
+    this.timeout(90_000);
+    let h: Harness;
+    before(async () => {
+      h = await startHarness({ today: TODAY });
+      await seedFixtures(h.bot.services, ['southend2021']);
+    });
+    after(async () => h?.stop());
+
+    it('"my actions" lists Rosa Bennett\'s HoS (RB) actions, soonest first', async () => {
+      const { text } = await ask(h, 'my actions', where);
+      assert.match(text, /Open actions and milestones for HoS \(RB\)/);
+      const refs = [...text.matchAll(/\*\*(\d\.\d+)\*\*/g)].map((m) => m[1]);
+      assert.deepEqual(refs, ['2.4', '6.2', '2.1', '2.5', '2.6', '6.3', '2.2']);
+      assert.match(text, /30 Sep 2021 \(46 days overdue\)/);
+    });
+
+    it("someone not in the directory is told so, and who can add them", async () => {
+      const { text } = await ask(h, 'my actions', where, STRANGER);
+      assert.match(text, /You are not in the plan directory/);
+      assert.match(text, /plan administrator/);
+      assert.doesNotMatch(text, /\*\*\d/);
+    });
+
+    it('"what\'s overdue" lists the oldest first with days overdue and owner, 10 at a time', async () => {
+      const { text, card } = await ask(h, "what's overdue?", where);
+      assert.match(text, /showing 1–10 of 13/);
+      const refs = [...text.matchAll(/\*\*(\d\.\d+)\*\*/g)].map((m) => m[1]);
+      assert.deepEqual(refs.slice(0, 3), ['1.7', '2.4', '2.8']);
+      assert.equal(refs.length, 10);
+      assert.match(text, /46 days overdue/);
+      assert.match(text, /HoS \(RB\)/);
+      const more = (card.actions as { verb?: string; data?: { q: string; page: string } }[]).find((a) => a.verb === 'showMore');
+      assert.ok(more, 'a Show more button');
+      const page2 = await h.execute('showMore', more!.data!, { where: where === 'channel' ? { kind: 'channel' } : { kind: 'personal' } });
+      assert.equal(page2.status, 200);
+      const card2 = page2.body.value as object;
+      assertValidCard(card2);
+      const refs2 = [...cardText(card2).matchAll(/\*\*(\d\.\d+)\*\*/g)].map((m) => m[1]);
+      assert.deepEqual(refs2, ['1.6', '3.8', '5.4']);
+    });
+
+    it('filters overdue by owner and by priority', async () => {
+      const byOwner = await ask(h, 'overdue for HOS (RB)', where);
+      assert.deepEqual([...byOwner.text.matchAll(/\*\*(\d\.\d+)\*\*/g)].map((m) => m[1]), ['2.4', '6.2']);
+      const byPriority = await ask(h, 'overdue in priority 3', where);
+      assert.deepEqual([...byPriority.text.matchAll(/\*\*(\d\.\d+)\*\*/g)].map((m) => m[1]), ['3.1', '3.2', '3.8']);
+    });
+
+    it('"due in 60 days" and "due next month" use the window', async () => {
+      const soon = await ask(h, 'due in 60 days', where);
+      assert.match(soon.text, /Due in the next 60 days/);
+      const refs = [...soon.text.matchAll(/\*\*(\d\.\d+)\*\*/g)].map((m) => m[1]);
+      assert.ok(refs.includes('2.1') && refs.includes('1.5'), refs.join(','));
+      assert.ok(!refs.includes('2.2'), 'April 2022 is outside 60 days');
+      const next = await ask(h, 'due next month', where);
+      assert.match(next.text, /Due next month/);
+      assert.ok(next.text.includes('31 Dec 2021'));
+    });
+
+    it('"action 2.1" shows lead, dates, outcomes, KPIs with latest values, and an Update button', async () => {
+      const { text, card } = await ask(h, 'action 2.1', where);
+      assert.match(text, /Action 2\.1: Deliver the Recruitment and Retention strategy/);
+      assert.match(text, /HoS \(RB\) \(Rosa Bennett\)/);
+      assert.match(text, /31 Dec 2021 \(due in 46 days\)/);
+      assert.match(text, /Reduction in use of agency workers by 35%/);
+      assert.match(text, /Agency social workers in post: 13 \(Sep 2022\), target 8 — Red/);
+      assert.ok((card.actions as { verb?: string }[]).some((a) => a.verb === 'openUpdate'));
+    });
+
+    it('an unknown ref is named, and nothing else is shown', async () => {
+      const { text } = await ask(h, 'action 9.9', where);
+      assert.match(text, /No action 9\.9/);
+    });
+
+    it('"priority 2" shows its actions with a RAG count', async () => {
+      const { text } = await ask(h, 'priority 2', where);
+      assert.match(text, /Priority 2: Improve quality assurance/);
+      assert.match(text, /No RAG: 6/);
+      assert.deepEqual([...text.matchAll(/\*\*(\d\.\d+)\*\*/g)].map((m) => m[1]), ['2.1', '2.2', '2.4', '2.5', '2.6', '2.8']);
+    });
+
+    it('"red actions" with none red says so plainly', async () => {
+      const { text } = await ask(h, 'red actions', where);
+      assert.match(text, /No open actions are rated Red/);
+    });
+
+    it('"who owns 3.2" and "who is HoS (RB)" resolve through the directory', async () => {
+      assert.match((await ask(h, 'who owns 3.2', where)).text, /led by HoS \(CS\), which is Chris Shaw/);
+      const who = await ask(h, 'who is HoS (RB)?', where);
+      assert.match(who.text, /HoS \(RB\) is Rosa Bennett/);
+      assert.match(who.text, /Reports to DCS \(Jordan Hale\)/);
+    });
+
+    it('"summary" counts actions, overdue, unowned and undated items', async () => {
+      const { text, card } = await ask(h, 'summary', where);
+      assert.match(text, /Southend 2021/);
+      assert.match(text, /Actions\n30/);
+      assert.match(text, /Overdue \(actions and milestones\)\n13/);
+      // "Exec Director and DCS", "Executive Director and DCS" and "Chair of CPG"… are checked against the directory.
+      assert.match(text, /Unowned actions\n2/);
+      const json = JSON.stringify(card);
+      assert.match(json, /"type":"Chart.Donut"/);
+      assert.match(json, /"color":"neutral"/);
+    });
+
+    it('"kpi c162" shows value, target, RAG word, direction, comparators and a trend chart with a fallback', async () => {
+      const { text, card } = await ask(h, 'kpi c162', where);
+      assert.match(text, /c162: Agency social workers in post/);
+      assert.match(text, /^Red$/m);
+      assert.match(text, /13 in Sep 2022 against a target of 8 \(lower is better\); worsening/);
+      const chart = JSON.stringify(card).match(/"type":"Chart.Line".*?"fallback":\{[^}]*\}/)?.[0] ?? '';
+      assert.match(chart, /"x":"Oct 2021","y":8/);
+      assert.match(chart, /Trend: Oct 2021 8, Nov 2021 9/);
+    });
+
+    it('a KPI with no values and an unknown KPI each get a specific answer', async () => {
+      await h.bot.services.kpis.upsertDefinitions([{ code: 'new1', name: 'A brand new measure', unit: '%', polarity: 'higher', target: 50, tolerance: 5, frequency: 'monthly' }]);
+      assert.match((await ask(h, 'kpi new1', where)).text, /No values have been recorded for new1 yet/);
+      assert.match((await ask(h, 'kpi zz99', where)).text, /I don't have a KPI with code zz99/);
+    });
+
+    it('"kpis off target" lists red and amber KPIs', async () => {
+      const { text } = await ask(h, 'kpis off target', where);
+      assert.match(text, /KPIs off target: \d+ of 18/);
+      assert.match(text, /\*\*c162\*\*.*Red, worsening/);
+    });
+  });
+}
+
+describe('card size', function () {
+  this.timeout(120_000);
+  it('keeps the biggest answers for the largest fixture plan under the Teams limit', async () => {
+    const h = await startHarness({ today: '2017-01-15' });
+    try {
+      await seedFixtures(h.bot.services, ['southend2016']);
+      for (const q of ["what's overdue", 'action 1.2', 'summary', 'priority 1', 'kpi c155']) {
+        const sent = await h.say(q);
+        const card = cardOf(sent[0]);
+        assertValidCard(card);
+        assert.ok(cardBytes(card) < 24 * 1024, `${q}: ${cardBytes(card)} bytes`);
+      }
+    } finally {
+      await h.stop();
+    }
+  });
+});

@@ -1,0 +1,22 @@
+import * as path from 'node:path';
+import type { Services } from '../../services/context';
+import { importDirectoryFile, importKpiFile, importKpiValuesFile, importPlanFile } from '../../services/importFiles';
+
+/** The shared fixtures sit beside the repository; tests read them where they are, never copies. */
+export const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures');
+
+export const fixture = (rel: string) => path.join(FIXTURES, rel);
+
+export const PLAN_FILES = {
+  southend2021: { name: 'Southend 2021', file: fixture('plans/southend-2021-priorities.csv') },
+  southend2016: { name: 'Southend 2016', file: fixture('plans/southend-2016-milestones.csv') },
+  sefton2022: { name: 'Sefton 2022', file: fixture('plans/sefton-2022-phase1.csv') },
+} as const;
+
+/** Load the directory, KPIs and the named plans through the real import path. */
+export async function seedFixtures(s: Services, plans: (keyof typeof PLAN_FILES)[] = ['southend2021']): Promise<void> {
+  await importDirectoryFile(s, { file: fixture('people/directory.csv'), dryRun: false });
+  await importKpiFile(s, { file: fixture('kpis/kpis.csv'), dryRun: false });
+  await importKpiValuesFile(s, { file: fixture('kpis/kpi-values.csv'), dryRun: false, enteredBy: 'fixture' });
+  for (const p of plans) await importPlanFile(s, { file: PLAN_FILES[p].file, planName: PLAN_FILES[p].name, dryRun: false });
+}
