@@ -28,6 +28,11 @@ const seedEntry = path.join(ROOT, 'scripts', 'seed-demo.ts');
 // Resolved from this repo rather than left to `--import tsx`, which resolves from the child's cwd.
 const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
 
+function shortPath(p: string): string {
+  const rel = path.relative(ROOT, p);
+  return rel.startsWith('..') ? p : rel;
+}
+
 function say(message: string): void {
   console.log(`[dev] ${message}`);
 }
@@ -85,6 +90,7 @@ async function stopChild(m: Managed): Promise<void> {
 async function shutdown(exitCode: number): Promise<never> {
   if (shuttingDown) return new Promise<never>(() => undefined);
   shuttingDown = true;
+  say('stopping…');
   // The Playground first so it stops calling the bot, the bot before storage so it can flush.
   const order = ['Playground', 'demo seed', 'bot'];
   for (const name of order) {
@@ -96,6 +102,7 @@ async function shutdown(exitCode: number): Promise<never> {
   } catch (err) {
     say(`stopping storage failed: ${(err as Error).message}`);
   }
+  say(exitCode === 0 ? 'stopped.' : `stopped (exit code ${exitCode}).`);
   process.exit(exitCode);
 }
 
@@ -120,7 +127,7 @@ async function waitForHealth(bot: Managed): Promise<void> {
 async function runSeed(env: NodeJS.ProcessEnv): Promise<void> {
   if (process.env.DEV_SKIP_SEED === '1') return;
   if (!fs.existsSync(seedEntry)) {
-    say(`demo data skipped: ${path.relative(ROOT, seedEntry)} does not exist yet.`);
+    say(`demo data skipped: ${shortPath(seedEntry)} does not exist yet.`);
     return;
   }
   const seed = launch('demo seed', ['--import', tsxLoader, seedEntry], env, false);
@@ -162,7 +169,7 @@ async function startPlayground(): Promise<number> {
       } catch {
         /* it died before writing a log */
       }
-      reject(new Error(`the Playground exited before listening. Last lines of ${path.relative(ROOT, logFile)}:\n${tail}`));
+      reject(new Error(`the Playground exited before listening. Last lines of ${shortPath(logFile)}:\n${tail}`));
     });
   });
 }
@@ -184,12 +191,12 @@ async function main(): Promise<void> {
     // instead of starting a second Azurite on the same files.
     storage = await openDevStorage(location);
     connectionString = storage.connectionString;
-    say(`storage: embedded Azurite, data in ${path.relative(ROOT, location)}`);
+    say(`storage: embedded Azurite, data in ${shortPath(location)}`);
   }
   if (shuttingDown) return;
 
   const env: NodeJS.ProcessEnv = { ...process.env, STORAGE_CONNECTION_STRING: connectionString, PORT: String(port) };
-  if (!fs.existsSync(botEntry)) throw new Error(`${path.relative(ROOT, botEntry)} does not exist.`);
+  if (!fs.existsSync(botEntry)) throw new Error(`${shortPath(botEntry)} does not exist.`);
   const bot = launch('bot', ['--import', tsxLoader, botEntry], env);
   prefixLines(bot.child.stdout, '[bot]', process.stdout);
   prefixLines(bot.child.stderr, '[bot]', process.stderr);

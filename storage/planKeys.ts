@@ -35,8 +35,9 @@ export const planKeys = {
   owner: (roleKey: string, ref: string, seq?: number) => `owner|${encodeKey(roleKey)}|${encodeKey(ref)}|${seqPart(seq)}`,
   ownerPrefix: (roleKey: string) => `owner|${encodeKey(roleKey)}|`,
   history: (ref: string, at: Date, seq?: number, version?: number) =>
-    // Inverted milliseconds make the newest entry sort first; seq and version make the key unique.
-    `hist|${encodeKey(ref)}|${String(9_999_999_999_999 - at.getTime()).padStart(13, '0')}|${seqPart(seq)}|${version ?? 0}`,
+    // Inverted milliseconds, then inverted version, make the newest entry sort first even within one
+    // millisecond; the item's seq makes the key unique across an action and its milestones.
+    `hist|${encodeKey(ref)}|${String(9_999_999_999_999 - at.getTime()).padStart(13, '0')}|${String(999_999 - (version ?? 0)).padStart(6, '0')}|${seqPart(seq)}`,
   historyPrefix: (ref: string) => `hist|${encodeKey(ref)}|`,
   priority: (ref: string) => `prio|${encodeKey(ref)}`,
   priorityPrefix: 'prio|',

@@ -1,0 +1,255 @@
+import assert from 'node:assert/strict';
+import { startHarness, cardOf, cardText, ROSA, JORDAN, STRANGER, TENANT, type Harness, type Person } from '../support/botHarness';
+import { assertValidCard } from '../support/cardValidation';
+import { seedFixtures } from '../support/fixtures';
+
+const CHRIS: Person = { aadObjectId: '6f1c2a10-0007-4c1e-9a51-000000000007', name: 'Chris Shaw' };
+const KIT_ADMIN: Person = { aadObjectId: '6f1c2a10-0020-4c1e-9a51-000000000020', name: 'Kit Moran' };
+const PLAN = 'southend-2021';
+
+async function state(h: Harness, ref: string, seq?: number) {
+  const loaded = await h.bot.services.plans.getItemForUpdate(PLAN, ref, seq);
+  const history = await h.bot.services.plans.listHistory(PLAN, ref, 100);
+  return { item: loaded!.item, history };
+}
+
+function form(values: Record<string, string>, version: number, ref = '2.4') {
+  return { planId: PLAN, ref, seq: '', version: String(version), ...values };
+}
+
+describe('updating status', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ today: '2021-11-15', env: { ADMIN_USER_IDS: KIT_ADMIN.aadObjectId } });
+    await seedFixtures(h.bot.services, ['southend2021']);
+  });
+  afterEach(async () => h?.stop());
+
+  it('the owner opens the form, submits, and the card updates in place for everyone', async () => {
+    const opened = await h.execute('openUpdate', { planId: PLAN, ref: '2.4', seq: '' });
+    const formCard = opened.body.value as { refresh: { userIds: string[] }; actions: { data: { version: string } }[] };
+    assertValidCard(formCard);
+    assert.deepEqual(formCard.refresh.userIds, [`29:${ROSA.aadObjectId}`]);
+    assert.equal(formCard.actions[0].data.version, '1');
+    assert.deepEqual(Object.keys(formCard.actions[0].data).sort(), ['planId', 'ref', 'seq', 'version']);
+
+    const shared1 = (await h.say('action 2.4', { where: { kind: 'channel' } }))[0];
+    const r = await h.execute('submitUpdate', form({ status: 'some_issues', rag: 'auto', commentary: 'Recruitment delayed two months' }, 1), {
+      replyToId: shared1.id,
+      where: { kind: 'channel' },
+    });
+    assert.equal(r.body.statusCode, 200);
+    const text = cardText(r.body.value);
+    assert.match(text, /^Amber$/m);
+    assert.match(text, /Some issues, recovering/);
+    assert.match(text, /Updated by Rosa Bennett, 15 Nov 2021, 10:00/);
+    assert.match(text, /Rosa Bennett: status not_started → some_issues; RAG none → amber — “Recruitment delayed two months”/);
+
+    const updates = h.stub.updates();
+    assert.equal(updates.length, 1, 'the shared message is updated once');
+    assert.equal(updates[0].activityId, shared1.id);
+    const shared = cardText(updates[0].activity.attachments![0].content);
+    assert.match(shared, /^Amber$/m);
+    assert.doesNotMatch(JSON.stringify(updates[0].activity), /Input\./, 'the shared card is the read-only view');
+
+    const s = await state(h, '2.4');
+    assert.equal(s.item.rag, 'amber');
+    assert.equal(s.item.version, 2);
+    assert.equal(s.history.length, 1);
+    assert.equal(s.history[0].source, 'card');
+    assert.equal(s.history[0].by, ROSA.aadObjectId);
+  });
+
+  it('the owner updates by text and gets the action card back', async () => {
+    const sent = await h.say('update 2.4 amber: recruitment delayed two months');
+    const text = cardText(cardOf(sent[0]));
+    assert.match(text, /^Amber$/m);
+    assert.match(text, /recruitment delayed two months/);
+    const s = await state(h, '2.4');
+    assert.equal(s.history.length, 1);
+    assert.equal(s.history[0].source, 'text');
+    assert.equal(s.item.commentary, 'recruitment delayed two months');
+  });
+
+  it('someone who does not own the action is refused, told who can, and nothing is written', async () => {
+    const before = await state(h, '2.4');
+    const sent = await h.say('update 2.4 red: not my action', { from: CHRIS });
+    const text = cardText(cardOf(sent[0]));
+    assert.match(text, /You can't update 2\.4\. It can be updated by Rosa Bennett \(HoS \(RB\)\), Jordan Hale \(DCS\), a plan administrator/);
+    const viaCard = await h.execute('submitUpdate', form({ status: 'not_on_track', rag: 'red', commentary: 'x' }, 1), { from: CHRIS });
+    assert.match(cardText(viaCard.body.value), /You can't update 2\.4/);
+    const opened = await h.execute('openUpdate', { planId: PLAN, ref: '2.4', seq: '' }, { from: STRANGER });
+    assert.doesNotMatch(JSON.stringify(opened.body.value), /Input\./);
+    const after = await state(h, '2.4');
+    assert.deepEqual(after, before);
+  });
+
+  it("the owner's manager and an admin may update", async () => {
+    await h.say('update 2.4 green', { from: JORDAN });
+    assert.equal((await state(h, '2.4')).item.rag, 'green');
+    await h.say('update 2.4 amber: admin check', { from: KIT_ADMIN });
+    const s = await state(h, '2.4');
+    assert.equal(s.item.rag, 'amber');
+    assert.deepEqual(s.history.map((e) => e.byName), ['Kit Moran', 'Jordan Hale']);
+  });
+
+  it('two people submitting from the same version: exactly one wins, the other sees the latest state', async () => {
+    const [a, b] = await Promise.all([
+      h.execute('submitUpdate', form({ status: 'some_issues', rag: 'amber', commentary: 'owner says amber' }, 1)),
+      h.execute('submitUpdate', form({ status: 'not_on_track', rag: 'red', commentary: 'manager says red' }, 1), { from: JORDAN }),
+    ]);
+    const texts = [cardText(a.body.value), cardText(b.body.value)];
+    const losers = texts.filter((t) => /after you opened it, so your change was not saved/.test(t));
+    assert.equal(losers.length, 1, texts.join('\n---\n'));
+    const s = await state(h, '2.4');
+    assert.equal(s.history.length, 1);
+    assert.equal(s.item.version, 2);
+    assert.ok(losers[0].includes(s.item.updatedByName!), 'the loser is told who got there first');
+  });
+
+  it('the same invoke sent twice writes one history record', async () => {
+    const data = form({ status: 'some_issues', rag: 'amber', commentary: 'once only' }, 1);
+    const first = await h.execute('submitUpdate', data, { activityId: 'retry-1' });
+    const second = await h.execute('submitUpdate', data, { activityId: 'retry-1' });
+    assert.equal(first.body.statusCode, 200);
+    assert.equal(second.body.statusCode, 200);
+    assert.match(cardText(second.body.value), /^Amber$/m);
+    assert.equal((await state(h, '2.4')).history.length, 1);
+    await h.say('update 2.4 red: same message twice');
+    const again = await h.post({
+      type: 'message',
+      id: 'dup-text',
+      text: 'update 2.4 red: typed once, delivered twice',
+      channelId: 'msteams',
+      serviceUrl: h.stub.url,
+      from: { id: `29:${ROSA.aadObjectId}`, name: ROSA.name, aadObjectId: ROSA.aadObjectId },
+      recipient: { id: '28:bot-id' },
+      conversation: { id: 'a:personal', conversationType: 'personal', tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+    });
+    assert.equal(again.status, 200);
+    await h.post({
+      type: 'message',
+      id: 'dup-text',
+      text: 'update 2.4 red: typed once, delivered twice',
+      channelId: 'msteams',
+      serviceUrl: h.stub.url,
+      from: { id: `29:${ROSA.aadObjectId}`, name: ROSA.name, aadObjectId: ROSA.aadObjectId },
+      recipient: { id: '28:bot-id' },
+      conversation: { id: 'a:personal', conversationType: 'personal', tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+    });
+    assert.equal((await state(h, '2.4')).history.length, 3);
+  });
+
+  it('complete → awaiting sign-off → the manager approves', async () => {
+    await h.say('hi', { from: JORDAN }); // Jordan's personal chat with the bot, so the bot can reach him
+    h.stub.clear();
+    const r = await h.execute('submitUpdate', form({ status: 'complete', rag: 'auto', evidenceUrl: 'https://intranet.example/2.4-report.pdf' }, 1));
+    assert.match(cardText(r.body.value), /Complete, awaiting sign-off/);
+    const ask = await h.stub.waitFor((s) => /Sign-off needed: 2\.4/.test(JSON.stringify(s.activity)));
+    assert.equal(ask.conversationId, `a:personal-${JORDAN.aadObjectId}`);
+    const askCard = ask.activity.attachments![0].content as { actions: { verb: string; data: Record<string, string> }[] };
+    assertValidCard(askCard);
+    const approve = askCard.actions.find((a) => a.verb === 'approveSignoff')!;
+
+    const refused = await h.execute('approveSignoff', approve.data, { from: ROSA });
+    assert.match(cardText(refused.body.value), /You can't sign off 2\.4/);
+
+    const approved = await h.execute('approveSignoff', approve.data, { from: JORDAN });
+    assert.match(cardText(approved.body.value), /Approved by Jordan Hale: 2\.4 is complete/);
+    const s = await state(h, '2.4');
+    assert.equal(s.item.status, 'complete');
+    assert.equal(s.item.rag, 'blue');
+    assert.deepEqual(s.history.map((e) => e.source), ['signoff', 'card']);
+  });
+
+  it('the manager returns it with a note, and the owner hears why', async () => {
+    await h.say('hi', { from: JORDAN });
+    await h.say('hi', { from: ROSA });
+    await h.execute('submitUpdate', form({ status: 'complete', rag: 'auto', evidenceUrl: 'https://intranet.example/x' }, 1));
+    const noNote = await h.execute('returnSignoff', { planId: PLAN, ref: '2.4', seq: '', version: '2' }, { from: JORDAN });
+    assert.equal(noNote.body.statusCode, 400);
+    assert.match(JSON.stringify(noNote.body.value), /say why it is being returned/);
+    const returned = await h.execute('returnSignoff', { planId: PLAN, ref: '2.4', seq: '', version: '2', note: 'Evidence is the draft, not the final report' }, { from: JORDAN });
+    assert.match(cardText(returned.body.value), /Returned to the owner by Jordan Hale/);
+    const told = await h.stub.waitFor((s) => s.conversationId === `a:personal-${ROSA.aadObjectId}` && /returned/.test(JSON.stringify(s.activity)));
+    assert.match(JSON.stringify(told.activity), /Evidence is the draft, not the final report/);
+    const s = await state(h, '2.4');
+    assert.equal(s.item.status, 'on_track');
+    assert.equal(s.history.length, 2);
+  });
+
+  it("a RAG change is posted to the plan's linked channel, and red goes to the manager", async () => {
+    const channel = { kind: 'channel' as const, channelId: '19:improvement-board@thread.tacv2' };
+    const notAdmin = await h.say('link this channel to Southend 2021', { where: channel });
+    assert.match(cardText(cardOf(notAdmin[0])), /Only a plan administrator/);
+    const linked = await h.say('link this channel to Southend 2021', { where: channel, from: KIT_ADMIN });
+    assert.match(cardText(cardOf(linked[0])), /Linked to Southend 2021/);
+    await h.say('hi', { from: JORDAN });
+    h.stub.clear();
+    await h.say('update 2.4 red: recruitment delayed');
+    const post = await h.stub.waitFor((s) => s.conversationId === '19:improvement-board@thread.tacv2');
+    assert.match(cardText(post.activity.attachments![0].content), /2\.4 moved No RAG → Red — HoS \(RB\): recruitment delayed/);
+    const toManager = await h.stub.waitFor((s) => s.conversationId === `a:personal-${JORDAN.aadObjectId}`);
+    assert.match(cardText(toManager.activity.attachments![0].content), /2\.4 is now Red/);
+  });
+
+  it('refresh shows the owner the form and everyone else the read-only card', async () => {
+    const owner = await h.execute('refreshItem', { planId: PLAN, ref: '2.4', seq: '' });
+    const other = await h.execute('refreshItem', { planId: PLAN, ref: '2.4', seq: '' }, { from: CHRIS });
+    assert.match(JSON.stringify(owner.body.value), /"id":"commentary"/);
+    assert.doesNotMatch(JSON.stringify(other.body.value), /Input\./);
+    assert.match(cardText(other.body.value), /Action 2\.4/);
+    assert.equal(h.stub.updates().length, 0, 'a refresh never rewrites the shared message');
+  });
+
+  it('invalid payloads are answered with errors and nothing is written', async () => {
+    const before = await state(h, '2.4');
+    const noReason = await h.execute('submitUpdate', form({ status: 'not_on_track', rag: 'red' }, 1));
+    assert.match(cardText(noReason.body.value), /Please say why it is Red/);
+    assert.match(JSON.stringify(noReason.body.value), /"id":"status","label":"Progress","value":"not_on_track"/);
+    const httpEvidence = await h.execute('submitUpdate', form({ status: 'complete', evidenceUrl: 'http://insecure.example/x' }, 1));
+    assert.match(cardText(httpEvidence.body.value), /Evidence must be a link starting with https:\/\//);
+    const badDate = await h.execute('submitUpdate', form({ revisedDue: '2021-02-30', revisedDueReason: 'x', commentary: 'y' }, 1));
+    assert.match(cardText(badDate.body.value), /“2021-02-30” is not a date/);
+    for (const data of [
+      { planId: PLAN, ref: "2.4' or 1 eq 1", seq: '', version: '1', status: 'on_track' },
+      { planId: '../other', ref: '2.4', seq: '', version: '1' },
+      form({ status: 'exploded' }, 1),
+      form({ commentary: 'x'.repeat(2001) }, 1),
+      { planId: PLAN },
+    ]) {
+      const r = await h.execute('submitUpdate', data);
+      assert.equal(r.body.statusCode, 400, JSON.stringify(data).slice(0, 80));
+      assert.match(JSON.stringify(r.body.value), /Nothing was saved/);
+    }
+    const unknownVerb = await h.execute('launchMissiles', { planId: PLAN });
+    assert.notEqual(unknownVerb.status, 200);
+    assert.deepEqual(await state(h, '2.4'), before);
+  });
+
+  it('control characters are stripped from commentary', async () => {
+    await h.execute('submitUpdate', form({ status: 'some_issues', commentary: 'Delayed\u0000\u0007 by \u202eHR' }, 1));
+    assert.equal((await state(h, '2.4')).item.commentary, 'Delayed by HR');
+  });
+});
+
+describe('tenant allow-list', function () {
+  this.timeout(60_000);
+  it('refuses activities from a tenant not on the list, and writes nothing', async () => {
+    const h = await startHarness({ today: '2021-11-15', env: { ALLOWED_TENANT_IDS: '11111111-1111-4111-8111-111111111111' } });
+    try {
+      await seedFixtures(h.bot.services, ['southend2021']);
+      const sent = await h.say('update 2.4 amber: from the wrong tenant');
+      assert.match(JSON.stringify(sent[0].activity), /not available to your organisation/);
+      const inv = await h.execute('submitUpdate', form({ status: 'some_issues', commentary: 'x' }, 1));
+      assert.equal(inv.body.statusCode, 403);
+      assert.equal((await h.bot.services.plans.listHistory(PLAN, '2.4', 10)).length, 0);
+      assert.equal(await h.bot.services.conversations.get('user', ROSA.aadObjectId), undefined, 'not even a conversation reference');
+    } finally {
+      await h.stop();
+    }
+  });
+});
