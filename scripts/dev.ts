@@ -44,6 +44,7 @@ function prefixLines(stream: NodeJS.ReadableStream | null, prefix: string, sink:
 interface Managed {
   name: string;
   child: ChildProcess;
+  done: boolean;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -53,17 +54,23 @@ let shuttingDown = false;
 
 function launch(name: string, args: string[], env: NodeJS.ProcessEnv, onUnexpectedExit = true): Managed {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+  const m = { name, child, done: false } as Managed;
+  // 'close' rather than 'exit': it comes after the child's last output lines, so a crash message is
+  // printed before ours.
+  m.exited = new Promise((resolve) => {
+    child.once('close', (code, signal) => {
+      m.done = true;
+      resolve({ code, signal });
+    });
     child.once('error', (err) => {
       say(`could not start ${name}: ${err.message}`);
+      m.done = true;
       resolve({ code: 1, signal: null });
     });
   });
-  const m: Managed = { name, child, exited };
   managed.push(m);
   if (onUnexpectedExit) {
-    void exited.then(({ code, signal }) => {
+    void m.exited.then(({ code, signal }) => {
       // Ctrl-C reaches the whole process group, so a child can exit just before our own SIGINT
       // handler runs; wait a moment before calling it unexpected.
       setTimeout(() => {
@@ -77,7 +84,7 @@ function launch(name: string, args: string[], env: NodeJS.ProcessEnv, onUnexpect
 }
 
 async function stopChild(m: Managed): Promise<void> {
-  if (m.child.exitCode !== null || m.child.signalCode !== null) return;
+  if (m.done) return;
   m.child.kill('SIGTERM');
   const timer = setTimeout(() => {
     say(`${m.name} did not stop within ${STOP_TIMEOUT_MS / 1000} s; killing it.`);
@@ -111,7 +118,7 @@ async function waitForHealth(bot: Managed): Promise<void> {
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (bot.child.exitCode !== null || bot.child.signalCode !== null) throw new Error('the bot exited before it was ready (see [bot] output above)');
+    if (bot.done) throw new Error('the bot exited before it was ready (see [bot] output above)');
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) return;
@@ -179,7 +186,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
   // Last resort (e.g. an exception in this script): never leave the bot or Playground running.
   process.on('exit', () => {
-    for (const m of managed) if (m.child.exitCode === null && m.child.signalCode === null) m.child.kill('SIGKILL');
+    for (const m of managed) if (!m.done) m.child.kill('SIGKILL');
   });
 
   let connectionString = process.env.STORAGE_CONNECTION_STRING;

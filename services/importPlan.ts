@@ -148,8 +148,10 @@ export async function importPlan(
   for (const [key, e] of existing) {
     if (!seen.has(key)) summary.notInFile.push(e.seq ? `${e.ref}.${e.seq}` : e.ref);
   }
+  const knownPriorities = new Map((await repo.listPriorities(planId)).map((p) => [p.ref, p.title]));
+  const priorities = parsed.priorities.filter((p) => knownPriorities.get(p.ref) !== p.title);
   if (!args.dryRun) {
-    summary.transactions = await repo.bulkWrite(planId, writes, parsed.priorities);
+    summary.transactions = await repo.bulkWrite(planId, writes, priorities);
     await repo.savePlan({ id: planId, name: args.planName, importedAt: now });
   }
   return summary;
