@@ -9,7 +9,10 @@ export function registerWelcome(app: Application<TurnState>, deps: BotDeps): voi
     const botId = context.activity.recipient?.id;
     const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === botId);
     if (!botAdded) return;
-    const plans = await deps.services.plans.listPlans();
-    await sendCard(context, welcomeCard(undefined, plans.map((p) => p.name)), 'Welcome to the improvement plan bot');
+    // Install events often carry no name; the directory knows who this is.
+    const from = context.activity.from;
+    const [plans, roles] = await Promise.all([deps.services.plans.listPlans(), deps.services.directory.rolesOf({ aadObjectId: from?.aadObjectId })]);
+    const name = from?.name || roles[0]?.name;
+    await sendCard(context, welcomeCard(name, plans.map((p) => p.name)), 'Welcome to the improvement plan bot');
   });
 }

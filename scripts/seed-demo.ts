@@ -47,7 +47,7 @@ async function main(): Promise<void> {
         dryRun: false,
         transform: (plan) => shiftPlan(plan, monthsToShift(plan, today, p.monthsAhead)),
       });
-      console.log(formatReport(report));
+      console.log(formatReport(report, { maxProblems: 0 }));
     }
   } finally {
     await close();

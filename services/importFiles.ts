@@ -52,7 +52,7 @@ export async function importKpiValuesFile(
 }
 
 /** The report an admin reads after an import: counts, then every problem with row, column and value. */
-export function formatReport(r: ImportReport): string {
+export function formatReport(r: ImportReport, opts: { maxProblems?: number } = {}): string {
   const lines: string[] = [];
   lines.push(`${r.dryRun ? '[dry run — nothing written] ' : ''}${r.kind} import of ${r.file}`);
   lines.push(`  rows read: ${r.rowsRead}`);
@@ -66,9 +66,11 @@ export function formatReport(r: ImportReport): string {
     lines.push(`  written: ${r.written}`);
   }
   lines.push(`  problems: ${r.problems.length}`);
-  for (const p of r.problems) {
+  const shown = r.problems.slice(0, opts.maxProblems ?? r.problems.length);
+  for (const p of shown) {
     const value = p.value.length > 80 ? p.value.slice(0, 77) + '...' : p.value;
     lines.push(`    row ${p.row}, column "${p.column}", value "${value.replace(/\n/g, ' ⏎ ')}": ${p.message} → ${p.outcome}`);
   }
+  if (shown.length < r.problems.length) lines.push(`    (${r.problems.length - shown.length} more: run npm run import with --dry-run on this file to list them all)`);
   return lines.join('\n');
 }
