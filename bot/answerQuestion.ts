@@ -11,6 +11,11 @@ import { helpCard, messageCard } from './views/helpView';
 import { historyLine } from './views/historyView';
 import { RAG_WORD, britishDate } from './views/format';
 import { formatPeriod } from '../domain/kpi';
+import { addDays } from '../domain/clock';
+import { reminderStage } from '../domain/reminders';
+import { itemLabel } from '../domain/planItem';
+import { buildDigest } from '../services/digest';
+import { digestCard } from './views/proactiveViews';
 
 export interface AskContext {
   services: Services;
@@ -23,8 +28,8 @@ export interface AskContext {
 }
 
 type Answer = AdaptiveCardJson;
-/** Questions only: updates write, so they go through textUpdate, never through here. */
-export type Question = Exclude<Intent, { kind: 'update' }>;
+/** Questions only: updates and sending write, so they go through their own flows, never through here. */
+export type Question = Exclude<Intent, { kind: 'update' } | { kind: 'sendDigestNow' }>;
 type Handlers = { [K in Question['kind']]: (ctx: AskContext, intent: Extract<Intent, { kind: K }>) => Promise<Answer> };
 
 async function planCount(ctx: AskContext): Promise<number> {
@@ -141,6 +146,28 @@ const handlers: Handlers = {
     const all = await kpiOverview(ctx.services);
     const lines = all.map((k) => `**${k.def.code}** ${k.def.name}: ${k.latest ? `${k.latest.value} (${formatPeriod(k.latest.period)}) — ${RAG_WORD[k.rag ?? 'none']}` : 'no values yet'}`);
     return messageCard(`KPIs (${all.length})`, lines.length ? lines : ['No KPIs have been imported yet.']);
+  },
+
+  digestPreview: async (ctx) => {
+    const roles = await ctx.services.directory.rolesOf(ctx.caller);
+    if (!roles.length) return messageCard('No digest for you yet', [`I couldn't find ${ctx.caller.name} in the people directory.`]);
+    return digestCard(await buildDigest(ctx.services, { manager: roles[0], today: ctx.services.clock.today(), planId: ctx.scope.planId }));
+  },
+
+  remindersPreview: async (ctx) => {
+    const r = await q.myActions(ctx.services, ctx.caller, ctx.scope);
+    if (r.kind === 'notInDirectory') return messageCard('No reminders for you', [`I couldn't find ${ctx.caller.name} in the people directory.`]);
+    const today = ctx.services.clock.today();
+    const lines: string[] = [];
+    for (let d = 0; d < 7; d++) {
+      const day = addDays(today, d);
+      for (const summary of r.items) {
+        const item = (await ctx.services.plans.getItemForUpdate(summary.planId, summary.ref, summary.seq))?.item;
+        const stage = item ? reminderStage(item, day) : undefined;
+        if (stage) lines.push(`${britishDate(day)}: **${itemLabel(summary)}** ${summary.title.slice(0, 80)} — ${stage.replace(/-w\d+$/, '').replace('-', ' ')}`);
+      }
+    }
+    return messageCard('Reminders you would get in the next 7 days', lines.length ? lines : ['None: nothing you own falls due or is overdue this week.']);
   },
 
   history: async (ctx, i) => {

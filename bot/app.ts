@@ -19,6 +19,8 @@ export interface BotDeps {
   allowedTenants: ReadonlySet<string>;
   logger: Logger;
   notifier: Notifier;
+  /** Queue this week's digests now (admins' "send digest now"); resolves with how many were queued. */
+  sendDigestNow(dayKey: string): Promise<number>;
   botAppId?: string;
 }
 

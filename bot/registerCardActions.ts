@@ -16,8 +16,8 @@ const showActionData = z.object({ planId: z.string().min(1).max(100), ref: z.str
 export function registerCardActions(app: Application<TurnState>, deps: BotDeps): void {
   const ask = async (context: TurnContext, q: string, page?: number) => {
     const intent = parseIntent(q);
-    // Buttons only ask questions; a button whose text reads like an update gets help instead.
-    const question: Question = intent.kind === 'update' ? { kind: 'help' } : intent;
+    // Buttons only ask questions; a button whose text reads like a write gets help instead.
+    const question: Question = intent.kind === 'update' || intent.kind === 'sendDigestNow' ? { kind: 'help' } : intent;
     return answer({ services: deps.services, caller: callerOf(context), scope: await scopeOf(context, deps.services), timeZone: deps.timeZone, query: q, page }, question);
   };
 

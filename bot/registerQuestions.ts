@@ -7,6 +7,7 @@ import { callerOf, sendCard } from './turn';
 import { scopeOf } from './scope';
 import { textUpdate } from './textUpdate';
 import { linkChannel, LINK_COMMAND } from './linkChannel';
+import { sendDigestNow } from './sendDigestNow';
 
 /** Longer than any real question; anything bigger is not worth parsing. */
 const MAX_QUESTION = 2000;
@@ -20,6 +21,7 @@ export function registerQuestions(app: Application<TurnState>, deps: BotDeps): v
     if (link) return sendCard(context, await linkChannel(context, deps, link[1]));
     const intent = parseIntent(text.slice(0, MAX_QUESTION));
     if (intent.kind === 'update') return sendCard(context, await textUpdate(context, deps, intent));
+    if (intent.kind === 'sendDigestNow') return sendCard(context, await sendDigestNow(context, deps));
     const card = await answer(
       { services: deps.services, caller: callerOf(context), scope: await scopeOf(context, deps.services), timeZone: deps.timeZone, query: text.slice(0, 200) },
       intent,

@@ -13,12 +13,23 @@ import { KpiRepository } from '../storage/kpiRepository';
 import { ConversationRepository } from '../storage/conversationRepository';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Services } from '../services/context';
+import { randomUUID } from 'node:crypto';
+import { Outbox } from '../storage/outbox';
+import { Ledger } from '../storage/ledger';
+import { ScheduleClaims } from '../storage/scheduleClaims';
+import { createSender } from './delivery/sender';
+import { DeliveryWorker, DEFAULT_WORKER_OPTIONS } from './delivery/worker';
+import { Scheduler } from './delivery/scheduler';
 
 export interface RunningBot {
   server: Server;
   port: number;
   services: Services;
   logger: Logger;
+  scheduler: Scheduler;
+  worker: DeliveryWorker;
+  outbox: Outbox;
+  ledger: Ledger;
   stop(): Promise<void>;
 }
 
@@ -39,6 +50,22 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
     adminIds: new Set(config.ADMIN_USER_IDS.map((id) => id.toLowerCase())),
   };
   const adapter = createAdapter(config);
+  const outbox = new Outbox(config.STORAGE_CONNECTION_STRING);
+  await outbox.ensure();
+  const ledger = new Ledger(tables);
+  const sender = createSender(adapter, config.MicrosoftAppId, config.SEND_RATE_PER_SECOND);
+  const worker = new DeliveryWorker({ outbox, ledger, services, sender, logger }, { ...DEFAULT_WORKER_OPTIONS, staleDays: config.STALE_AFTER_DAYS });
+  const scheduler = new Scheduler(
+    { services, outbox, ledger, claims: new ScheduleClaims(tables), logger },
+    {
+      timeZone: config.TIME_ZONE,
+      hours: { start: config.WORKING_HOURS_START, end: config.WORKING_HOURS_END },
+      digestCron: config.DIGEST_CRON,
+      staleDays: config.STALE_AFTER_DAYS,
+      instanceId: randomUUID(),
+      tickCron: '*/5 * * * *',
+    },
+  );
   const app = createApp({
     services,
     storage: new TableStateStorage(tables),
@@ -47,17 +74,35 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
     allowedTenants: new Set(config.ALLOWED_TENANT_IDS),
     logger,
     notifier: createNotifier(adapter, services.conversations, config.MicrosoftAppId, logger),
+    sendDigestNow: async (dayKey) => {
+      const n = await scheduler.sendDigests(dayKey);
+      if (!config.SCHEDULER_ENABLED) await worker.drain();
+      return n;
+    },
     botAppId: config.MicrosoftAppId,
   });
   const server = createServer({ adapter, app, logger, maxBodyBytes: config.MAX_BODY_BYTES, isReady: () => pingStorage(tables) });
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
   const address = server.address() as { port: number };
   logger.info({ port: address.port }, 'bot listening on /api/messages');
+  if (config.SCHEDULER_ENABLED) {
+    scheduler.start();
+    worker.start();
+  }
   return {
     server,
     port: address.port,
     services,
     logger,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    scheduler,
+    worker,
+    outbox,
+    ledger,
+    stop: async () => {
+      scheduler.stop();
+      await worker.stop();
+      await sender.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -31,6 +31,20 @@ export const configSchema = z
       .string()
       .optional()
       .refine((v) => !v || guid.test(v), 'must be a GUID (the Entra tenant id)'),
+    /**
+     * Where inbound Bot Connector tokens are checked: the OpenID metadata document that lists the
+     * signing keys, and the issuer the tokens must carry. Empty means the public cloud's
+     * (login.botframework.com, https://api.botframework.com). For private clouds and for tests that
+     * sign their own tokens; never needed for ordinary Teams.
+     */
+    ToBotFromChannelOpenIdMetadataUrl: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^https?:\/\/[^\s/]+/i.test(v), 'must be an http(s) URL of an OpenID metadata document'),
+    ToBotFromChannelTokenIssuer: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^https?:\/\/[^\s/]+/i.test(v), 'must be the token issuer URL, e.g. https://api.botframework.com'),
     /** Absent means "start an embedded Azurite" (dev and tests); present means a real account. */
     STORAGE_CONNECTION_STRING: z.string().optional(),
     AZURITE_LOCATION: z.string().default('.data/azurite'),
@@ -51,6 +65,13 @@ export const configSchema = z
     DIGEST_CRON: z.string().default('0 8 * * 1'),
     WORKING_HOURS_START: hhmm.default('08:00'),
     WORKING_HOURS_END: hhmm.default('18:00'),
+    /** Off for tests and one-off tools; on for every serving instance (only one plans each period). */
+    SCHEDULER_ENABLED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    /** Proactive sends per second from this instance: Teams allows 50/s per app per tenant, so 45/N for N instances. */
+    SEND_RATE_PER_SECOND: z.coerce.number().min(1).max(50).default(45),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Dev/test only: pretend today is this date (yyyy-mm-dd), so demos and tests are repeatable. */

@@ -21,6 +21,9 @@ export type Intent =
   | { kind: 'kpisOffTarget' }
   | { kind: 'kpiList' }
   | { kind: 'history'; ref: string; seq?: number }
+  | { kind: 'digestPreview' }
+  | { kind: 'remindersPreview' }
+  | { kind: 'sendDigestNow' }
   | { kind: 'update'; ref: string; seq?: number; word: string; commentary?: string; evidenceUrl?: string }
   | { kind: 'unknown'; text: string; suggestion?: string };
 
@@ -46,6 +49,8 @@ export const EXAMPLES = [
   'kpis off target',
   'kpi list',
   'history 2.4',
+  'digest preview',
+  'reminders preview',
   'update 2.4 amber: recruitment delayed two months',
   'help',
 ];
@@ -130,6 +135,10 @@ export function parseIntent(raw: string): Intent {
 
   if (/^(hi|hello|hey|hiya|good (morning|afternoon|evening)|start|get started)\b/.test(t) && t.split(' ').length <= 4) return { kind: 'hello' };
   if (/^(help|\?|commands|what can you do|how do i|usage|menu)\b/.test(t) || t === 'help me') return { kind: 'help' };
+
+  if (/\bsend (?:the )?digests? now\b/.test(t)) return { kind: 'sendDigestNow' };
+  if (/\b(?:digest preview|preview (?:my )?digest|my digest|show (?:me )?(?:my )?digest)\b/.test(t)) return { kind: 'digestPreview' };
+  if (/\b(?:reminders? preview|preview (?:my )?reminders?|my reminders?|what reminders?)\b/.test(t)) return { kind: 'remindersPreview' };
 
   let m: RegExpMatchArray | null;
   if ((m = t.match(new RegExp(String.raw`\bhistory (?:of |for )?(?:action |milestone )?${REF}\b`)))) return { kind: 'history', ...splitMilestone(m[1]) };

@@ -24,7 +24,7 @@ export async function importPlanFile(
   const rows = await readTable(args.file);
   const parsed = parsePlan(rows);
   const plan = args.transform ? args.transform(parsed.plan) : parsed.plan;
-  const summary = await importPlan(s.plans, { planId: planIdFor(args.planName), planName: args.planName, parsed: plan, dryRun: args.dryRun });
+  const summary = await importPlan(s.plans, { planId: planIdFor(args.planName), planName: args.planName, parsed: plan, dryRun: args.dryRun, now: s.clock.now() });
   return { kind: 'plan', file: args.file, rowsRead: parsed.rowsRead, problems: parsed.problems, dryRun: args.dryRun, plan: summary };
 }
 

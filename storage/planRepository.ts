@@ -136,7 +136,17 @@ export class PlanRepository {
 
   async listHistory(planId: string, ref: string, top?: number): Promise<HistoryEntry[]> {
     const rows = await collect<HistoryEntity>(this.items, planId, prefixRange(planKeys.historyPrefix(ref)), top);
-    return rows.map((r) => ({
+    return rows.map((r) => this.toHistory(planId, r));
+  }
+
+  /** Every change in a plan since an instant, for digests ("what moved this week"). */
+  async listHistorySince(planId: string, sinceIso: string): Promise<HistoryEntry[]> {
+    const rows = await collect<HistoryEntity>(this.items, planId, `${prefixRange('hist|')} and at ge ${odataString(sinceIso)}`);
+    return rows.map((r) => this.toHistory(planId, r));
+  }
+
+  private toHistory(planId: string, r: HistoryEntity): HistoryEntry {
+    return {
       planId,
       ref: r.ref,
       seq: r.seq ?? undefined,
@@ -147,7 +157,7 @@ export class PlanRepository {
       changes: JSON.parse(r.changesJson) as HistoryEntry['changes'],
       commentary: r.commentary,
       evidenceUrl: r.evidenceUrl,
-    }));
+    };
   }
 
   /** Read an item for an update, with the token saveChange needs. */

@@ -11,6 +11,8 @@ import { TableClient, TableServiceClient } from '@azure/data-tables';
  * - Directory: role → person (PK "role"), and reverse indexes by Entra id and by email.
  * - BotState:  teams-ai turn state (botbuilder Storage).
  * - Conversations: conversation references for proactive messages.
+ * - Ledger:    one row per proactive message and recipient: the exactly-once record (ledger.ts).
+ * - Schedule:  one row per scheduler period, claimed by one instance (scheduleClaims.ts).
  */
 export const TABLES = {
   plans: 'Plans',
@@ -19,6 +21,8 @@ export const TABLES = {
   directory: 'Directory',
   botState: 'BotState',
   conversations: 'Conversations',
+  ledger: 'Ledger',
+  schedule: 'Schedule',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

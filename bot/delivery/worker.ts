@@ -1,0 +1,138 @@
+import type { Outbox, Received, Job } from '../../storage/outbox';
+import type { Ledger } from '../../storage/ledger';
+import type { Services } from '../../services/context';
+import type { Logger } from '../logger';
+import type { AdaptiveCardJson } from '../../cards/render';
+import type { Sender } from './sender';
+import { backoffMs } from './sender';
+import { buildDigest } from '../../services/digest';
+import { digestCard, reminderCard, type ReminderKind } from '../views/proactiveViews';
+import { isOpen } from '../../domain/schedule';
+import { itemLabel } from '../../domain/planItem';
+
+export interface WorkerOptions {
+  visibilitySeconds: number;
+  leaseMs: number;
+  maxDeliveries: number;
+  attemptsPerDelivery: number;
+  staleDays: number;
+  pollMs: number;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = { visibilitySeconds: 60, leaseMs: 120_000, maxDeliveries: 5, attemptsPerDelivery: 4, staleDays: 30, pollMs: 1000 };
+
+type Content = { kind: 'card'; card: AdaptiveCardJson; summary: string } | { kind: 'skip'; reason: string };
+
+/**
+ * Takes jobs off the outbox and sends them, once. Stateless: any number of workers may run, in any
+ * number of processes; the ledger decides who sends what.
+ */
+export class DeliveryWorker {
+  private running = false;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly deps: { outbox: Outbox; ledger: Ledger; services: Services; sender: Sender; logger: Logger },
+    private readonly o: WorkerOptions = DEFAULT_WORKER_OPTIONS,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          const n = await this.drainOnce();
+          if (!n) await new Promise((r) => setTimeout(r, this.o.pollMs));
+        } catch (err) {
+          this.deps.logger.error({ err }, 'delivery loop failed; retrying');
+          await new Promise((r) => setTimeout(r, this.o.pollMs));
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** Receive one batch and handle it; returns how many messages were received. */
+  async drainOnce(): Promise<number> {
+    const batch = await this.deps.outbox.receive(32, this.o.visibilitySeconds);
+    await Promise.all(batch.map((m) => this.handle(m).catch((err) => this.deps.logger.error({ err, job: m.job.id }, 'job failed; it will be redelivered'))));
+    return batch.length;
+  }
+
+  /** Drain until the queue is empty (tests and "send digest now"). */
+  async drain(): Promise<void> {
+    while ((await this.drainOnce()) > 0) {
+      /* keep going */
+    }
+  }
+
+  private async handle(m: Received): Promise<void> {
+    const { outbox, ledger, services, sender, logger } = this.deps;
+    const job = m.job;
+    if (m.dequeueCount > this.o.maxDeliveries) {
+      await outbox.poison(m, `gave up after ${m.dequeueCount - 1} deliveries`);
+      logger.error({ job: job.id }, 'job moved to the poison queue');
+      return;
+    }
+    const ref = await services.conversations.get(job.kind === 'channelDigest' ? 'channel' : 'user', job.recipient);
+    const content = ref ? await this.content(job) : ({ kind: 'skip', reason: 'recipient has no conversation with the bot' } as Content);
+
+    await sender.inSlot(job.recipient, async () => {
+      const c = await ledger.claim(job, new Date(), this.o.leaseMs);
+      if (c.kind === 'busy') return; // another worker holds it; the message will come back if that worker dies
+      if (c.kind === 'missing') {
+        await ledger.plan(job);
+        return; // planned now; the redelivery will claim it
+      }
+      if (c.kind === 'done') {
+        await outbox.complete(m);
+        return;
+      }
+      if (content.kind === 'skip' || !ref) {
+        await ledger.transition(c.claim, 'dropped', { reason: content.kind === 'skip' ? content.reason : 'no reference' });
+        await outbox.complete(m);
+        return;
+      }
+      for (let attempt = 0; attempt < this.o.attemptsPerDelivery; attempt++) {
+        const r = await sender.send(ref, content.card, content.summary);
+        if (r.kind === 'sent') {
+          await ledger.transition(c.claim, 'sent', { activityId: r.activityId, sentAt: new Date().toISOString() });
+          await outbox.complete(m);
+          return;
+        }
+        if (r.kind === 'gone') {
+          // The person removed the app or left: forget the reference so we stop trying.
+          await services.conversations.remove(job.kind === 'channelDigest' ? 'channel' : 'user', job.recipient);
+          await ledger.transition(c.claim, 'dropped', { reason: `connector answered ${r.status}` });
+          await outbox.complete(m);
+          return;
+        }
+        await new Promise((res) => setTimeout(res, backoffMs(attempt, r.retryAfterMs)));
+      }
+      // Definite failures only reach here: hand the job back for a later delivery.
+      await ledger.transition(c.claim, 'queued', { reason: 'send failed; will retry' });
+    });
+  }
+
+  private async content(job: Job): Promise<Content> {
+    const s = this.deps.services;
+    const today = s.clock.today();
+    if (job.kind === 'digest' || job.kind === 'channelDigest') {
+      const manager = job.kind === 'digest' ? (await s.directory.rolesOf({ aadObjectId: job.recipient }))[0] : undefined;
+      const d = await buildDigest(s, { manager, planId: job.kind === 'channelDigest' ? job.planId : undefined, today });
+      return { kind: 'card', card: digestCard(d), summary: d.title };
+    }
+    const loaded = job.planId && job.ref ? await s.plans.getItemForUpdate(job.planId, job.ref, job.seq) : undefined;
+    if (!loaded) return { kind: 'skip', reason: 'item no longer exists' };
+    const item = loaded.item;
+    // State may have moved since planning: never remind someone about work they have finished.
+    if (!isOpen(item.status)) return { kind: 'skip', reason: `item is ${item.status}` };
+    const kind: ReminderKind = job.kind === 'nudge' ? 'stale' : job.stage?.startsWith('overdue') ? 'overdue' : (job.stage as ReminderKind);
+    return { kind: 'card', card: reminderCard(item, kind, today, this.o.staleDays), summary: `${itemLabel(item)}: ${kind.replace('-', ' ')}` };
+  }
+}

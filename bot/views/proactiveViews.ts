@@ -1,0 +1,65 @@
+import type { Digest } from '../../services/digest';
+import type { ItemState } from '../../domain/planItem';
+import type { Rag } from '../../domain/model';
+import { itemLabel } from '../../domain/planItem';
+import { formatPeriod } from '../../domain/kpi';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { RAG_CHART_COLOR, RAG_COLOR, RAG_WORD, STATUS_TEXT, britishDate, dueText, relativeDue, truncate } from './format';
+
+const SECTION_LIMIT = 8;
+
+function section(heading: string, empty: string, lines: string[]) {
+  return { heading, empty, count: lines.length, lines: lines.slice(0, SECTION_LIMIT), more: Math.max(0, lines.length - SECTION_LIMIT) };
+}
+
+const line = (i: ItemState & { planName?: string }, today: string) =>
+  `**${itemLabel(i)}** ${truncate(i.title, 90)} — ${i.ownerRole ?? 'no owner'}, ${dueText(i.due)}${relativeDue(i.due, i.status, today) ? ` (${relativeDue(i.due, i.status, today)})` : ''}, ${RAG_WORD[i.rag]}`;
+
+export function digestCard(d: Digest): AdaptiveCardJson {
+  const rags = (Object.keys(d.ragMix) as Rag[]).filter((r) => d.ragMix[r] > 0);
+  return renderCard('digest', {
+    title: d.title,
+    asAt: britishDate(d.today),
+    ragChart: rags.map((r) => ({ legend: RAG_WORD[r], value: d.ragMix[r], color: RAG_CHART_COLOR[r] })),
+    ragLine: rags.map((r) => `${RAG_WORD[r]} ${d.ragMix[r]}`).join(' · ') || 'no actions',
+    sections: [
+      section('Awaiting your sign-off', 'Nothing is waiting for sign-off.', d.awaitingSignOff.map((i) => line(i, d.today))),
+      section('What moved this week', 'No RAG or status changes this week.', d.moved.map((m) => `**${m.item}** ${m.what}${m.direction === 'worse' ? ' ⚠' : ''}`)),
+      section('Overdue', 'Nothing is overdue.', d.overdue.map((i) => line(i, d.today))),
+      section('Due in the next 14 days', 'Nothing is due in the next 14 days.', d.dueSoon.map((i) => line(i, d.today))),
+      section('KPIs off target', 'Every KPI is on target.', d.kpisOffTarget.map((k) => `**${k.def.code}** ${k.def.name}: ${k.latest?.value} (${formatPeriod(k.latest?.period ?? '')}), target ${k.def.target} — ${RAG_WORD[k.rag ?? 'none']}, ${k.direction}`)),
+      section('Unowned actions', 'Every action has an owner.', d.unowned ? [`${d.unowned} open actions have no owner in the directory. Ask “unowned” to see them.`] : []),
+    ],
+  });
+}
+
+export type ReminderKind = 'week-ahead' | 'day-before' | 'due-today' | 'overdue' | 'stale';
+
+const HEADINGS: Record<ReminderKind, string> = {
+  'week-ahead': 'Due in the next week',
+  'day-before': 'Due tomorrow',
+  'due-today': 'Due today',
+  overdue: 'Overdue',
+  stale: 'Time for a check-in?',
+};
+
+export function reminderCard(item: ItemState, kind: ReminderKind, today: string, staleDays: number): AdaptiveCardJson {
+  const rel = relativeDue(item.due, item.status, today);
+  return renderCard('reminder', {
+    heading: kind === 'stale' ? `${HEADINGS.stale} ${itemLabel(item)} has had no update for ${staleDays}+ days` : `${HEADINGS[kind]}: ${itemLabel(item)}`,
+    headingColor: kind === 'overdue' ? 'Attention' : 'Default',
+    label: itemLabel(item),
+    title: truncate(item.title, 300),
+    ragWord: RAG_WORD[item.rag],
+    ragColor: RAG_COLOR[item.rag],
+    statusText: STATUS_TEXT[item.status],
+    facts: [
+      { title: 'Due', value: `${dueText(item.due)}${rel ? ` (${rel})` : ''}` },
+      { title: 'Owner', value: item.ownerRole ?? 'no owner' },
+      ...(item.updatedAt ? [{ title: 'Last update', value: `${britishDate(item.updatedAt.slice(0, 10))}${item.updatedByName ? ` by ${item.updatedByName}` : ''}` }] : []),
+    ],
+    planId: item.planId,
+    ref: item.ref,
+    seq: item.seq === undefined ? '' : String(item.seq),
+  });
+}

@@ -1,0 +1,89 @@
+import type { ItemState, HistoryEntry } from '../domain/planItem';
+import type { Person, Rag } from '../domain/model';
+import { addDays } from '../domain/clock';
+import { roleKey } from '../domain/roles';
+import { isOpen } from '../domain/schedule';
+import type { Services } from './context';
+import { kpiOverview, type KpiStatus } from './kpiQueries';
+import { unowned, type ItemWithPlan } from './planQueries';
+
+export interface Movement {
+  item: string;
+  planName: string;
+  what: string;
+  direction: 'better' | 'worse' | 'complete' | 'other';
+}
+
+export interface Digest {
+  title: string;
+  since: string;
+  today: string;
+  ragMix: Record<Rag, number>;
+  moved: Movement[];
+  overdue: ItemWithPlan[];
+  dueSoon: ItemWithPlan[];
+  awaitingSignOff: ItemWithPlan[];
+  kpisOffTarget: KpiStatus[];
+  unowned: number;
+}
+
+const RAG_RANK: Record<string, number> = { blue: 0, green: 1, none: 1, amber: 2, red: 3 };
+
+function movementOf(h: HistoryEntry, planName: string): Movement | undefined {
+  const item = h.seq === undefined ? h.ref : `${h.ref}.${h.seq}`;
+  const rag = h.changes.find((c) => c.field === 'RAG');
+  const status = h.changes.find((c) => c.field === 'status');
+  if (status?.to === 'complete' || status?.to === 'awaiting_signoff') return { item, planName, what: status.to === 'complete' ? 'signed off complete' : 'marked complete, awaiting sign-off', direction: 'complete' };
+  if (rag) {
+    const worse = (RAG_RANK[rag.to] ?? 1) > (RAG_RANK[rag.from] ?? 1);
+    return { item, planName, what: `${rag.from} → ${rag.to}${rag.to === 'red' ? ' (new red)' : ''}`, direction: worse ? 'worse' : 'better' };
+  }
+  if (h.changes.some((c) => c.field === 'due')) return { item, planName, what: 'due date changed', direction: 'other' };
+  return undefined;
+}
+
+/**
+ * A manager's week: the work of every role that reports to them, across plans. The same shape serves
+ * a plan's channel (every role), so both digests read alike.
+ */
+export async function buildDigest(s: Services, opts: { manager?: Person; planId?: string; today: string; windowDays?: number }): Promise<Digest> {
+  const today = opts.today;
+  const since = addDays(today, -7);
+  const people = await s.directory.listAll();
+  const managerRoles = opts.manager ? new Set((await s.directory.rolesOf({ aadObjectId: opts.manager.aadObjectId })).map((r) => roleKey(r.role))) : undefined;
+  const reportRoles = managerRoles ? people.filter((p) => p.managerRole && managerRoles.has(roleKey(p.managerRole))).map((p) => roleKey(p.role)) : undefined;
+  const plans = (await s.plans.listPlans()).filter((p) => !opts.planId || p.id === opts.planId);
+
+  const items: ItemWithPlan[] = [];
+  const moved: Movement[] = [];
+  for (const p of plans) {
+    const owned = reportRoles
+      ? (await Promise.all([...new Set(reportRoles)].map((r) => s.plans.listByOwner(p.id, r)))).flat()
+      : (await s.plans.listAllItems(p.id)).map((e) => ({ planId: p.id, ref: e.ref, seq: e.seq, kind: e.kind, title: e.title, ownerRole: e.ownerRole, due: JSON.parse(e.dueJson), status: e.status, rag: e.rag, version: e.version }) as ItemState);
+    items.push(...owned.map((i) => ({ ...i, planName: p.name })));
+    const refs = new Set(owned.map((i) => i.ref));
+    for (const h of await s.plans.listHistorySince(p.id, `${since}T00:00:00Z`)) {
+      if (!refs.has(h.ref)) continue;
+      const m = movementOf(h, p.name);
+      if (m) moved.push(m);
+    }
+  }
+  const ragMix: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
+  for (const i of items) if (i.kind === 'action') ragMix[i.rag]++;
+  const dated = (i: ItemState) => (i.due.kind === 'date' ? i.due.date : '');
+  const open = items.filter((i) => isOpen(i.status));
+  const kpis = await kpiOverview(s);
+  const unownedItems = await unowned(s, { planId: opts.planId });
+  return {
+    title: opts.manager ? `Weekly digest for ${opts.manager.name}` : `Weekly digest: ${plans.map((p) => p.name).join(', ')}`,
+    since,
+    today,
+    ragMix,
+    moved,
+    overdue: open.filter((i) => dated(i) && dated(i) < today).sort((a, b) => dated(a).localeCompare(dated(b))),
+    dueSoon: open.filter((i) => dated(i) && dated(i) >= today && dated(i) <= addDays(today, opts.windowDays ?? 14)).sort((a, b) => dated(a).localeCompare(dated(b))),
+    awaitingSignOff: items.filter((i) => i.status === 'awaiting_signoff'),
+    kpisOffTarget: kpis.filter((k) => k.rag === 'red' || k.rag === 'amber'),
+    unowned: unownedItems.length,
+  };
+}

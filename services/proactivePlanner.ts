@@ -1,0 +1,70 @@
+import type { Job } from '../storage/outbox';
+import type { ItemState } from '../domain/planItem';
+import type { Person } from '../domain/model';
+import { nudgeStage, reminderStage } from '../domain/reminders';
+import { addDays } from '../domain/clock';
+import { roleKey } from '../domain/roles';
+import { entityToItem } from '../storage/itemEntity';
+import type { Services } from './context';
+
+/**
+ * Decide who is owed which proactive message today. Pure planning: it returns jobs, it sends nothing.
+ * Each job id names (message, recipient) so planning the same day twice yields the same ids.
+ */
+export interface PlanOptions {
+  today: string;
+  staleDays: number;
+}
+
+const itemKey = (i: Pick<ItemState, 'planId' | 'ref' | 'seq'>) => `${i.planId}|${i.ref}|${i.seq ?? ''}`;
+
+async function ownersByRole(s: Services): Promise<Map<string, Person>> {
+  return new Map((await s.directory.listAll()).map((p) => [roleKey(p.role), p]));
+}
+
+/** Reminders for open dated items: read from the due index, from a year back to a week ahead. */
+export async function planReminders(s: Services, o: PlanOptions): Promise<Job[]> {
+  const [plans, owners] = await Promise.all([s.plans.listPlans(), ownersByRole(s)]);
+  const jobs: Job[] = [];
+  for (const p of plans) {
+    const candidates = await s.plans.listOpenDueBetween(p.id, addDays(o.today, -400), addDays(o.today, 8));
+    // The index carries no update time; the stop-after-update rule needs it, so read those items.
+    for (const summary of candidates) {
+      const loaded = await s.plans.getItemForUpdate(p.id, summary.ref, summary.seq);
+      if (!loaded) continue;
+      const item = loaded.item;
+      const stage = reminderStage(item, o.today);
+      const owner = item.ownerRole ? owners.get(roleKey(item.ownerRole)) : undefined;
+      if (!stage || !owner?.aadObjectId) continue;
+      jobs.push({ id: `reminder|${itemKey(item)}|${stage}|${owner.aadObjectId}`, kind: 'reminder', recipient: owner.aadObjectId, planId: p.id, ref: item.ref, seq: item.seq, stage, day: o.today });
+    }
+  }
+  return jobs;
+}
+
+/** Check-ins for open items nobody has updated for a while. */
+export async function planNudges(s: Services, o: PlanOptions): Promise<Job[]> {
+  const [plans, owners] = await Promise.all([s.plans.listPlans(), ownersByRole(s)]);
+  const jobs: Job[] = [];
+  for (const p of plans) {
+    for (const e of await s.plans.listAllItems(p.id)) {
+      const item = entityToItem(e);
+      const stage = nudgeStage(item, o.today, o.staleDays);
+      const owner = item.ownerRole ? owners.get(roleKey(item.ownerRole)) : undefined;
+      if (!stage || !owner?.aadObjectId) continue;
+      jobs.push({ id: `nudge|${itemKey(item)}|${stage}|${owner.aadObjectId}`, kind: 'nudge', recipient: owner.aadObjectId, planId: p.id, ref: item.ref, seq: item.seq, stage, day: o.today });
+    }
+  }
+  return jobs;
+}
+
+/** One digest per manager (anyone whose role others report to), and one per linked channel. */
+export async function planDigests(s: Services, day: string): Promise<Job[]> {
+  const [people, plans] = await Promise.all([s.directory.listAll(), s.plans.listPlans()]);
+  const managerRoles = new Set(people.flatMap((p) => (p.managerRole ? [roleKey(p.managerRole)] : [])));
+  const managers = new Map<string, Person>();
+  for (const p of people) if (managerRoles.has(roleKey(p.role)) && p.aadObjectId) managers.set(p.aadObjectId, p);
+  const jobs: Job[] = [...managers.keys()].map((id) => ({ id: `digest|${day}|${id}`, kind: 'digest', recipient: id, day }));
+  for (const p of plans) if (p.channelId) jobs.push({ id: `channelDigest|${day}|${p.id}`, kind: 'channelDigest', recipient: p.channelId, planId: p.id, day });
+  return jobs;
+}

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { startHarness, cardText, ROSA, JORDAN, type Harness } from '../support/botHarness';
+import { assertValidCard } from '../support/cardValidation';
+import { seedFixtures } from '../support/fixtures';
+import { addDays } from '../../domain/clock';
+import type { SentActivity } from '../support/connectorStub';
+
+const rosaChat = `a:personal-${ROSA.aadObjectId}`;
+const jordanChat = `a:personal-${JORDAN.aadObjectId}`;
+const textOf = (s: SentActivity) => cardText(s.activity.attachments?.[0]?.content ?? {});
+
+/** Run one working day: the scheduler ticks at 09:00 London time and the worker sends what it queued. */
+async function day(h: Harness, date: string, utcTime = '09:00') {
+  h.clock.set(date);
+  const r = await h.bot.scheduler.tick(new Date(`${date}T${utcTime}:00Z`));
+  await h.bot.worker.drain();
+  return r;
+}
+
+describe('proactive reminders, nudges and digests', function () {
+  this.timeout(180_000);
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ today: '2021-11-15', env: { STALE_AFTER_DAYS: '30' } });
+    await seedFixtures(h.bot.services, ['southend2021']);
+    await h.say('hi'); // Rosa's and Jordan's personal chats with the bot
+    await h.say('hi', { from: JORDAN });
+    h.stub.clear();
+  });
+  afterEach(async () => h?.stop());
+
+  it('reminds the owner a week ahead, the day before, on the day and weekly when overdue — once each', async () => {
+    // 2.1 (HoS (RB)) is due Friday 31 Dec 2021. Rosa keeps 2.1 fresh so only reminders, not nudges, concern it.
+    h.clock.set('2021-12-17');
+    await h.say('update 2.1 on track: recruitment campaign live');
+    for (let d = '2021-12-20'; d <= '2022-01-12'; d = addDays(d, 1)) await day(h, d);
+    const about21 = h.stub.sent({ conversationId: rosaChat }).filter((s) => /\*\*2\.1\*\* Deliver the Recruitment/.test(textOf(s)));
+    const headings = about21.map((s) => textOf(s).split('\n')[0]);
+    assert.deepEqual(headings, ['Due in the next week: 2.1', 'Due tomorrow: 2.1', 'Due today: 2.1', 'Overdue: 2.1', 'Overdue: 2.1']);
+    const when = about21.map((s) => new Date(s.at).toISOString().slice(0, 10));
+    assert.equal(when.length, 5);
+    for (const s of about21) assertValidCard(s.activity.attachments![0].content as object);
+    const card = about21[0].activity.attachments![0].content as { actions: { verb: string; data: Record<string, string> }[] };
+    assert.deepEqual(card.actions[0], { type: 'Action.Execute', title: 'Update', verb: 'openUpdate', data: { planId: 'southend-2021', ref: '2.1', seq: '' } });
+  });
+
+  it('sends nothing about completed work, and nothing at weekends or outside working hours', async () => {
+    await h.execute('submitUpdate', { planId: 'southend-2021', ref: '2.5', seq: '', version: '1', status: 'complete', evidenceUrl: 'https://intranet.example/2.5' });
+    h.stub.clear();
+    assert.deepEqual(await day(h, '2021-12-25'), { planned: 0, periods: [] }, 'Saturday');
+    assert.deepEqual(await day(h, '2021-12-29', '07:30'), { planned: 0, periods: [] }, '07:30 is before working hours');
+    assert.deepEqual(await day(h, '2021-12-29', '18:30'), { planned: 0, periods: [] }, 'after working hours');
+    assert.equal(h.stub.sent().length, 0);
+    await day(h, '2021-12-29');
+    const sent = h.stub.sent({ conversationId: rosaChat }).map(textOf);
+    assert.ok(sent.some((t) => /\*\*2\.1\*\* Deliver/.test(t)), 'open 2.1 is reminded');
+    assert.ok(!sent.some((t) => /\*\*2\.5\*\*/.test(t)), 'awaiting sign-off 2.5 is not');
+  });
+
+  it('respects quiet hours across the change to British Summer Time', async () => {
+    // Friday 25 March 2022 07:30Z is 07:30 GMT (quiet); Monday 28 March 07:30Z is 08:30 BST (working).
+    assert.equal((await day(h, '2022-03-25', '07:30')).periods.length, 0);
+    assert.ok((await day(h, '2022-03-28', '07:30')).periods.includes('daily|2022-03-28'));
+  });
+
+  it('nudges owners about items nobody has updated for 30 days, and not about fresh ones', async () => {
+    h.clock.set('2021-12-01');
+    await h.say('update 2.2 on track: plan agreed'); // 2.2 fresh; Rosa's other items are 16 days old
+    await day(h, '2021-12-10'); // 25 days after import: nothing is stale yet
+    assert.equal(h.stub.sent({ conversationId: rosaChat }).filter((s) => /no update for 30\+ days/.test(textOf(s))).length, 0);
+    await day(h, '2021-12-16'); // 31 days after import
+    const nudged = h.stub.sent({ conversationId: rosaChat }).filter((s) => /no update for 30\+ days/.test(textOf(s))).map((s) => textOf(s).match(/Time for a check-in\? (\S+)/)?.[1]);
+    assert.deepEqual(nudged.sort(), ['2.1', '2.4', '2.5', '2.6', '6.2', '6.3']);
+    await day(h, '2021-12-17');
+    assert.equal(h.stub.sent({ conversationId: rosaChat }).filter((s) => /no update for 30\+ days/.test(textOf(s))).length, 6, 'once per period');
+  });
+
+  it("sends each manager a weekly digest of their reports' work, once", async () => {
+    await h.say('update 2.4 red: recruitment delayed');
+    h.stub.clear();
+    await day(h, '2021-11-22'); // Monday: digest day (08:00 London)
+    await day(h, '2021-11-22'); // a second tick the same day changes nothing
+    const digests = h.stub.sent({ conversationId: jordanChat }).filter((s) => /Weekly digest/.test(textOf(s)));
+    assert.equal(digests.length, 1);
+    const card = digests[0].activity.attachments![0].content as object;
+    assertValidCard(card);
+    const text = textOf(digests[0]);
+    assert.match(text, /Weekly digest for Jordan Hale/);
+    assert.match(text, /What moved this week \(1\)\n\*\*2\.4\*\* none → red \(new red\) ⚠/);
+    assert.match(text, /Overdue \(\d+\)/);
+    assert.match(text, /\*\*2\.4\*\* Provide clear guidance.*HoS \(RB\), 30 Sep 2021 \(53 days overdue\), Red/);
+    assert.match(text, /KPIs off target/);
+    const json = JSON.stringify(card);
+    assert.match(json, /"type":"Chart.Donut"/);
+    assert.match(json, /\{"legend":"Red","value":1,"color":"attention"\}/);
+    const ledger = await h.bot.ledger.countByState('digest', '2021-11-22');
+    assert.equal(ledger.sent, 1, 'Jordan');
+    assert.ok(ledger.dropped >= 1, 'managers who never spoke to the bot are recorded as not reachable');
+  });
+
+  it('"digest preview", "reminders preview" and an admin\'s "send digest now"', async () => {
+    h.clock.set('2021-12-27');
+    const preview = await h.say('digest preview', { from: JORDAN });
+    assert.match(textOf(preview[0]), /Weekly digest for Jordan Hale/);
+    const reminders = await h.say('reminders preview');
+    assert.match(textOf(reminders[0]), /30 Dec 2021: \*\*2\.1\*\*.*day before/);
+    const refused = await h.say('send digest now');
+    assert.match(textOf(refused[0]), /Only a plan administrator/);
+  });
+});
+
+describe('several bot instances share one store', function () {
+  this.timeout(180_000);
+  it('three schedulers ticking together plan once, and each reminder is delivered once', async () => {
+    const a = await startHarness({ today: '2021-12-30' });
+    const { startBot } = await import('../../bot/start');
+    const { loadConfig } = await import('../../config/loadConfig');
+    const config = loadConfig({ PORT: '0', STORAGE_CONNECTION_STRING: a.azurite.connectionString, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false' });
+    const others = await Promise.all([1, 2].map(() => startBot({ ...config, STORAGE_CONNECTION_STRING: a.azurite.connectionString }, { clock: a.clock })));
+    try {
+      await seedFixtures(a.bot.services, ['southend2021']);
+      await a.say('hi');
+      a.stub.clear();
+      const now = new Date('2021-12-30T09:00:00Z');
+      const ticks = await Promise.all([a.bot, ...others].map((b) => b.scheduler.tick(now)));
+      assert.equal(ticks.filter((t) => t.periods.includes('daily|2021-12-30')).length, 1, 'exactly one instance planned the day');
+      await Promise.all([a.bot, ...others].map((b) => b.worker.drain()));
+      const to21 = a.stub.sent({ conversationId: rosaChat }).filter((s) => /Due tomorrow: 2\.1/.test(textOf(s)));
+      assert.equal(to21.length, 1);
+      const ids = a.stub.sent({ conversationId: rosaChat }).map((s) => textOf(s).split('\n')[0]);
+      assert.equal(new Set(ids).size, ids.length, `no duplicates: ${ids.join(' | ')}`);
+    } finally {
+      await Promise.all(others.map((o) => o.stop()));
+      await a.stop();
+    }
+  });
+});
