@@ -54,7 +54,7 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
   await outbox.ensure();
   const ledger = new Ledger(tables);
   const sender = createSender(adapter, config.MicrosoftAppId, config.SEND_RATE_PER_SECOND);
-  const worker = new DeliveryWorker({ outbox, ledger, services, sender, logger }, { ...DEFAULT_WORKER_OPTIONS, staleDays: config.STALE_AFTER_DAYS });
+  const worker = new DeliveryWorker({ outbox, ledger, services, sender, logger }, { ...DEFAULT_WORKER_OPTIONS, staleDays: config.STALE_AFTER_DAYS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000 });
   const scheduler = new Scheduler(
     { services, outbox, ledger, claims: new ScheduleClaims(tables), logger },
     {

@@ -71,7 +71,10 @@ export const configSchema = z
       .default('true')
       .transform((v) => v === 'true'),
     /** Proactive sends per second from this instance: Teams allows 50/s per app per tenant, so 45/N for N instances. */
-    SEND_RATE_PER_SECOND: z.coerce.number().min(1).max(50).default(45),
+    SEND_RATE_PER_SECOND: z.coerce.number().min(1).max(50).default(47),
+    /** How long a received outbox message stays hidden from other workers, and how long a claim is honoured. */
+    OUTBOX_VISIBILITY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(7200).default(120),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Dev/test only: pretend today is this date (yyyy-mm-dd), so demos and tests are repeatable. */

@@ -42,14 +42,33 @@ function movementOf(h: HistoryEntry, planName: string): Movement | undefined {
   return undefined;
 }
 
+/** What every digest in a run shares: read once per run, not once per recipient. */
+export interface DigestShared {
+  people: Person[];
+  kpisOffTarget: KpiStatus[];
+  unownedByPlan: Map<string | undefined, number>;
+}
+
+export async function digestShared(s: Services): Promise<DigestShared> {
+  const [people, kpis, allUnowned] = await Promise.all([s.directory.listAll(), kpiOverview(s), unowned(s, {})]);
+  const unownedByPlan = new Map<string | undefined, number>([[undefined, allUnowned.length]]);
+  for (const i of allUnowned) unownedByPlan.set(i.planId, (unownedByPlan.get(i.planId) ?? 0) + 1);
+  return { people, kpisOffTarget: kpis.filter((k) => k.rag === 'red' || k.rag === 'amber'), unownedByPlan };
+}
+
 /**
  * A manager's week: the work of every role that reports to them, across plans. The same shape serves
  * a plan's channel (every role), so both digests read alike.
  */
-export async function buildDigest(s: Services, opts: { manager?: Person; planId?: string; today: string; windowDays?: number }): Promise<Digest> {
+export async function buildDigest(
+  s: Services,
+  opts: { manager?: Person; planId?: string; today: string; windowDays?: number },
+  shared?: DigestShared,
+): Promise<Digest> {
   const today = opts.today;
   const since = addDays(today, -7);
-  const people = await s.directory.listAll();
+  const common = shared ?? (await digestShared(s));
+  const people = common.people;
   const managerRoles = opts.manager ? new Set((await s.directory.rolesOf({ aadObjectId: opts.manager.aadObjectId })).map((r) => roleKey(r.role))) : undefined;
   const reportRoles = managerRoles ? people.filter((p) => p.managerRole && managerRoles.has(roleKey(p.managerRole))).map((p) => roleKey(p.role)) : undefined;
   const plans = (await s.plans.listPlans()).filter((p) => !opts.planId || p.id === opts.planId);
@@ -72,8 +91,6 @@ export async function buildDigest(s: Services, opts: { manager?: Person; planId?
   for (const i of items) if (i.kind === 'action') ragMix[i.rag]++;
   const dated = (i: ItemState) => (i.due.kind === 'date' ? i.due.date : '');
   const open = items.filter((i) => isOpen(i.status));
-  const kpis = await kpiOverview(s);
-  const unownedItems = await unowned(s, { planId: opts.planId });
   return {
     title: opts.manager ? `Weekly digest for ${opts.manager.name}` : `Weekly digest: ${plans.map((p) => p.name).join(', ')}`,
     since,
@@ -83,7 +100,7 @@ export async function buildDigest(s: Services, opts: { manager?: Person; planId?
     overdue: open.filter((i) => dated(i) && dated(i) < today).sort((a, b) => dated(a).localeCompare(dated(b))),
     dueSoon: open.filter((i) => dated(i) && dated(i) >= today && dated(i) <= addDays(today, opts.windowDays ?? 14)).sort((a, b) => dated(a).localeCompare(dated(b))),
     awaitingSignOff: items.filter((i) => i.status === 'awaiting_signoff'),
-    kpisOffTarget: kpis.filter((k) => k.rag === 'red' || k.rag === 'amber'),
-    unowned: unownedItems.length,
+    kpisOffTarget: common.kpisOffTarget,
+    unowned: common.unownedByPlan.get(opts.planId) ?? 0,
   };
 }

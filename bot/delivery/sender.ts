@@ -5,8 +5,8 @@ import type { AdaptiveCardJson } from '../../cards/render';
 
 /**
  * Sends proactive cards within Teams' limits. Every send waits for a slot from two limiters: the app
- * (Teams allows 50 requests/s per app per tenant; we default to 45 per instance, and an operator
- * running N instances sets SEND_RATE_PER_SECOND to 45/N), and the conversation (7/s, 8 per 2 s,
+ * (Teams allows 50 requests/s per app per tenant; we default to 47 per instance, and an operator
+ * running N instances sets SEND_RATE_PER_SECOND to 47/N), and the conversation (7/s, 8 per 2 s,
  * 60 per 30 s: one message per 500 ms satisfies all three).
  */
 export type SendOutcome =
@@ -35,7 +35,7 @@ function classify(err: unknown): SendOutcome {
 }
 
 export function createSender(adapter: TeamsAdapter, botAppId: string | undefined, perSecond: number): Sender {
-  const app = new Bottleneck({ minTime: Math.ceil(1000 / perSecond), maxConcurrent: 16 });
+  const app = new Bottleneck({ minTime: 1000 / perSecond, maxConcurrent: 16 });
   const conversations = new Bottleneck.Group({ minTime: 500, maxConcurrent: 1 });
   return {
     inSlot: (key, work) => conversations.key(key).schedule(() => app.schedule(work)),

@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { AdaptiveCardJson } from '../../cards/render';
 import type { Sender } from './sender';
 import { backoffMs } from './sender';
-import { buildDigest } from '../../services/digest';
+import { buildDigest, digestShared, type DigestShared } from '../../services/digest';
 import { digestCard, reminderCard, type ReminderKind } from '../views/proactiveViews';
 import { isOpen } from '../../domain/schedule';
 import { itemLabel } from '../../domain/planItem';
@@ -30,6 +30,8 @@ type Content = { kind: 'card'; card: AdaptiveCardJson; summary: string } | { kin
 export class DeliveryWorker {
   private running = false;
   private loop?: Promise<void>;
+  /** Directory, KPIs and unowned counts, shared by the digests of one run; a weekly digest can be a minute stale. */
+  private shared?: { at: number; value: Promise<DigestShared> };
 
   constructor(
     private readonly deps: { outbox: Outbox; ledger: Ledger; services: Services; sender: Sender; logger: Logger },
@@ -42,8 +44,8 @@ export class DeliveryWorker {
     this.loop = (async () => {
       while (this.running) {
         try {
-          const n = await this.drainOnce();
-          if (!n) await new Promise((r) => setTimeout(r, this.o.pollMs));
+          await this.drain();
+          await new Promise((r) => setTimeout(r, this.o.pollMs));
         } catch (err) {
           this.deps.logger.error({ err }, 'delivery loop failed; retrying');
           await new Promise((r) => setTimeout(r, this.o.pollMs));
@@ -57,17 +59,32 @@ export class DeliveryWorker {
     await this.loop;
   }
 
-  /** Receive one batch and handle it; returns how many messages were received. */
-  async drainOnce(): Promise<number> {
-    const batch = await this.deps.outbox.receive(32, this.o.visibilitySeconds);
-    await Promise.all(batch.map((m) => this.handle(m).catch((err) => this.deps.logger.error({ err, job: m.job.id }, 'job failed; it will be redelivered'))));
-    return batch.length;
-  }
-
-  /** Drain until the queue is empty (tests and "send digest now"). */
-  async drain(): Promise<void> {
-    while ((await this.drainOnce()) > 0) {
-      /* keep going */
+  /**
+   * Keep up to `maxInFlight` jobs moving until the queue is empty. A slow job (backing off after a
+   * 429) must not hold up the others, so messages are received as slots free up, not batch by batch.
+   * Returns how many messages were handled.
+   */
+  async drain(maxInFlight = 32): Promise<number> {
+    const inFlight = new Set<Promise<void>>();
+    let handled = 0;
+    for (;;) {
+      if (inFlight.size < maxInFlight) {
+        const batch = await this.deps.outbox.receive(maxInFlight - inFlight.size, this.o.visibilitySeconds);
+        if (batch.length === 0) {
+          if (inFlight.size === 0) return handled;
+          await Promise.race(inFlight);
+          continue;
+        }
+        for (const m of batch) {
+          handled++;
+          const p: Promise<void> = this.handle(m)
+            .catch((err) => this.deps.logger.error({ err, job: m.job.id }, 'job failed; it will be redelivered'))
+            .finally(() => inFlight.delete(p));
+          inFlight.add(p);
+        }
+      } else {
+        await Promise.race(inFlight);
+      }
     }
   }
 
@@ -124,7 +141,8 @@ export class DeliveryWorker {
     const today = s.clock.today();
     if (job.kind === 'digest' || job.kind === 'channelDigest') {
       const manager = job.kind === 'digest' ? (await s.directory.rolesOf({ aadObjectId: job.recipient }))[0] : undefined;
-      const d = await buildDigest(s, { manager, planId: job.kind === 'channelDigest' ? job.planId : undefined, today });
+      if (!this.shared || Date.now() - this.shared.at > 60_000) this.shared = { at: Date.now(), value: digestShared(s) };
+      const d = await buildDigest(s, { manager, planId: job.kind === 'channelDigest' ? job.planId : undefined, today }, await this.shared.value);
       return { kind: 'card', card: digestCard(d), summary: d.title };
     }
     const loaded = job.planId && job.ref ? await s.plans.getItemForUpdate(job.planId, job.ref, job.seq) : undefined;

@@ -4,6 +4,8 @@ import { assertValidCard } from '../support/cardValidation';
 import { seedFixtures } from '../support/fixtures';
 import { addDays } from '../../domain/clock';
 import type { SentActivity } from '../support/connectorStub';
+import { startBot } from '../../bot/start';
+import { loadConfig } from '../../config/loadConfig';
 
 const rosaChat = `a:personal-${ROSA.aadObjectId}`;
 const jordanChat = `a:personal-${JORDAN.aadObjectId}`;
@@ -113,8 +115,6 @@ describe('several bot instances share one store', function () {
   this.timeout(180_000);
   it('three schedulers ticking together plan once, and each reminder is delivered once', async () => {
     const a = await startHarness({ today: '2021-12-30' });
-    const { startBot } = await import('../../bot/start');
-    const { loadConfig } = await import('../../config/loadConfig');
     const config = loadConfig({ PORT: '0', STORAGE_CONNECTION_STRING: a.azurite.connectionString, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false' });
     const others = await Promise.all([1, 2].map(() => startBot({ ...config, STORAGE_CONNECTION_STRING: a.azurite.connectionString }, { clock: a.clock })));
     try {
