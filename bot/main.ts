@@ -1,19 +1,10 @@
-import { loadConfig, ConfigError } from '../config/loadConfig';
+import { loadConfigOrExit } from '../config/loadConfigOrExit';
 import { startBot } from './start';
 import { openDevStorage, type DevStorage } from '../storage/devStorage';
 
 /** Entry point for `npm start` and `npm run dev`: config, storage (embedded if none given), server. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   let dev: DevStorage | undefined;
   if (!config.STORAGE_CONNECTION_STRING) {
     dev = await openDevStorage(config.AZURITE_LOCATION);

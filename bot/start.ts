@@ -7,12 +7,9 @@ import { createServer } from './server';
 import { createNotifier } from './notifier';
 import { openTables, ensureTables, pingStorage } from '../storage/tables';
 import { TableStateStorage } from '../storage/tableStateStorage';
-import { PlanRepository } from '../storage/planRepository';
-import { DirectoryRepository } from '../storage/directoryRepository';
-import { KpiRepository } from '../storage/kpiRepository';
-import { ConversationRepository } from '../storage/conversationRepository';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Services } from '../services/context';
+import { createServices } from '../services/createServices';
 import { randomUUID } from 'node:crypto';
 import { Outbox } from '../storage/outbox';
 import { Ledger } from '../storage/ledger';
@@ -41,14 +38,7 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const tables = openTables(config.STORAGE_CONNECTION_STRING);
   await ensureTables(tables);
-  const services: Services = {
-    plans: new PlanRepository(tables),
-    directory: new DirectoryRepository(tables),
-    kpis: new KpiRepository(tables),
-    conversations: new ConversationRepository(tables),
-    clock: opts.clock ?? systemClock(config.TIME_ZONE, config.FAKE_TODAY),
-    adminIds: new Set(config.ADMIN_USER_IDS.map((id) => id.toLowerCase())),
-  };
+  const services: Services = createServices(tables, { clock: opts.clock ?? systemClock(config.TIME_ZONE, config.FAKE_TODAY), adminIds: config.ADMIN_USER_IDS });
   const adapter = createAdapter(config);
   const outbox = new Outbox(config.STORAGE_CONNECTION_STRING);
   await outbox.ensure();

@@ -1,4 +1,5 @@
-import { loadConfig, ConfigError } from '../config/loadConfig';
+import { loadConfigOrExit } from '../config/loadConfigOrExit';
+import { createServices } from '../services/createServices';
 import { createAdapter } from './adapter';
 import { createLogger } from './logger';
 import { createSender } from './delivery/sender';
@@ -6,10 +7,6 @@ import { DeliveryWorker, DEFAULT_WORKER_OPTIONS } from './delivery/worker';
 import { openTables, ensureTables } from '../storage/tables';
 import { Outbox } from '../storage/outbox';
 import { Ledger } from '../storage/ledger';
-import { PlanRepository } from '../storage/planRepository';
-import { DirectoryRepository } from '../storage/directoryRepository';
-import { KpiRepository } from '../storage/kpiRepository';
-import { ConversationRepository } from '../storage/conversationRepository';
 import { systemClock } from '../domain/clock';
 
 /**
@@ -17,16 +14,7 @@ import { systemClock } from '../domain/clock';
  * process runs one too; this entry is for scaling out and for crash tests.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   if (!config.STORAGE_CONNECTION_STRING) {
     console.error('STORAGE_CONNECTION_STRING is required for a stand-alone worker');
     process.exit(2);
@@ -36,14 +24,7 @@ async function main(): Promise<void> {
   await ensureTables(tables);
   const outbox = new Outbox(config.STORAGE_CONNECTION_STRING);
   await outbox.ensure();
-  const services = {
-    plans: new PlanRepository(tables),
-    directory: new DirectoryRepository(tables),
-    kpis: new KpiRepository(tables),
-    conversations: new ConversationRepository(tables),
-    clock: systemClock(config.TIME_ZONE, config.FAKE_TODAY),
-    adminIds: new Set(config.ADMIN_USER_IDS),
-  };
+  const services = createServices(tables, { clock: systemClock(config.TIME_ZONE, config.FAKE_TODAY), adminIds: config.ADMIN_USER_IDS });
   const worker = new DeliveryWorker(
     { outbox, ledger: new Ledger(tables), services, sender: createSender(createAdapter(config), config.MicrosoftAppId, config.SEND_RATE_PER_SECOND), logger },
     { ...DEFAULT_WORKER_OPTIONS, staleDays: config.STALE_AFTER_DAYS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, pollMs: 250 },

@@ -1,13 +1,12 @@
 import type { Due, ProgressStatus, Rag } from '../../domain/model';
 import { daysBetween } from '../../domain/clock';
+import { formatBritishDate, formatDue } from '../../domain/dueDate';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** "31 Oct 2026": the British short form lives with the date grammar in the domain. */
+export const britishDate = formatBritishDate;
 
-/** "31 Oct 2026": the short British form, with a three-letter month (Intl's en-GB says "Sept"). */
-export function britishDate(iso: string): string {
-  const [y, m, d] = iso.split('-').map(Number);
-  return `${d} ${MONTHS[m - 1]} ${y}`;
-}
+/** "31 Oct 2026", "Monthly at LSMT", "No due date". */
+export const dueText = formatDue;
 
 /** "31 Oct 2026, 14:05" in the council's zone. */
 export function britishDateTime(instant: string | Date, timeZone: string): string {
@@ -15,29 +14,6 @@ export function britishDateTime(instant: string | Date, timeZone: string): strin
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${britishDate(`${get('year')}-${get('month')}-${get('day')}`)}, ${get('hour')}:${get('minute')}`;
-}
-
-const RECURRENCE_TEXT: Record<string, string> = {
-  ongoing: 'Ongoing',
-  daily: 'Daily',
-  weekly: 'Weekly',
-  monthly: 'Monthly',
-  quarterly: 'Quarterly',
-  termly: 'Termly',
-  six_monthly: 'Every 6 months',
-  annually: 'Annually',
-  bau: 'Business as usual',
-};
-
-export function dueText(due: Due): string {
-  switch (due.kind) {
-    case 'date':
-      return britishDate(due.date) + (due.onwards ? ' onwards' : '') + (due.recurrence ? `, then ${RECURRENCE_TEXT[due.recurrence]?.toLowerCase() ?? due.recurrence}` : '');
-    case 'recurring':
-      return RECURRENCE_TEXT[due.recurrence] ?? due.recurrence;
-    case 'none':
-      return 'No due date';
-  }
 }
 
 /** "3 days overdue", "due tomorrow", "due in 5 days", "due today". */

@@ -117,29 +117,20 @@ describe('updating status', function () {
     assert.match(cardText(second.body.value), /^Amber$/m);
     assert.equal((await state(h, '2.4')).history.length, 1);
     await h.say('update 2.4 red: same message twice');
-    const again = await h.post({
+    // Teams redelivers a message with the same activity id when it did not see our 200 in time.
+    const typedOnce = {
       type: 'message',
       id: 'dup-text',
-      text: 'update 2.4 red: typed once, delivered twice',
+      text: 'update 2.4 amber: typed once, delivered twice',
       channelId: 'msteams',
       serviceUrl: h.stub.url,
       from: { id: `29:${ROSA.aadObjectId}`, name: ROSA.name, aadObjectId: ROSA.aadObjectId },
       recipient: { id: '28:bot-id' },
       conversation: { id: 'a:personal', conversationType: 'personal', tenantId: TENANT },
       channelData: { tenant: { id: TENANT } },
-    });
-    assert.equal(again.status, 200);
-    await h.post({
-      type: 'message',
-      id: 'dup-text',
-      text: 'update 2.4 red: typed once, delivered twice',
-      channelId: 'msteams',
-      serviceUrl: h.stub.url,
-      from: { id: `29:${ROSA.aadObjectId}`, name: ROSA.name, aadObjectId: ROSA.aadObjectId },
-      recipient: { id: '28:bot-id' },
-      conversation: { id: 'a:personal', conversationType: 'personal', tenantId: TENANT },
-      channelData: { tenant: { id: TENANT } },
-    });
+    };
+    assert.equal((await h.post(typedOnce)).status, 200);
+    assert.equal((await h.post(typedOnce)).status, 200);
     assert.equal((await state(h, '2.4')).history.length, 3);
   });
 

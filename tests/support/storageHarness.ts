@@ -1,9 +1,6 @@
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../storage/embeddedAzurite';
 import { openTables, ensureTables } from '../../storage/tables';
-import { PlanRepository } from '../../storage/planRepository';
-import { DirectoryRepository } from '../../storage/directoryRepository';
-import { KpiRepository } from '../../storage/kpiRepository';
-import { ConversationRepository } from '../../storage/conversationRepository';
+import { createServices } from '../../services/createServices';
 import type { Services } from '../../services/context';
 
 /** Real repositories on a private in-memory Azurite, for tests that need storage but no bot. */
@@ -13,14 +10,7 @@ export async function startStorage(today = '2026-11-22'): Promise<{ services: Se
   await ensureTables(tables);
   return {
     azurite,
-    services: {
-      plans: new PlanRepository(tables),
-      directory: new DirectoryRepository(tables),
-      kpis: new KpiRepository(tables),
-      conversations: new ConversationRepository(tables),
-      clock: { today: () => today, now: () => new Date(`${today}T10:00:00Z`) },
-      adminIds: new Set(),
-    },
+    services: createServices(tables, { clock: { today: () => today, now: () => new Date(`${today}T10:00:00Z`) } }),
     stop: () => azurite.stop(),
   };
 }
