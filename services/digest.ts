@@ -78,7 +78,7 @@ export async function buildDigest(
   for (const p of plans) {
     const owned = reportRoles
       ? (await Promise.all([...new Set(reportRoles)].map((r) => s.plans.listByOwner(p.id, r)))).flat()
-      : (await s.plans.listAllItems(p.id)).map((e) => ({ planId: p.id, ref: e.ref, seq: e.seq, kind: e.kind, title: e.title, ownerRole: e.ownerRole, due: JSON.parse(e.dueJson), status: e.status, rag: e.rag, version: e.version }) as ItemState);
+      : await s.plans.listAllItems(p.id);
     items.push(...owned.map((i) => ({ ...i, planName: p.name })));
     const refs = new Set(owned.map((i) => i.ref));
     for (const h of await s.plans.listHistorySince(p.id, `${since}T00:00:00Z`)) {

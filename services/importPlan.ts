@@ -1,8 +1,6 @@
 import type { Action, Due, ParsedPlan } from '../domain/model';
 import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
-import { entityToItem, itemToEntity, type ItemEntity } from '../storage/itemEntity';
-import { planKeys } from '../storage/planKeys';
-import type { PlanRepository } from '../storage/planRepository';
+import type { PlanItem, PlanRepository } from '../storage/planRepository';
 
 export interface ImportSummary {
   planId: string;
@@ -71,9 +69,12 @@ const dueKey = (d: Due) => JSON.stringify(d);
 const show = (d: Due) => (d.kind === 'date' ? d.date : d.kind === 'recurring' ? d.recurrence : 'none');
 
 /** Fields the spreadsheet owns. Status belongs to the file only until someone updates it in the bot. */
-function sourceFingerprint(e: ItemEntity): string {
-  return JSON.stringify([e.title, e.ownerRole ?? null, e.dueJson, e.outcomesJson ?? null, e.priorityTitle ?? null, e.objective ?? null]);
+function sourceFingerprint(e: PlanItem): string {
+  const a = e.kind === 'action' && 'outcomes' in e ? e : undefined;
+  return JSON.stringify([e.title, e.ownerRole ?? null, e.due, a?.outcomes ?? null, a?.priorityTitle ?? null, a?.objective ?? null]);
 }
+
+const keyOf = (i: Pick<ItemState, 'ref' | 'seq'>) => `${i.ref}|${i.seq ?? ''}`;
 
 /**
  * Bring a plan in storage in line with a parsed file, by ref. Re-importing the same file writes
@@ -85,7 +86,7 @@ export async function importPlan(
 ): Promise<ImportSummary> {
   const { planId, parsed } = args;
   const now = (args.now ?? new Date()).toISOString();
-  const existing = new Map((await repo.listAllItems(planId)).map((e) => [e.rowKey, e]));
+  const existing = new Map((await repo.listAllItems(planId)).map((e) => [keyOf(e), e]));
   const desired: (ItemState | ActionDetail)[] = parsed.actions.flatMap((a) => [actionItem(planId, a), ...milestoneItems(planId, a)]);
   const summary: ImportSummary = {
     planId,
@@ -102,7 +103,7 @@ export async function importPlan(
   const seen = new Set<string>();
 
   for (const item of desired) {
-    const key = planKeys.item(item.ref, item.seq);
+    const key = keyOf(item);
     seen.add(key);
     const old = existing.get(key);
     if (!old) {
@@ -112,11 +113,11 @@ export async function importPlan(
     }
     const touchedInBot = old.updatedBy !== undefined && old.updatedBy !== IMPORT_USER;
     const statusChanged = !touchedInBot && (old.status !== item.status || old.rag !== item.rag);
-    if (sourceFingerprint(old) === sourceFingerprint(itemToEntity(item)) && !statusChanged) {
+    if (sourceFingerprint(old) === sourceFingerprint(item) && !statusChanged) {
       summary.unchanged++;
       continue;
     }
-    const previous = entityToItem(old);
+    const previous = old;
     const next = {
       ...item,
       // What people recorded in the bot outlives the spreadsheet.

@@ -1,7 +1,7 @@
 import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
 import type { Person, Rag } from '../domain/model';
 import type { DueWindow } from '../domain/intent';
-import type { PlanInfo } from '../storage/planRepository';
+import type { PlanInfo, PlanItem } from '../storage/planRepository';
 import { addDays, endOfMonthOf, endOfWeekOf } from '../domain/clock';
 import { roleKey } from '../domain/roles';
 import { isOpen } from '../domain/schedule';
@@ -143,16 +143,15 @@ export async function priorityItems(s: Services, scope: Scope, ref: string): Pro
     plans.map(async (p) => {
       const [all, prios] = await Promise.all([s.plans.listAllItems(p.id), s.plans.listPriorities(p.id)]);
       title ??= prios.find((x) => x.ref === ref)?.title;
-      return all
-        .filter((e) => e.kind === 'action' && (e.priorityRef === ref || e.ref.startsWith(ref + '.')))
-        .map((e) => ({ ...summaryOf(e), planId: p.id, planName: p.name }));
+      return all.filter((e) => e.kind === 'action' && (priorityOf(e) === ref || e.ref.startsWith(ref + '.'))).map((e) => ({ ...e, planName: p.name }));
     }),
   );
   return { title, items: lists.flat().sort(naturalRef) };
 }
 
-function summaryOf(e: { ref: string; title: string; ownerRole?: string; dueJson: string; status: ItemState['status']; rag: Rag; version: number; kind: 'action' | 'milestone'; seq?: number }): ItemState {
-  return { planId: '', ref: e.ref, seq: e.seq, kind: e.kind, title: e.title, ownerRole: e.ownerRole, due: JSON.parse(e.dueJson), status: e.status, rag: e.rag, version: e.version };
+/** The priority an item belongs to, for actions that carry one. */
+function priorityOf(e: PlanItem): string | undefined {
+  return 'priorityRef' in e ? e.priorityRef : undefined;
 }
 
 export async function byRag(s: Services, scope: Scope, rag: Rag, priorityRef?: string): Promise<ItemWithPlan[]> {
@@ -161,8 +160,8 @@ export async function byRag(s: Services, scope: Scope, rag: Rag, priorityRef?: s
     plans.map(async (p) =>
       (await s.plans.listAllItems(p.id))
         .filter((e) => e.kind === 'action' && e.rag === rag && isOpen(e.status))
-        .filter((e) => !priorityRef || e.priorityRef === priorityRef || e.ref.startsWith(priorityRef + '.'))
-        .map((e) => ({ ...summaryOf(e), planId: p.id, planName: p.name })),
+        .filter((e) => !priorityRef || priorityOf(e) === priorityRef || e.ref.startsWith(priorityRef + '.'))
+        .map((e) => ({ ...e, planName: p.name })),
     ),
   );
   return lists.flat().sort(naturalRef);
@@ -199,7 +198,7 @@ export async function summary(s: Services, scope: Scope): Promise<PlanSummary[]>
         noDueDate: 0,
       };
       for (const e of all) {
-        const due = JSON.parse(e.dueJson) as ItemState['due'];
+        const due = e.due;
         if (e.kind === 'milestone') out.milestones++;
         else {
           out.actions++;
@@ -222,7 +221,7 @@ export async function unowned(s: Services, scope: Scope): Promise<ItemWithPlan[]
     plans.map(async (p) =>
       (await s.plans.listAllItems(p.id))
         .filter((e) => e.kind === 'action' && isOpen(e.status) && (!e.ownerRole || !known.has(roleKey(e.ownerRole))))
-        .map((e) => ({ ...summaryOf(e), planId: p.id, planName: p.name })),
+        .map((e) => ({ ...e, planName: p.name })),
     ),
   );
   return lists.flat().sort(naturalRef);

@@ -4,7 +4,6 @@ import type { Person } from '../domain/model';
 import { nudgeStage, reminderStage } from '../domain/reminders';
 import { addDays } from '../domain/clock';
 import { roleKey } from '../domain/roles';
-import { entityToItem } from '../storage/itemEntity';
 import type { Services } from './context';
 
 /**
@@ -47,8 +46,7 @@ export async function planNudges(s: Services, o: PlanOptions): Promise<Job[]> {
   const [plans, owners] = await Promise.all([s.plans.listPlans(), ownersByRole(s)]);
   const jobs: Job[] = [];
   for (const p of plans) {
-    for (const e of await s.plans.listAllItems(p.id)) {
-      const item = entityToItem(e);
+    for (const item of await s.plans.listAllItems(p.id)) {
       const stage = nudgeStage(item, o.today, o.staleDays);
       const owner = item.ownerRole ? owners.get(roleKey(item.ownerRole)) : undefined;
       if (!stage || !owner?.aadObjectId) continue;

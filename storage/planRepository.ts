@@ -14,6 +14,9 @@ export interface PlanInfo {
   importedAt?: string;
 }
 
+/** An action with its plan fields, or a milestone. */
+export type PlanItem = ItemState | ActionDetail;
+
 export type SaveResult = { ok: true } | { ok: false; reason: 'conflict' };
 
 /** Opaque to callers: the ETag of the item as read, so a save can insist nothing moved since. */
@@ -103,9 +106,13 @@ export class PlanRepository {
     return entityToAction(action, milestones);
   }
 
-  /** Every action and milestone in a plan. A full partition read: for summaries and import diffs only. */
-  async listAllItems(planId: string): Promise<ItemEntity[]> {
-    return collect<ItemEntity>(this.items, planId, prefixRange(planKeys.allItemsPrefix));
+  /**
+   * Every action (with its plan fields, without milestones) and every milestone in a plan.
+   * A full partition read: for summaries, digests, nudges and import diffs, not for per-question lists.
+   */
+  async listAllItems(planId: string): Promise<PlanItem[]> {
+    const rows = await collect<ItemEntity>(this.items, planId, prefixRange(planKeys.allItemsPrefix));
+    return rows.map((e) => (e.kind === 'action' ? entityToAction(e, []) : entityToItem(e)));
   }
 
   /** Open dated items due strictly before `beforeDate`, oldest first. */
