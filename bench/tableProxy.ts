@@ -9,9 +9,10 @@ import type { AddressInfo } from 'node:net';
  * latency figures must not pay for that.
  */
 export interface WireRequest {
-  method: string;
-  /** Table name, "Tables" for table-level calls, "$batch:<table>" for entity-group transactions. */
+  /** Table name ("Tables" for table-level calls); for a batch, the table its first sub-request names. */
   table: string;
+  /** query = a filtered read; get = a point read; batch = an entity-group transaction. */
+  op: 'query' | 'get' | 'upsert' | 'delete' | 'batch' | 'other';
 }
 
 export interface TableProxy {
@@ -30,12 +31,22 @@ function tableOf(url: string): string {
   return m ? decodeURIComponent(m[1]) : url;
 }
 
+function opOf(method: string, url: string): WireRequest['op'] {
+  const path = url.split('?')[0];
+  if (method === 'POST' && /\/\$batch$/.test(path)) return 'batch';
+  const entity = /\(PartitionKey=/.test(path);
+  if (method === 'GET') return entity ? 'get' : 'query';
+  if (entity && (method === 'PUT' || method === 'PATCH' || method === 'MERGE')) return 'upsert';
+  if (entity && method === 'DELETE') return 'delete';
+  return 'other';
+}
+
 export async function startTableProxy(targetPort: number): Promise<TableProxy> {
   const requests: WireRequest[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const server = http.createServer((req, res) => {
     const table = tableOf(req.url ?? '');
-    const record: WireRequest = { method: req.method ?? '?', table };
+    const record: WireRequest = { table, op: opOf(req.method ?? '', req.url ?? '') };
     requests.push(record);
     const upstream = http.request(
       { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers, agent },
@@ -48,13 +59,13 @@ export async function startTableProxy(targetPort: number): Promise<TableProxy> {
       res.writeHead(502);
       res.end(String(err));
     });
-    if (table === '$batch') {
+    if (record.op === 'batch') {
       let sniffed = false;
       req.on('data', (chunk: Buffer) => {
         if (sniffed) return;
         const m = BATCH_TABLE.exec(chunk.toString('latin1'));
         if (m) {
-          record.table = `$batch:${m[1]}`;
+          record.table = m[1];
           sniffed = true;
         }
       });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
@@ -81,10 +82,10 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
   };
 
   /** After a save the shared message shows the new read-only state to everyone. */
-  const refreshShared = async (context: TurnContext, t: Target) => {
+  const refreshShared = async (context: TurnContext, readOnly: AdaptiveCardJson) => {
     const replyToId = context.activity.replyToId;
     if (!replyToId) return;
-    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(await currentCard(deps, t)));
+    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(readOnly));
     activity.id = replyToId;
     try {
       await context.updateActivity(activity);
@@ -95,10 +96,13 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
 
   const replyFor = async (context: TurnContext, t: Target, r: UpdateResult, values: Partial<Record<keyof UpdateRequest, string>>): Promise<InvokeReply> => {
     switch (r.kind) {
-      case 'saved':
-        await refreshShared(context, t);
+      case 'saved': {
+        // One read-only card serves both the shared message and the person who pressed Save.
+        const readOnly = await currentCard(deps, t);
+        await refreshShared(context, readOnly);
         await notifyAfterSave(deps, r);
-        return card(await currentCard(deps, t));
+        return card(readOnly);
+      }
       case 'duplicate':
         return card(await currentCard(deps, t));
       case 'conflict':
@@ -154,10 +158,13 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
         revisedDue: f.revisedDue || undefined,
         revisedDueReason: f.revisedDueReason,
       };
-      // The same card version submitted twice by the same person is one request.
-      const requestId = `card:${t.planId}:${t.ref}:${t.seq ?? ''}:${f.version}:${caller.aadObjectId ?? caller.email}`;
-      const r = await updateItem(s, caller, t, req, { requestId, expectedVersion: f.version, source: 'card' });
+      // The same card version submitted twice by the same person with the same values is one request
+      // (a retried delivery). Different values from the same version (a second device) are a new request,
+      // which then meets the version check and is told it was not saved.
       const values = { status: f.status, rag: f.rag, commentary: f.commentary, evidenceUrl: f.evidenceUrl, revisedDue: f.revisedDue, revisedDueReason: f.revisedDueReason };
+      const fingerprint = createHash('sha256').update(JSON.stringify(values)).digest('base64url').slice(0, 16);
+      const requestId = `card:${t.planId}:${t.ref}:${t.seq ?? ''}:${f.version}:${caller.aadObjectId ?? caller.email}:${fingerprint}`;
+      const r = await updateItem(s, caller, t, req, { requestId, expectedVersion: f.version, source: 'card' });
       return replyFor(context, t, r, values);
     },
 

@@ -24,11 +24,14 @@ async function plansIn(s: Services, scope: Scope): Promise<PlanInfo[]> {
 const byDueThenRef = (a: ItemState, b: ItemState) =>
   (a.due.kind === 'date' ? a.due.date : '9999') .localeCompare(b.due.kind === 'date' ? b.due.date : '9999') || naturalRef(a, b);
 
+/** One collator for every comparison: building one per call dominated "what's overdue" (see BENCHMARKS.md). */
+const REF_COLLATOR = new Intl.Collator('en', { numeric: true });
+
 export function naturalRef(a: Pick<ItemState, 'ref' | 'seq'>, b: Pick<ItemState, 'ref' | 'seq'>): number {
   const pa = a.ref.split('.');
   const pb = b.ref.split('.');
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const c = (pa[i] ?? '').localeCompare(pb[i] ?? '', 'en', { numeric: true });
+    const c = REF_COLLATOR.compare(pa[i] ?? '', pb[i] ?? '');
     if (c) return c;
   }
   return (a.seq ?? 0) - (b.seq ?? 0);

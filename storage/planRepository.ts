@@ -42,7 +42,8 @@ type HistoryEntity = {
   evidenceUrl?: string;
 };
 
-const MAX_BATCH = 100; // Azure Tables' entity-group transaction limit.
+const MAX_BATCH = 100;
+export const PLAN_LIST_TTL_MS = 5_000; // Azure Tables' entity-group transaction limit.
 
 function isStatus(err: unknown, ...codes: number[]): boolean {
   return err instanceof RestError && codes.includes(err.statusCode ?? 0);
@@ -67,6 +68,13 @@ async function collect<T extends object>(client: TableClient, partition: string,
  * Callers see domain types and a version number; ETags never leave this module.
  */
 export class PlanRepository {
+  /**
+   * The plan list is read by every question and changes only on import or channel linking, so it is
+   * kept for a few seconds. Writes through this repository clear it at once; another instance's
+   * write is seen within PLAN_LIST_TTL_MS.
+   */
+  private planList?: { at: number; value: Promise<PlanInfo[]> };
+
   constructor(private readonly tables: TableSet) {}
 
   private get items() {
@@ -77,6 +85,14 @@ export class PlanRepository {
   }
 
   async listPlans(): Promise<PlanInfo[]> {
+    if (this.planList && Date.now() - this.planList.at < PLAN_LIST_TTL_MS) return this.planList.value;
+    const value = this.readPlans();
+    this.planList = { at: Date.now(), value };
+    value.catch(() => (this.planList = undefined));
+    return value;
+  }
+
+  private async readPlans(): Promise<PlanInfo[]> {
     const out: PlanInfo[] = [];
     countRequest();
     for await (const e of this.plans.listEntities<{ name: string; channelId?: string; importedAt?: string }>({
@@ -88,6 +104,7 @@ export class PlanRepository {
   }
 
   async savePlan(plan: PlanInfo): Promise<void> {
+    this.planList = undefined;
     countRequest();
     await this.plans.upsertEntity(
       { partitionKey: 'plans', rowKey: plan.id, name: plan.name, channelId: plan.channelId, importedAt: plan.importedAt },
