@@ -35,7 +35,7 @@ function classify(err: unknown): SendOutcome {
 }
 
 export function createSender(adapter: TeamsAdapter, botAppId: string | undefined, perSecond: number): Sender {
-  const app = new Bottleneck({ minTime: 1000 / perSecond, maxConcurrent: 16 });
+  const app = new Bottleneck({ minTime: 1000 / perSecond, maxConcurrent: 32 });
   const conversations = new Bottleneck.Group({ minTime: 500, maxConcurrent: 1 });
   return {
     inSlot: (key, work) => conversations.key(key).schedule(() => app.schedule(work)),

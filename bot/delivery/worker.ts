@@ -64,7 +64,7 @@ export class DeliveryWorker {
    * 429) must not hold up the others, so messages are received as slots free up, not batch by batch.
    * Returns how many messages were handled.
    */
-  async drain(maxInFlight = 32): Promise<number> {
+  async drain(maxInFlight = 64): Promise<number> {
     const inFlight = new Set<Promise<void>>();
     let handled = 0;
     for (;;) {
@@ -99,41 +99,49 @@ export class DeliveryWorker {
     const ref = await services.conversations.get(job.kind === 'channelDigest' ? 'channel' : 'user', job.recipient);
     const content = ref ? await this.content(job) : ({ kind: 'skip', reason: 'recipient has no conversation with the bot' } as Content);
 
-    await sender.inSlot(job.recipient, async () => {
+    // The claim is taken inside the first send slot, so the gap between "claimed" and "sent" (the
+    // only window in which a crash leaves a message uncertain) is one HTTP round trip, not a queue wait.
+    const first = await sender.inSlot(job.recipient, async () => {
       const c = await ledger.claim(job, new Date(), this.o.leaseMs);
-      if (c.kind === 'busy') return; // another worker holds it; the message will come back if that worker dies
-      if (c.kind === 'missing') {
-        await ledger.plan(job);
-        return; // planned now; the redelivery will claim it
-      }
-      if (c.kind === 'done') {
-        await outbox.complete(m);
-        return;
-      }
-      if (content.kind === 'skip' || !ref) {
-        await ledger.transition(c.claim, 'dropped', { reason: content.kind === 'skip' ? content.reason : 'no reference' });
-        await outbox.complete(m);
-        return;
-      }
-      for (let attempt = 0; attempt < this.o.attemptsPerDelivery; attempt++) {
-        const r = await sender.send(ref, content.card, content.summary);
-        if (r.kind === 'sent') {
-          await ledger.transition(c.claim, 'sent', { activityId: r.activityId, sentAt: new Date().toISOString() });
-          await outbox.complete(m);
-          return;
-        }
-        if (r.kind === 'gone') {
-          // The person removed the app or left: forget the reference so we stop trying.
-          await services.conversations.remove(job.kind === 'channelDigest' ? 'channel' : 'user', job.recipient);
-          await ledger.transition(c.claim, 'dropped', { reason: `connector answered ${r.status}` });
-          await outbox.complete(m);
-          return;
-        }
-        await new Promise((res) => setTimeout(res, backoffMs(attempt, r.retryAfterMs)));
-      }
-      // Definite failures only reach here: hand the job back for a later delivery.
-      await ledger.transition(c.claim, 'queued', { reason: 'send failed; will retry' });
+      if (c.kind !== 'claimed' || content.kind === 'skip' || !ref) return { c };
+      return { c, r: await sender.send(ref, content.card, content.summary) };
     });
+    const c = first.c;
+    if (c.kind === 'busy') return; // another worker holds it; the message comes back if that worker dies
+    if (c.kind === 'missing') {
+      await ledger.plan(job); // planned now; the redelivery will claim it
+      return;
+    }
+    if (c.kind === 'done') {
+      await outbox.complete(m);
+      return;
+    }
+    if (content.kind === 'skip' || !ref) {
+      await ledger.transition(c.claim, 'dropped', { reason: content.kind === 'skip' ? content.reason : 'no reference' });
+      await outbox.complete(m);
+      return;
+    }
+    let r = first.r!;
+    for (let attempt = 1; ; attempt++) {
+      if (r.kind === 'sent') {
+        await ledger.transition(c.claim, 'sent', { activityId: r.activityId, sentAt: new Date().toISOString() });
+        await outbox.complete(m);
+        return;
+      }
+      if (r.kind === 'gone') {
+        // The person removed the app or left: forget the reference so we stop trying.
+        await services.conversations.remove(job.kind === 'channelDigest' ? 'channel' : 'user', job.recipient);
+        await ledger.transition(c.claim, 'dropped', { reason: `connector answered ${r.status}` });
+        await outbox.complete(m);
+        return;
+      }
+      if (attempt >= this.o.attemptsPerDelivery) break;
+      // Back off outside the slot, so a throttled message does not hold up everyone else's.
+      await new Promise((res) => setTimeout(res, backoffMs(attempt, r.kind === 'retry' ? r.retryAfterMs : undefined)));
+      r = await sender.inSlot(job.recipient, () => sender.send(ref, content.card, content.summary));
+    }
+    // Definite failures only reach here: hand the job back for a later delivery.
+    await ledger.transition(c.claim, 'queued', { reason: 'send failed; will retry' });
   }
 
   private async content(job: Job): Promise<Content> {
