@@ -1,3 +1,4 @@
+import type { DeliveryResult } from './delivery';
 import * as os from 'node:os';
 import { median, mib, ms, ratio, seconds, type Summary } from './stats';
 import type { PhaseUsage } from './resources';
@@ -86,6 +87,7 @@ export interface Results {
   counts: { small: Map<string, CountCell>; large: Map<string, CountCell> };
   imports: ImportResult[];
   throughput: ThroughputRow[];
+  delivery: DeliveryResult;
   resources: PhaseUsage[];
   loadAtStart: number[];
   totalMs: number;
@@ -331,7 +333,24 @@ export function renderReport(r: Results): string {
   );
   out.push('');
 
-  out.push('## 6. Memory and CPU by phase');
+  const d = r.delivery;
+  out.push(`## 6. Digest fan-out (${n(d.digests)} weekly digests at Teams' limits)`);
+  out.push('');
+  out.push(
+    `\`npm run bench\` (or \`npx tsx bench/delivery.ts\`): one bot instance plans ${n(d.digests)} digests (one per manager) onto the outbox queue and its worker sends them through a connector stand-in that enforces ` +
+      `Teams' limits (${d.limit}/s per app, 7/1 s, 8/2 s and 60/30 s per conversation) and injects faults on about 3.5% of sends (429 with Retry-After: 1, 502, 504). ` +
+      `The sender paces itself at SEND_RATE_PER_SECOND = ${d.sendRate}. Every digest is built from storage at send time.`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['digests', 'planning (queue + ledger)', 'sending', 'sent per second', 'of the enforced limit', 'delivered', 'lost', 'duplicated', 'throttled by the stand-in', 'faults injected', 'ledger'],
+      [[n(d.digests), `${(d.planMs / 1000).toFixed(1)} s`, `${(d.sendMs / 1000).toFixed(1)} s`, d.perSecond.toFixed(1), `${(d.ofLimit * 100).toFixed(0)}%`, n(d.delivered), n(d.lost), n(d.duplicated), n(d.throttled), n(d.injected), Object.entries(d.ledger).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')]],
+    ),
+  );
+  out.push('');
+
+  out.push('## 7. Memory and CPU by phase');
   out.push('');
   out.push(
     'Peak RSS sampled every 50 ms (Azurite every 250 ms) and CPU seconds (user + system) used during each phase. The process columns are the benchmark process, which holds the bot and the echo ' +

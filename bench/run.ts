@@ -45,6 +45,7 @@ import { destroyClientAgent, executeActivity, messageActivity, post, type Caller
 import { ResourceSampler, childrenCpuSeconds } from './resources';
 import { median, summarise } from './stats';
 import { renderReport, type CountCell, type ImportResult, type LatencyRow, type Results, type ThroughputRow } from './report';
+import { measureDelivery } from './delivery';
 
 const env = process.env;
 const QUICK = env.BENCH_QUICK === '1';
@@ -536,6 +537,9 @@ function codeVersion(): string {
   }
 }
 
+/** Weekly digests fanned out through the real outbox, ledger and worker (bench/delivery.ts). */
+const DIGESTS = Number(process.env.BENCH_DIGESTS ?? (process.env.BENCH_QUICK === '1' ? 200 : 1000));
+
 async function main(): Promise<void> {
   resources.start();
   const loadAtStart = os.loadavg();
@@ -683,11 +687,12 @@ async function main(): Promise<void> {
   });
   const tput = [echoRow, overdueRow];
 
-  resources.enter('shutdown');
   await bot.stop();
   await echo.stop();
   await stub.stop();
   await large.azurite.stop();
+  const delivery = await phase(`delivery: ${DIGESTS} digests`, () => measureDelivery(DIGESTS));
+  resources.enter('shutdown');
   destroyClientAgent();
   resources.stop();
 
@@ -726,6 +731,7 @@ async function main(): Promise<void> {
     counts: { small: smallCounts, large: largeCounts },
     imports: [small.imports, large.imports],
     throughput: tput,
+    delivery,
     resources: resources.results().filter((u) => u.phase !== 'shutdown'),
     loadAtStart,
     totalMs: performance.now() - started,
