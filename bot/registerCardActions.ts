@@ -14,11 +14,12 @@ const showActionData = z.object({ planId: z.string().min(1).max(100), ref: z.str
 
 /** Read-only card buttons (Action.Execute): asking from a button, paging, opening an action. */
 export function registerCardActions(app: Application<TurnState>, deps: BotDeps): void {
-  const ask = async (context: TurnContext, q: string, page?: number) => {
-    const intent = parseIntent(q);
+  const ask = async (context: TurnContext, q: string, page?: number, planId?: string) => {
+    const { scope, text } = await scopeOf(context, deps.services, q);
+    const intent = parseIntent(text);
     // Buttons only ask questions; a button whose text reads like a write gets help instead.
     const question: Question = intent.kind === 'update' || intent.kind === 'sendDigestNow' ? { kind: 'help' } : intent;
-    return answer({ services: deps.services, caller: callerOf(context), scope: await scopeOf(context, deps.services), timeZone: deps.timeZone, query: q, page }, question);
+    return answer({ services: deps.services, caller: callerOf(context), scope: planId ? { planId } : scope, timeZone: deps.timeZone, query: q, page }, question);
   };
 
   const verbs: Record<string, VerbHandler> = {
@@ -26,7 +27,7 @@ export function registerCardActions(app: Application<TurnState>, deps: BotDeps):
     ask: async (context, data) => {
       const d = askData.safeParse(data);
       if (!d.success) return { kind: 'error', status: 400, message: 'That button sent data I could not read.' };
-      await sendCard(context, await ask(context, d.data.q));
+      await sendCard(context, await ask(context, d.data.q, undefined, d.data.planId));
       return { kind: 'message', text: 'Answered below.' };
     },
     // Paging replaces the list for the person who pressed it.
@@ -38,7 +39,7 @@ export function registerCardActions(app: Application<TurnState>, deps: BotDeps):
     showAction: async (context, data) => {
       const d = showActionData.safeParse(data);
       if (!d.success) return { kind: 'error', status: 400, message: 'That button sent data I could not read.' };
-      await sendCard(context, await ask(context, `action ${d.data.ref}`));
+      await sendCard(context, await ask(context, `action ${d.data.ref}`, undefined, d.data.planId));
       return { kind: 'message', text: `Opened ${d.data.ref}.` };
     },
   };

@@ -19,13 +19,11 @@ export function registerQuestions(app: Application<TurnState>, deps: BotDeps): v
     if (!text && context.activity.value) return; // legacy Action.Submit posts; we use Action.Execute
     const link = text.match(LINK_COMMAND);
     if (link) return sendCard(context, await linkChannel(context, deps, link[1]));
-    const intent = parseIntent(text.slice(0, MAX_QUESTION));
-    if (intent.kind === 'update') return sendCard(context, await textUpdate(context, deps, intent));
+    const { scope, text: rest } = await scopeOf(context, deps.services, text.slice(0, MAX_QUESTION));
+    const intent = parseIntent(rest);
+    if (intent.kind === 'update') return sendCard(context, await textUpdate(context, deps, intent, scope));
     if (intent.kind === 'sendDigestNow') return sendCard(context, await sendDigestNow(context, deps));
-    const card = await answer(
-      { services: deps.services, caller: callerOf(context), scope: await scopeOf(context, deps.services), timeZone: deps.timeZone, query: text.slice(0, 200) },
-      intent,
-    );
+    const card = await answer({ services: deps.services, caller: callerOf(context), scope, timeZone: deps.timeZone, query: text.slice(0, 200) }, intent);
     await sendCard(context, card);
   });
 }

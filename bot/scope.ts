@@ -2,10 +2,20 @@ import type { TurnContext } from 'botbuilder';
 import type { Services } from '../services/context';
 import type { Scope } from '../services/planQueries';
 
-/** A channel linked to a plan answers about that plan only; everywhere else covers every plan. */
-export async function scopeOf(context: TurnContext, services: Services): Promise<Scope> {
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Which plans a question covers: the plan it names ("what's overdue in Sefton 2022"), else the plan
+ * the channel is linked to, else every plan. Returns the text with the plan name taken out, so the
+ * rest parses as usual.
+ */
+export async function scopeOf(context: TurnContext, services: Services, text = ''): Promise<{ scope: Scope; text: string }> {
+  const plans = await services.plans.listPlans();
+  for (const p of [...plans].sort((a, b) => b.name.length - a.name.length)) {
+    const named = new RegExp(`\\s*\\b(?:(?:in|for|from|of)\\s+)?(?:the\\s+)?(?:plan\\s+)?(?:${escape(p.name)}|${escape(p.id)})(?:\\s+plan)?\\b`, 'i');
+    if (named.test(text)) return { scope: { planId: p.id }, text: text.replace(named, ' ').replace(/\s+/g, ' ').trim() };
+  }
   const channelId = (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
-  if (!channelId) return {};
-  const linked = (await services.plans.listPlans()).find((p) => p.channelId === channelId);
-  return linked ? { planId: linked.id } : {};
+  const linked = channelId ? plans.find((p) => p.channelId === channelId) : undefined;
+  return { scope: linked ? { planId: linked.id } : {}, text };
 }

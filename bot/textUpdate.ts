@@ -3,10 +3,9 @@ import type { BotDeps } from './app';
 import type { Intent } from '../domain/intent';
 import type { UpdateRequest } from '../domain/statusUpdate';
 import { parseStatus } from '../domain/status';
-import { findAction } from '../services/planQueries';
+import { findAction, type Scope } from '../services/planQueries';
 import { updateItem, type Target } from '../services/updateStatus';
 import { callerOf } from './turn';
-import { scopeOf } from './scope';
 import { messageCard } from './views/helpView';
 import { NOT_IN_DIRECTORY, conflictNotice, currentCard, notifyAfterSave, refusalNotice } from './updateFlow';
 import type { AdaptiveCardJson } from '../cards/render';
@@ -14,13 +13,13 @@ import type { AdaptiveCardJson } from '../cards/render';
 const WORD_ALIASES: Record<string, string> = { finished: 'complete', 'off track': 'red' };
 
 /** "update 2.4 amber: recruitment delayed" and friends, in any chat. Confirms with the action card. */
-export async function textUpdate(context: TurnContext, deps: BotDeps, intent: Extract<Intent, { kind: 'update' }>): Promise<AdaptiveCardJson> {
+export async function textUpdate(context: TurnContext, deps: BotDeps, intent: Extract<Intent, { kind: 'update' }>, scope: Scope): Promise<AdaptiveCardJson> {
   const s = deps.services;
-  const found = await findAction(s, await scopeOf(context, s), intent.ref);
+  const found = await findAction(s, scope, intent.ref);
   if (!found.length) return messageCard(`No action ${intent.ref}`, [`I couldn't find an action or milestone ${intent.ref}, so nothing was changed.`]);
   if (found.length > 1)
     return messageCard(`${intent.ref} is in more than one plan`, [
-      `Ref ${intent.ref} exists in ${found.map((f) => f.planName).join(' and ')}. Update it from its card (“action ${intent.ref}”, then Update) so I know which one. Nothing was changed.`,
+      `Ref ${intent.ref} exists in ${found.map((f) => f.planName).join(' and ')}. Name the plan (“update ${intent.ref} in ${found[0].planName} …”) or use Update on its card, so I know which one. Nothing was changed.`,
     ]);
   const view = found[0];
   const target: Target = { planId: view.action.planId, ref: view.action.ref, seq: view.focusSeq };

@@ -58,7 +58,8 @@ export function applyUpdate(current: ItemState, req: UpdateRequest, actor: Actor
 
   const requested = req.status ?? current.status;
   const status: ProgressStatus = requested === 'complete' && current.status !== 'complete' ? 'awaiting_signoff' : requested;
-  const rag: Rag = req.rag ?? (req.status && req.status !== current.status ? defaultRagFor(requested) : current.rag);
+  // Awaiting sign-off reads green, not blue: nobody has confirmed the work is complete yet.
+  const rag: Rag = req.rag ?? (req.status && req.status !== current.status ? defaultRagFor(status) : current.rag);
 
   if ((rag === 'amber' || rag === 'red') && rag !== current.rag && !commentary) errors.commentary = `Please say why it is ${rag === 'red' ? 'Red' : 'Amber'}.`;
   else if (RAG_ORDER[rag] > RAG_ORDER[current.rag] && !commentary) errors.commentary = 'Please say what has got worse.';

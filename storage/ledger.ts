@@ -101,6 +101,13 @@ export class Ledger {
     await this.table.updateEntity({ partitionKey: claim.pk, rowKey: claim.rk, state, ...extra }, 'Merge', { etag: claim.etag });
   }
 
+  /** Given up: recorded whatever state the row was in, because the job will not be tried again. */
+  async markFailed(job: Job, reason: string): Promise<void> {
+    const { pk, rk } = keysOf(job);
+    countRequest();
+    await this.table.upsertEntity({ partitionKey: pk, rowKey: rk, state: 'failed' as LedgerState, reason }, 'Merge');
+  }
+
   async stateOf(job: Pick<Job, 'id' | 'kind' | 'day' | 'planId'>): Promise<LedgerState | undefined> {
     const { pk, rk } = keysOf(job);
     try {

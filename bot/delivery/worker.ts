@@ -92,7 +92,9 @@ export class DeliveryWorker {
     const { outbox, ledger, services, sender, logger } = this.deps;
     const job = m.job;
     if (m.dequeueCount > this.o.maxDeliveries) {
-      await outbox.poison(m, `gave up after ${m.dequeueCount - 1} deliveries`);
+      const reason = `gave up after ${m.dequeueCount - 1} deliveries`;
+      await ledger.markFailed(job, reason);
+      await outbox.poison(m, reason);
       logger.error({ job: job.id }, 'job moved to the poison queue');
       return;
     }

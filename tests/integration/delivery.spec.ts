@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { startHarness, type Harness } from '../support/botHarness';
-import { seedManagers, managerChat } from '../support/managers';
+import { seedManagers, managerChat, managerId as managerIdOf } from '../support/managers';
 import { TEAMS_RATE_LIMITS } from '../support/connectorStub';
 import { DeliveryWorker, DEFAULT_WORKER_OPTIONS } from '../../bot/delivery/worker';
 import { createSender } from '../../bot/delivery/sender';
@@ -117,5 +117,41 @@ describe('a worker killed mid-run', function () {
     const received = counts.filter((c) => c === 1).length;
     assert.ok(received >= ledger.sent, `every "sent" digest arrived (${received} received, ${ledger.sent} sent)`);
     console.log(`      killed after ${sentAtKill} sends; ledger ${JSON.stringify(ledger)}; ${received}/${N} managers received exactly one`);
+  });
+});
+
+describe('recipients who removed the app, and jobs that keep failing', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  afterEach(async () => h?.stop());
+
+  it('drops the conversation on 403/404, and parks a job that keeps failing in the poison queue with its reason', async () => {
+    h = await startHarness({ today: '2026-11-23' });
+    await seedManagers(h.bot.services, 3, h.stub.url);
+    h.stub.setFaults({
+      decide: (r) => {
+        if (r.conversationId === managerChat(1)) return { status: 403, code: 'BotDisabledByAdmin' };
+        if (r.conversationId === managerChat(2)) return { status: 400, code: 'BadArgument' };
+        return null;
+      },
+    });
+    assert.equal(await h.bot.scheduler.sendDigests('2026-11-23'), 3);
+    const config = loadConfig({ STORAGE_CONNECTION_STRING: h.azurite.connectionString });
+    const worker = new DeliveryWorker(
+      { outbox: h.bot.outbox, ledger: h.bot.ledger, services: h.bot.services, sender: createSender(createAdapter(config), undefined, 47), logger: createLogger('silent') },
+      { ...DEFAULT_WORKER_OPTIONS, visibilitySeconds: 1, attemptsPerDelivery: 1, maxDeliveries: 2 },
+    );
+    for (let i = 0; i < 4; i++) {
+      await worker.drain();
+      await new Promise((r) => setTimeout(r, 1200)); // let the failed job's message become visible again
+    }
+    assert.deepEqual(digestsPerChat(h, 3), [0, 0, 1]);
+    assert.equal(await h.bot.services.conversations.get('user', managerIdOf(1)), undefined, 'the removed recipient is forgotten');
+    const poison = await h.bot.outbox.peekPoison();
+    assert.equal(poison.length, 1);
+    assert.equal(poison[0].job.recipient, managerIdOf(2));
+    assert.match(poison[0].reason, /gave up after 2 deliveries/);
+    const ledger = await h.bot.ledger.countByState('digest', '2026-11-23');
+    assert.deepEqual([ledger.sent, ledger.dropped, ledger.failed], [1, 1, 1]);
   });
 });

@@ -163,3 +163,34 @@ describe('card size', function () {
     }
   });
 });
+
+describe('more than one plan', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ today: '2022-12-15' });
+    await seedFixtures(h.bot.services, ['southend2021', 'sefton2022']);
+  });
+  after(async () => h?.stop());
+
+  it('answers cover every plan, naming the plan on each row', async () => {
+    const total = (t: string) => Number(t.match(/of (\d+)/)?.[1] ?? 0);
+    const all = await ask(h, "what's overdue");
+    assert.match(all.text, /Southend 2021/, 'rows name their plan');
+    const southend = await ask(h, "what's overdue in Southend 2021");
+    const sefton = await ask(h, "what's overdue in Sefton 2022");
+    assert.ok(total(southend.text) > 0 && total(sefton.text) > 0);
+    assert.equal(total(all.text), total(southend.text) + total(sefton.text));
+  });
+
+  it('a question that names a plan covers only that plan', async () => {
+    const { text } = await ask(h, "what's overdue in Sefton 2022?");
+    const refs = [...text.matchAll(/\*\*([\d.]+[a-z]*)\*\*/g)].map((m) => m[1]);
+    assert.ok(refs.length > 0);
+    assert.ok(refs.every((r) => /^\d+\.\d+\.\d+/.test(r)), `only Sefton's three-part refs: ${refs.join(',')}`);
+    assert.doesNotMatch(text, /Southend/);
+    const southend = await ask(h, 'summary for southend-2021');
+    assert.match(southend.text, /Southend 2021/);
+    assert.doesNotMatch(southend.text, /Sefton/);
+  });
+});

@@ -244,3 +244,26 @@ describe('tenant allow-list', function () {
     }
   });
 });
+
+describe('updating a milestone by text', function () {
+  this.timeout(60_000);
+  const DEE: Person = { aadObjectId: '6f1c2a10-0017-4c1e-9a51-000000000017', name: 'Dee Marsh' };
+  it('"milestone 2.1.2 done" needs evidence, then goes for sign-off and shows in the action\'s history', async () => {
+    const h = await startHarness({ today: '2016-12-20' });
+    try {
+      await seedFixtures(h.bot.services, ['southend2016']);
+      const noEvidence = cardText(cardOf((await h.say('milestone 2.1.2 done', { from: DEE }))[0]));
+      assert.match(noEvidence, /Marking complete needs a link to the evidence/);
+      assert.equal((await h.bot.services.plans.listHistory('southend-2016', '2.1', 5)).length, 0);
+      const done = cardText(cardOf((await h.say('milestone 2.1.2 done https://intranet.example/qaf-v2.pdf', { from: DEE }))[0]));
+      assert.match(done, /Saved\. It now waits for sign-off/);
+      assert.match(done, /\*\*2\.1\.2\*\*/);
+      const m = await h.bot.services.plans.getItemForUpdate('southend-2016', '2.1', 2);
+      assert.deepEqual([m?.item.status, m?.item.evidenceUrl], ['awaiting_signoff', 'https://intranet.example/qaf-v2.pdf']);
+      const history = cardText(cardOf((await h.say('history 2.1', { from: DEE }))[0]));
+      assert.match(history, /Dee Marsh: milestone 2\.1\.2: status not_started → awaiting_signoff; RAG none → green; evidence — → https:\/\/intranet\.example\/qaf-v2\.pdf/);
+    } finally {
+      await h.stop();
+    }
+  });
+});
