@@ -4,6 +4,9 @@ import { sendInvokeReply, type InvokeReply } from './turn';
 
 export type VerbHandler = (context: TurnContext, data: Record<string, unknown>) => Promise<InvokeReply>;
 
+const flat = (raw: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(raw).filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v)));
+
 /**
  * Register Action.Execute verbs. Each handler *returns* its reply and this one place sends it, so no
  * path can forget to answer or answer twice, and teams-ai never rewrites the shared message.
@@ -12,7 +15,9 @@ export function registerVerbs(app: Application<TurnState>, verbs: Record<string,
   for (const [verb, handler] of Object.entries(verbs)) {
     app.adaptiveCards.actionExecute(verb, async (context) => {
       const raw = context.activity.value?.action?.data;
-      const data = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+      // Card data is flat (ids and Input.* values). Nested values are dropped: zod's coerce calls
+      // Number() on them, which throws on an object with a non-callable toString, failing the turn.
+      const data = raw && typeof raw === 'object' && !Array.isArray(raw) ? flat(raw as Record<string, unknown>) : {};
       await sendInvokeReply(context, await handler(context, data));
       return '';
     });

@@ -177,7 +177,10 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
     if (!d.success) return badData(d.error);
     const t = toTarget(d.data);
     const caller = callerOf(context);
-    const requestId = `signoff:${t.planId}:${t.ref}:${t.seq ?? ''}:${d.data.version}:${caller.aadObjectId ?? caller.email}`;
+    // As for updates: the decision and note are part of the request, so "approve" then "return" from
+    // the same card is two requests (the second is told it was too late), not one retried.
+    const fingerprint = createHash('sha256').update(JSON.stringify([decision, d.data.note ?? ''])).digest('base64url').slice(0, 16);
+    const requestId = `signoff:${t.planId}:${t.ref}:${t.seq ?? ''}:${d.data.version}:${caller.aadObjectId ?? caller.email}:${fingerprint}`;
     const r = await signOff(s, caller, t, decision, d.data.note, { requestId, expectedVersion: d.data.version, source: 'signoff' });
     switch (r.kind) {
       case 'saved': {

@@ -1,4 +1,6 @@
-import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+
+type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
 
 /**
  * The tables the bot owns. Names are private to storage/: everything else goes through repositories.
@@ -32,10 +34,29 @@ export interface TableSet {
   service: TableServiceClient;
 }
 
-/** Azurite speaks plain http; the SDK refuses that unless told, and only dev/test use it. */
+/**
+ * Azurite speaks plain http; the SDK refuses that unless told, and only dev/test use it.
+ * Each try is bounded: Teams gives a bot 15 s to answer, and the SDK's default has no per-try
+ * timeout, so a store that hangs (rather than refusing) would otherwise hold the turn past it.
+ */
 function clientOptions(connectionString: string) {
-  return { allowInsecureConnection: /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(connectionString) };
+  return {
+    allowInsecureConnection: /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(connectionString),
+    retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
+    additionalPolicies: [{ policy: tryTimeout, position: 'perRetry' as const }],
+  };
 }
+
+const TRY_TIMEOUT_MS = 4000;
+
+/** Gives every try a deadline (the SDK's default is none), so three tries end well inside 15 s. */
+const tryTimeout: PipelinePolicy = {
+  name: 'tryTimeout',
+  sendRequest: (request, next) => {
+    if (!request.timeout) request.timeout = TRY_TIMEOUT_MS;
+    return next(request);
+  },
+};
 
 export function openTables(connectionString: string): TableSet {
   const opts = clientOptions(connectionString);
