@@ -6,6 +6,7 @@ import type { Logger } from './logger';
 import type { Notifier } from './notifier';
 import { registerConversationTracking } from './registerConversationTracking';
 import { registerUpdates } from './registerUpdates';
+import { registerVerbs, UNKNOWN_VERB, unknownVerb } from './executeRoutes';
 import { registerWelcome } from './registerWelcome';
 import { registerQuestions } from './registerQuestions';
 import { registerCardActions } from './registerCardActions';
@@ -39,6 +40,8 @@ export function createApp(deps: BotDeps): Application<TurnState> {
   registerWelcome(app, deps);
   registerCardActions(app, deps);
   registerUpdates(app, deps);
+  // Last, so it only sees verbs no one else claimed (a stale card from an older version, a forged one).
+  registerVerbs(app, { [UNKNOWN_VERB]: unknownVerb });
   registerQuestions(app, deps);
   return app;
 }

@@ -13,7 +13,7 @@ const flat = (raw: Record<string, unknown>): Record<string, unknown> =>
  */
 export function registerVerbs(app: Application<TurnState>, verbs: Record<string, VerbHandler>): void {
   for (const [verb, handler] of Object.entries(verbs)) {
-    app.adaptiveCards.actionExecute(verb, async (context) => {
+    app.adaptiveCards.actionExecute(verb === UNKNOWN_VERB ? /.*/ : verb, async (context) => {
       const raw = context.activity.value?.action?.data;
       // Card data is flat (ids and Input.* values). Nested values are dropped: zod's coerce calls
       // Number() on them, which throws on an object with a non-callable toString, failing the turn.
@@ -23,3 +23,12 @@ export function registerVerbs(app: Application<TurnState>, verbs: Record<string,
     });
   }
 }
+
+/** Matches any verb; registered after every real one. */
+export const UNKNOWN_VERB = '.*';
+
+export const unknownVerb: VerbHandler = async (context) => ({
+  kind: 'error',
+  status: 400,
+  message: `This card's button (“${String(context.activity.value?.action?.verb ?? '').slice(0, 40)}”) is not one I know; it may be from an older version of the app. Nothing was changed.`,
+});

@@ -217,7 +217,8 @@ describe('updating status', function () {
       assert.match(JSON.stringify(r.body.value), /Nothing was saved/);
     }
     const unknownVerb = await h.execute('launchMissiles', { planId: PLAN });
-    assert.notEqual(unknownVerb.status, 200);
+    assert.equal(unknownVerb.body.statusCode, 400);
+    assert.match(JSON.stringify(unknownVerb.body.value), /not one I know.*Nothing was changed/);
     assert.deepEqual(await state(h, '2.4'), before);
   });
 
