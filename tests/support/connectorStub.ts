@@ -388,7 +388,9 @@ export async function startConnectorStub(opts: ConnectorStubOptions = {}): Promi
   let faultQueue: Array<Fault | null> = [...(opts.faults?.queue ?? [])];
 
   // Server state: what Teams would hold. Not reset by clear().
-  const liveActivities = new Map<string, JsonActivity | null>(); // `${conv}\n${id}` -> activity, null once deleted
+  // `${conv}\n${id}` -> live (false once deleted). Only existence is kept: bodies are in the recordings,
+  // which clear() empties, so a long soak does not grow the stand-in's memory.
+  const liveActivities = new Map<string, boolean>();
   const personalConversations = new Map<string, string>(); // member id -> 1:1 conversation id
   let lastActivityId = 0;
   let seq = 0;
@@ -448,7 +450,7 @@ export async function startConnectorStub(opts: ConnectorStubOptions = {}): Promi
     id: string = nextActivityId(),
   ): SentActivity {
     const activity = { ...body, id } as JsonActivity;
-    liveActivities.set(activityKey(conversationId, id), activity);
+    liveActivities.set(activityKey(conversationId, id), true);
     const sent: SentActivity = { id, conversationId, via, activity, bodyBytes, at };
     if (replyToId !== undefined) sent.replyToId = replyToId;
     sentActivities.push(sent);
@@ -553,13 +555,13 @@ export async function startConnectorStub(opts: ConnectorStubOptions = {}): Promi
         const activity = requireActivity(call.body);
         requireLiveActivity(conversationId, activityId);
         const stored = { ...activity, id: activityId } as JsonActivity;
-        liveActivities.set(activityKey(conversationId, activityId), stored);
+        liveActivities.set(activityKey(conversationId, activityId), true);
         updatedActivities.push({ conversationId, activityId, activity: stored, bodyBytes: call.bodyBytes, at: call.at });
         return { status: 200, body: { id: activityId } };
       }
       case 'deleteActivity':
         requireLiveActivity(conversationId, activityId);
-        liveActivities.set(activityKey(conversationId, activityId), null);
+        liveActivities.set(activityKey(conversationId, activityId), false);
         deletedActivities.push({ conversationId, activityId, at: call.at });
         return { status: 200 };
       case 'createConversation': {
