@@ -6,11 +6,10 @@ import type { AdaptiveCardJson } from '../cards/render';
 import { listCard } from './views/itemListView';
 import { actionCard } from './views/actionView';
 import { summaryCard } from './views/summaryView';
-import { kpiCard } from './views/kpiView';
+import { kpiCard, kpiLine } from './views/kpiView';
 import { helpCard, messageCard } from './views/helpView';
 import { historyLine } from './views/historyView';
 import { RAG_WORD, britishDate } from './views/format';
-import { formatPeriod } from '../domain/kpi';
 import { addDays } from '../domain/clock';
 import { reminderStage } from '../domain/reminders';
 import { itemLabel } from '../domain/planItem';
@@ -82,13 +81,10 @@ const handlers: Handlers = {
   action: async (ctx, i) => {
     const found = await q.findAction(ctx.services, ctx.scope, i.ref);
     if (!found.length) return messageCard(`No action ${i.ref}`, [`I couldn't find an action or milestone with ref ${i.ref}. Try “priority ${i.ref.split('.')[0]}” to see the refs in that priority.`]);
+    if (found.length > 1) return inSeveralPlans(ctx, i.ref, found);
     const view = found[0];
     const kpis = (await Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiByCode(ctx.services, c)))).filter((k): k is NonNullable<typeof k> => !!k);
-    const card = actionCard(view, kpis, ctx.services.clock.today(), ctx.timeZone);
-    if (found.length > 1) {
-      card.body.push({ type: 'TextBlock', wrap: true, isSubtle: true, text: `Ref ${i.ref} also exists in: ${found.slice(1).map((f) => f.planName).join(', ')}.` });
-    }
-    return card;
+    return actionCard(view, kpis, ctx.services.clock.today(), ctx.timeZone);
   },
 
   priority: async (ctx, i) => {
@@ -138,13 +134,13 @@ const handlers: Handlers = {
   kpisOffTarget: async (ctx) => {
     const all = await kpiOverview(ctx.services);
     const off = all.filter((k) => k.rag === 'red' || k.rag === 'amber');
-    const lines = off.map((k) => `**${k.def.code}** ${k.def.name}: ${k.latest?.value} (${formatPeriod(k.latest?.period ?? '')}), target ${k.def.target} — ${RAG_WORD[k.rag ?? 'none']}, ${k.direction}`);
+    const lines = off.map((k) => kpiLine(k));
     return messageCard(`KPIs off target: ${off.length} of ${all.length}`, lines.length ? lines : ['Every KPI with a value is on target.']);
   },
 
   kpiList: async (ctx) => {
     const all = await kpiOverview(ctx.services);
-    const lines = all.map((k) => `**${k.def.code}** ${k.def.name}: ${k.latest ? `${k.latest.value} (${formatPeriod(k.latest.period)}) — ${RAG_WORD[k.rag ?? 'none']}` : 'no values yet'}`);
+    const lines = all.map((k) => kpiLine(k, { direction: false }));
     return messageCard(`KPIs (${all.length})`, lines.length ? lines : ['No KPIs have been imported yet.']);
   },
 
@@ -173,12 +169,18 @@ const handlers: Handlers = {
   history: async (ctx, i) => {
     const found = await q.findAction(ctx.services, ctx.scope, i.ref);
     if (!found.length) return messageCard(`No action ${i.ref}`, [`I couldn't find an action with ref ${i.ref}.`]);
+    if (found.length > 1) return inSeveralPlans(ctx, i.ref, found);
     const f = found[0];
     const entries = await ctx.services.plans.listHistory(f.action.planId, f.action.ref, 50);
-    return messageCard(`History of ${f.action.ref}`, entries.length ? entries.map((h) => historyLine(h, ctx.timeZone)) : ['No changes have been recorded for this action yet.']);
+    return messageCard(`History of ${f.action.ref} (${f.planName})`, entries.length ? entries.map((h) => historyLine(h, ctx.timeZone)) : ['No changes have been recorded for this action yet.']);
   },
-
 };
+
+/** A ref several plans use: list the matches, each opening its own plan's action, rather than guess. */
+function inSeveralPlans(ctx: AskContext, ref: string, found: q.ActionView[]): Promise<Answer> {
+  const items = found.map((f) => ({ ...f.action, planName: f.planName }));
+  return list(ctx, `${ref} is in ${found.length} plans`, `Choose one, or name the plan: “action ${ref} in ${found[0].planName}”`, '', items);
+}
 
 export async function answer(ctx: AskContext, intent: Question): Promise<Answer> {
   const handler = handlers[intent.kind] as (c: AskContext, i: Question) => Promise<Answer>;

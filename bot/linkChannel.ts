@@ -17,6 +17,8 @@ export async function linkChannel(context: TurnContext, deps: BotDeps, planName:
   const wanted = planName.trim().toLowerCase();
   const plan = plans.find((p) => p.name.toLowerCase() === wanted || p.id === wanted);
   if (!plan) return messageCard(`No plan called “${planName.trim()}”`, [`Plans: ${plans.map((p) => p.name).join(', ') || 'none imported yet'}.`]);
+  // A channel follows one plan: whichever plan it followed before lets go of it.
+  for (const other of plans) if (other.id !== plan.id && other.channelId === channelId) await deps.services.plans.savePlan({ ...other, channelId: '' });
   await deps.services.plans.savePlan({ ...plan, channelId });
   return messageCard(`Linked to ${plan.name}`, ['Questions asked here now cover this plan only, and RAG changes in it will be posted here.'], 'good');
 }

@@ -70,7 +70,7 @@ export const configSchema = z
       .enum(['true', 'false'])
       .default('true')
       .transform((v) => v === 'true'),
-    /** Proactive sends per second from this instance: Teams allows 50/s per app per tenant, so 45/N for N instances. */
+    /** Proactive sends per second from this instance: Teams allows 50/s per app per tenant, so 47/N for N instances. */
     SEND_RATE_PER_SECOND: z.coerce.number().min(1).max(50).default(47),
     /** How long a received outbox message stays hidden from other workers, and how long a claim is honoured. */
     OUTBOX_VISIBILITY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),

@@ -21,14 +21,17 @@ function shiftDue(due: Due, months: number): Due {
   return due.kind === 'date' ? { ...due, date: shiftIsoByMonths(due.date, months) } : due;
 }
 
-/** Months to add so the plan's last fixed due date lands `monthsAhead` after today. */
+/**
+ * Months to add so the plan's middle fixed due date lands `monthsAhead` after today: about half the
+ * dated work is then past due and half still to come, which is what a live plan looks like.
+ */
 export function monthsToShift(plan: ParsedPlan, today: string, monthsAhead: number): number {
   const dates = plan.actions.flatMap((a) => [a.due, ...a.milestones.map((m) => m.due)]).flatMap((d) => (d.kind === 'date' ? [d.date] : []));
   if (!dates.length) return 0;
-  const latest = dates.sort().at(-1)!;
-  const [ly, lm] = latest.split('-').map(Number);
+  const middle = dates.sort()[Math.floor(dates.length / 2)];
+  const [my, mm] = middle.split('-').map(Number);
   const [ty, tm] = today.split('-').map(Number);
-  return ty * 12 + tm + monthsAhead - (ly * 12 + lm);
+  return ty * 12 + tm + monthsAhead - (my * 12 + mm);
 }
 
 /** A copy of the plan with every fixed date moved by whole months; recurring and undated items stay. */

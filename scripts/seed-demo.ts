@@ -15,9 +15,9 @@ import { parseKpiValues } from '../domain/import/kpiParser';
 const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
 
 const PLANS = [
-  { name: 'Southend 2021 priorities', file: 'plans/southend-2021-priorities.csv', monthsAhead: 3 },
-  { name: 'Southend 2016 Ofsted plan', file: 'plans/southend-2016-milestones.csv', monthsAhead: 2 },
-  { name: 'Sefton 2022 phase 1', file: 'plans/sefton-2022-phase1.csv', monthsAhead: 4 },
+  { name: 'Southend 2021 priorities', file: 'plans/southend-2021-priorities.csv', monthsAhead: 0 },
+  { name: 'Southend 2016 Ofsted plan', file: 'plans/southend-2016-milestones.csv', monthsAhead: 0 },
+  { name: 'Sefton 2022 phase 1', file: 'plans/sefton-2022-phase1.csv', monthsAhead: 1 },
 ];
 
 async function main(): Promise<void> {

@@ -10,7 +10,9 @@ import { unowned, type ItemWithPlan } from './planQueries';
 export interface Movement {
   item: string;
   planName: string;
-  what: string;
+  change: 'signed off' | 'marked complete' | 'RAG' | 'due date';
+  from?: string;
+  to?: string;
   direction: 'better' | 'worse' | 'complete' | 'other';
 }
 
@@ -33,12 +35,13 @@ function movementOf(h: HistoryEntry, planName: string): Movement | undefined {
   const item = h.seq === undefined ? h.ref : `${h.ref}.${h.seq}`;
   const rag = h.changes.find((c) => c.field === 'RAG');
   const status = h.changes.find((c) => c.field === 'status');
-  if (status?.to === 'complete' || status?.to === 'awaiting_signoff') return { item, planName, what: status.to === 'complete' ? 'signed off complete' : 'marked complete, awaiting sign-off', direction: 'complete' };
+  if (status?.to === 'complete' || status?.to === 'awaiting_signoff') return { item, planName, change: status.to === 'complete' ? 'signed off' : 'marked complete', direction: 'complete' };
   if (rag) {
     const worse = (RAG_RANK[rag.to] ?? 1) > (RAG_RANK[rag.from] ?? 1);
-    return { item, planName, what: `${rag.from} → ${rag.to}${rag.to === 'red' ? ' (new red)' : ''}`, direction: worse ? 'worse' : 'better' };
+    return { item, planName, change: 'RAG', from: rag.from, to: rag.to, direction: worse ? 'worse' : 'better' };
   }
-  if (h.changes.some((c) => c.field === 'due')) return { item, planName, what: 'due date changed', direction: 'other' };
+  const due = h.changes.find((c) => c.field === 'due');
+  if (due) return { item, planName, change: 'due date', from: due.from, to: due.to, direction: 'other' };
   return undefined;
 }
 

@@ -41,7 +41,26 @@ export class DirectoryRepository {
     return this.tables.client(TABLES.directory);
   }
 
+  /**
+   * Add or update people by role. A role that passes to someone else is taken off the previous
+   * holder's "my roles" rows at the same time, so they can no longer see or update its actions.
+   */
   async upsertPeople(people: Person[]): Promise<void> {
+    const previous = new Map((await this.partition('role')).map((p) => [roleKey(p.role), p]));
+    const stale: { pk: string; rk: string }[] = [];
+    for (const p of people) {
+      const before = previous.get(roleKey(p.role));
+      if (!before) continue;
+      const rk = encodeKey(roleKey(p.role));
+      if (before.aadObjectId && before.aadObjectId.toLowerCase() !== p.aadObjectId.toLowerCase()) stale.push({ pk: `aad|${before.aadObjectId.toLowerCase()}`, rk });
+      if (before.email && before.email.toLowerCase() !== p.email.toLowerCase()) stale.push({ pk: `email|${encodeKey(before.email.toLowerCase())}`, rk });
+    }
+    for (const { pk, rk } of stale) {
+      countRequest();
+      await this.table.deleteEntity(pk, rk).catch((err) => {
+        if (!(err instanceof RestError && err.statusCode === 404)) throw err;
+      });
+    }
     const byPartition = new Map<string, PersonEntity[]>();
     const add = (pk: string, p: Person) => byPartition.set(pk, [...(byPartition.get(pk) ?? []), toEntity(pk, p)]);
     for (const p of people) {

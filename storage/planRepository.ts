@@ -98,7 +98,7 @@ export class PlanRepository {
     for await (const e of this.plans.listEntities<{ name: string; channelId?: string; importedAt?: string }>({
       queryOptions: { filter: `PartitionKey eq 'plans'` },
     })) {
-      out.push({ id: e.rowKey as string, name: e.name, channelId: e.channelId, importedAt: e.importedAt });
+      out.push({ id: e.rowKey as string, name: e.name, channelId: e.channelId || undefined, importedAt: e.importedAt });
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }

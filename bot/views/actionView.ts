@@ -1,9 +1,9 @@
 import type { ActionView } from '../../services/planQueries';
 import type { KpiStatus } from '../../services/kpiQueries';
-import { formatPeriod } from '../../domain/kpi';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { RAG_COLOR, RAG_WORD, STATUS_TEXT, britishDateTime, dueText, relativeDue, truncate } from './format';
 import { historyLine } from './historyView';
+import { kpiLine } from './kpiView';
 
 export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, timeZone: string): AdaptiveCardJson {
   const a = view.action;
@@ -40,9 +40,7 @@ export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, t
     }),
     kpis: kpis.map((k) => ({
       code: k.def.code,
-      text: k.latest
-        ? `${k.def.name}: ${k.latest.value}${k.def.unit === '%' ? '%' : ''} (${formatPeriod(k.latest.period)}), target ${k.def.target} — ${RAG_WORD[k.rag ?? 'none']}`
-        : `${k.def.name}: no values yet`,
+      text: kpiLine(k, { bold: false, direction: false }),
     })),
     history: view.history.map((h) => ({ text: historyLine(h, timeZone) })),
     updatedLine: a.updatedByName && a.updatedAt ? `Updated by ${a.updatedByName}, ${britishDateTime(a.updatedAt, timeZone)}` : '',

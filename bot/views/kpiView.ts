@@ -5,6 +5,14 @@ import { RAG_COLOR, RAG_WORD } from './format';
 
 const fmt = (v: number, unit: string) => (unit === '%' ? `${v}%` : `${v}`);
 
+/** One line per KPI, the same in every card: "**c162** Agency social workers in post: 13 (Sep 2022), target 8 — Red, worsening". */
+export function kpiLine(k: KpiStatus, opts: { bold?: boolean; direction?: boolean } = {}): string {
+  const d = k.def;
+  const name = opts.bold === false ? d.name : `**${d.code}** ${d.name}`;
+  if (!k.latest) return `${name}: no values yet`;
+  return `${name}: ${fmt(k.latest.value, d.unit)} (${formatPeriod(k.latest.period)}), target ${fmt(d.target, d.unit)} — ${RAG_WORD[k.rag ?? 'none']}${opts.direction === false ? '' : `, ${k.direction}`}`;
+}
+
 export function kpiCard(k: KpiStatus): AdaptiveCardJson {
   const d = k.def;
   const better = d.polarity === 'higher' ? 'higher is better' : 'lower is better';

@@ -1,8 +1,8 @@
-import type { Digest } from '../../services/digest';
+import type { Digest, Movement } from '../../services/digest';
 import type { ItemState } from '../../domain/planItem';
 import type { Rag } from '../../domain/model';
 import { itemLabel } from '../../domain/planItem';
-import { formatPeriod } from '../../domain/kpi';
+import { kpiLine } from './kpiView';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { RAG_CHART_COLOR, RAG_COLOR, RAG_WORD, STATUS_TEXT, britishDate, dueText, relativeDue, truncate } from './format';
 
@@ -24,13 +24,26 @@ export function digestCard(d: Digest): AdaptiveCardJson {
     ragLine: rags.map((r) => `${RAG_WORD[r]} ${d.ragMix[r]}`).join(' · ') || 'no actions',
     sections: [
       section('Awaiting your sign-off', 'Nothing is waiting for sign-off.', d.awaitingSignOff.map((i) => line(i, d.today))),
-      section('What moved this week', 'No RAG or status changes this week.', d.moved.map((m) => `**${m.item}** ${m.what}${m.direction === 'worse' ? ' ⚠' : ''}`)),
+      section('What moved this week', 'No RAG or status changes this week.', d.moved.map((m) => `**${m.item}** ${movementText(m)}`)),
       section('Overdue', 'Nothing is overdue.', d.overdue.map((i) => line(i, d.today))),
       section('Due in the next 14 days', 'Nothing is due in the next 14 days.', d.dueSoon.map((i) => line(i, d.today))),
-      section('KPIs off target', 'Every KPI is on target.', d.kpisOffTarget.map((k) => `**${k.def.code}** ${k.def.name}: ${k.latest?.value} (${formatPeriod(k.latest?.period ?? '')}), target ${k.def.target} — ${RAG_WORD[k.rag ?? 'none']}, ${k.direction}`)),
+      section('KPIs off target', 'Every KPI is on target.', d.kpisOffTarget.map((k) => kpiLine(k))),
       section('Unowned actions', 'Every action has an owner.', d.unowned ? [`${d.unowned} open actions have no owner in the directory. Ask “unowned” to see them.`] : []),
     ],
   });
+}
+
+function movementText(m: Movement): string {
+  switch (m.change) {
+    case 'signed off':
+      return 'signed off as complete';
+    case 'marked complete':
+      return 'marked complete, awaiting sign-off';
+    case 'RAG':
+      return `${RAG_WORD[m.from as Rag] ?? m.from} → ${RAG_WORD[m.to as Rag] ?? m.to}${m.to === 'red' ? ' (new red)' : ''}${m.direction === 'worse' ? ' ⚠' : ''}`;
+    case 'due date':
+      return `due date moved${m.to && /^\d{4}-/.test(m.to) ? ` to ${britishDate(m.to)}` : ''}`;
+  }
 }
 
 export type ReminderKind = 'week-ahead' | 'day-before' | 'due-today' | 'overdue' | 'stale';

@@ -19,7 +19,7 @@ describe('shifting demo dates by whole months', () => {
     assert.equal(shiftPeriod('2022-Q3', 3), '2022-Q4');
   });
 
-  it('puts the last fixed due date the requested months after today, leaving recurring work alone', () => {
+  it('puts the middle fixed due date the requested months after today, leaving recurring work alone', () => {
     const plan: ParsedPlan = {
       priorities: [],
       actions: [

@@ -116,6 +116,18 @@ describe('importing plans, KPIs and the directory into Azure Tables', function (
     assert.equal(latest?.previous?.value, 12);
   });
 
+  it('a role handed to someone else is taken away from its previous holder', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dir-'));
+    const edited = path.join(dir, 'directory.csv');
+    const csv = fs.readFileSync(fixture('people/directory.csv'), 'utf8');
+    fs.writeFileSync(edited, csv.replace('HoS (RB),Rosa Bennett,rosa.bennett@example.org,6f1c2a10-0004-4c1e-9a51-000000000004', 'HoS (RB),Leo Dunn,leo.dunn@example.org,6f1c2a10-0005-4c1e-9a51-000000000005'));
+    await importDirectoryFile(s, { file: edited, dryRun: false });
+    assert.deepEqual((await s.directory.rolesOf({ aadObjectId: '6f1c2a10-0004-4c1e-9a51-000000000004' })).map((p) => p.role), []);
+    assert.deepEqual((await s.directory.rolesOf({ email: 'rosa.bennett@example.org' })).map((p) => p.role), []);
+    assert.deepEqual((await s.directory.rolesOf({ aadObjectId: '6f1c2a10-0005-4c1e-9a51-000000000005' })).map((p) => p.role).sort(), ['HoS (LD)', 'HoS (RB)']);
+    assert.equal((await s.directory.findByRole('HoS (RB)'))?.name, 'Leo Dunn');
+  });
+
   it('the command line prints the report and refuses bad arguments clearly', () => {
     const root = path.resolve(__dirname, '../..');
     const run = (args: string[]) =>

@@ -168,19 +168,20 @@ describe('more than one plan', function () {
   this.timeout(120_000);
   let h: Harness;
   before(async () => {
-    h = await startHarness({ today: '2022-12-15' });
-    await seedFixtures(h.bot.services, ['southend2021', 'sefton2022']);
+    h = await startHarness({ today: '2022-12-15', env: { ADMIN_USER_IDS: '6f1c2a10-0020-4c1e-9a51-000000000020' } });
+    await seedFixtures(h.bot.services, ['southend2021', 'sefton2022', 'southend2016']);
   });
   after(async () => h?.stop());
 
   it('answers cover every plan, naming the plan on each row', async () => {
     const total = (t: string) => Number(t.match(/of (\d+)/)?.[1] ?? 0);
     const all = await ask(h, "what's overdue");
-    assert.match(all.text, /Southend 2021/, 'rows name their plan');
+    assert.match(all.text, /· Southend 2016/, 'rows name their plan');
     const southend = await ask(h, "what's overdue in Southend 2021");
     const sefton = await ask(h, "what's overdue in Sefton 2022");
-    assert.ok(total(southend.text) > 0 && total(sefton.text) > 0);
-    assert.equal(total(all.text), total(southend.text) + total(sefton.text));
+    const southend16 = await ask(h, "what's overdue in Southend 2016");
+    assert.ok(total(southend.text) > 0 && total(sefton.text) > 0 && total(southend16.text) > 0);
+    assert.equal(total(all.text), total(southend.text) + total(sefton.text) + total(southend16.text));
   });
 
   it('a question that names a plan covers only that plan', async () => {
@@ -192,5 +193,23 @@ describe('more than one plan', function () {
     const southend = await ask(h, 'summary for southend-2021');
     assert.match(southend.text, /Southend 2021/);
     assert.doesNotMatch(southend.text, /Sefton/);
+  });
+
+  it('a ref two plans share is not guessed: both are offered, and naming the plan picks one', async () => {
+    const both = await ask(h, 'action 2.4');
+    assert.match(both.text, /2\.4 is in 2 plans/);
+    const rows = JSON.stringify(both.card).match(/"planId":"[a-z0-9-]+","ref":"2\.4"/g) ?? [];
+    assert.deepEqual(rows.sort(), ['"planId":"southend-2016","ref":"2.4"', '"planId":"southend-2021","ref":"2.4"']);
+    const one = await ask(h, 'history 2.4 in Southend 2021');
+    assert.match(one.text, /History of 2\.4 \(Southend 2021\)/);
+  });
+
+  it('linking a channel to a second plan lets go of the first', async () => {
+    const kit = { aadObjectId: '6f1c2a10-0020-4c1e-9a51-000000000020', name: 'Kit Moran' };
+    const channel = { kind: 'channel' as const, channelId: '19:board@thread.tacv2' };
+    await h.say('link this channel to Southend 2021', { where: channel, from: kit });
+    await h.say('link this channel to Sefton 2022', { where: channel, from: kit });
+    const linked = (await h.bot.services.plans.listPlans()).filter((p) => p.channelId === channel.channelId).map((p) => p.id);
+    assert.deepEqual(linked, ['sefton-2022']);
   });
 });

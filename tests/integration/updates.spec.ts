@@ -44,7 +44,7 @@ describe('updating status', function () {
     assert.match(text, /^Amber$/m);
     assert.match(text, /Some issues, recovering/);
     assert.match(text, /Updated by Rosa Bennett, 15 Nov 2021, 10:00/);
-    assert.match(text, /Rosa Bennett: status not_started → some_issues; RAG none → amber — “Recruitment delayed two months”/);
+    assert.match(text, /Rosa Bennett: status Not started → Some issues, recovering; RAG No RAG → Amber — “Recruitment delayed two months”/);
 
     const updates = h.stub.updates();
     assert.equal(updates.length, 1, 'the shared message is updated once');
@@ -262,7 +262,7 @@ describe('updating a milestone by text', function () {
       const m = await h.bot.services.plans.getItemForUpdate('southend-2016', '2.1', 2);
       assert.deepEqual([m?.item.status, m?.item.evidenceUrl], ['awaiting_signoff', 'https://intranet.example/qaf-v2.pdf']);
       const history = cardText(cardOf((await h.say('history 2.1', { from: DEE }))[0]));
-      assert.match(history, /Dee Marsh: milestone 2\.1\.2: status not_started → awaiting_signoff; RAG none → green; evidence — → https:\/\/intranet\.example\/qaf-v2\.pdf/);
+      assert.match(history, /Dee Marsh: milestone 2\.1\.2: status Not started → Complete, awaiting sign-off; RAG No RAG → Green; evidence — → https:\/\/intranet\.example\/qaf-v2\.pdf/);
     } finally {
       await h.stop();
     }
