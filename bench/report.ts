@@ -408,9 +408,9 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
       `**A card update costs ${spread(upd.counter)} counted table requests (${spread(upd.wire)} on the wire) at ${big} actions, where the write itself needs 5** ` +
         '(the ETag read, the caller\'s roles, the owner and manager look-ups, one entity-group transaction). ' +
         (base !== undefined ? `Every instance fits ${base} + 4 per KPI code on the action. ` : '') +
-        'The rest is the card being built twice from storage after the save: in bot/registerUpdates.ts replyFor(\'saved\') calls refreshShared → currentCard (bot/updateFlow.ts) for the shared message, ' +
-        'then currentCard again for the invoke reply; each currentCard runs findAction (listPlans, getAction, findByRole of the lead, listHistory) and kpiByCode (getDefinition + getSeries) per KPI code, up to 6. ' +
-        'notifyAfterSave adds one more listPlans when the RAG moved. Building the card once and sending it both ways would save 4 + 2 per KPI code; building it from the saved item instead of re-reading it would save the getAction too.',
+        'The rest builds the read-only card once from storage after the save, for both the shared message and the reply (bot/updateFlow.ts currentCard: ' +
+        'the action and its milestones, the lead, the last five history rows, and a definition and a series read per KPI code it cites); a RAG change adds the notification look-ups. ' +
+        'Building the card from the saved item instead of re-reading it would save one more query.',
     );
   }
   const act = L.get('action');
@@ -460,11 +460,11 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   if (echoRow?.cpuMs !== undefined && overdueRow?.cpuMs !== undefined) {
     const botCpu = overdueRow.cpuMs - echoRow.cpuMs;
     f.push(
-      `**“what's overdue” uses ${ms(botCpu)} ms of CPU in the bot per question beyond what an echo costs** (Azurite: ${ms(overdueRow.azuriteCpuMs ?? NaN)} ms). ` +
-        `Much of it is one sort: services/planQueries.ts byDueThenRef sorts every overdue item, and naturalRef calls String.prototype.localeCompare(…, 'en', { numeric: true }) for each ref segment, ` +
-        `which sets up ICU collation on every call. Timed on its own in this run (fastest of 20), sorting this plan's ${n(r.sort.items)} overdue rows that way took ${ms(r.sort.currentMs)} ms; ` +
-        `the same comparison through one shared Intl.Collator (and < on the ISO dates) took ${ms(r.sort.sharedCollatorMs)} ms${r.sort.sameOrder ? ' and gave the same order' : ' (BUT a different order: check before relying on this)'}. ` +
-        '“my actions” sorts with the same comparator, over fewer items.',
+      `**“what's overdue” uses ${ms(botCpu)} ms of CPU in the bot per question beyond what an echo costs** (Azurite: ${ms(overdueRow.azuriteCpuMs ?? NaN)} ms): ` +
+        `it turns every open overdue index row into an item and sorts them all before showing ten. ` +
+        `Sorting this plan's ${n(r.sort.items)} overdue rows with the bot's comparator (services/planQueries.ts, one shared Intl.Collator) took ${ms(r.sort.currentMs)} ms on its own (fastest of 20); ` +
+        `an earlier run of this benchmark found a per-call localeCompare there costing about 18 ms, which is why the collator is shared. ` +
+        `A hand-rolled comparison with < on the ISO dates took ${ms(r.sort.sharedCollatorMs)} ms${r.sort.sameOrder ? ' with the same order' : ' (BUT a different order)'}.`,
     );
   }
   const seq = r.resources.find((u) => u.phase.startsWith('latency'));
