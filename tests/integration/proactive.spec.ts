@@ -109,6 +109,31 @@ describe('proactive reminders, nudges and digests', function () {
     const refused = await h.say('send digest now');
     assert.match(textOf(refused[0]), /Only a plan administrator/);
   });
+
+  it("an admin's \"send digest now\" reaches managers and the plan's linked channel, once", async () => {
+    const admin = await startHarness({ today: '2021-11-17', env: { ADMIN_USER_IDS: '6f1c2a10-0020-4c1e-9a51-000000000020' } });
+    try {
+      await seedFixtures(admin.bot.services, ['southend2021']);
+      const kit = { aadObjectId: '6f1c2a10-0020-4c1e-9a51-000000000020', name: 'Kit Moran' };
+      const board = { kind: 'channel' as const, channelId: '19:board@thread.tacv2' };
+      await admin.say('link this channel to Southend 2021', { where: board, from: kit });
+      await admin.say('hi', { from: JORDAN });
+      admin.stub.clear();
+      const kitChat = `a:personal-${kit.aadObjectId}`;
+      const queued = await admin.say('send digest now', { from: kit });
+      assert.match(textOf(queued.find((s) => s.conversationId === kitChat)!), /digests are on their way/);
+      const channel = await admin.stub.waitFor((s) => s.conversationId === '19:board@thread.tacv2');
+      assert.match(textOf(channel), /Weekly digest: Southend 2021/);
+      assert.match(textOf(channel), /Overdue \(\d+\)/);
+      const jordan = admin.stub.sent({ conversationId: jordanChat }).filter((s) => /Weekly digest for Jordan Hale/.test(textOf(s)));
+      assert.equal(jordan.length, 1);
+      const again = await admin.say('send digest now', { from: kit });
+      assert.match(textOf(again.find((s) => s.conversationId === kitChat)!), /already sent; nothing new was queued/);
+      assert.equal(admin.stub.sent({ conversationId: jordanChat }).filter((s) => /Weekly digest/.test(textOf(s))).length, 1);
+    } finally {
+      await admin.stop();
+    }
+  });
 });
 
 describe('several bot instances share one store', function () {
