@@ -45,6 +45,7 @@ import { destroyClientAgent, executeActivity, messageActivity, post, type Caller
 import { ResourceSampler, childrenCpuSeconds } from './resources';
 import { median, summarise } from './stats';
 import { renderReport, type CountCell, type ImportResult, type LatencyRow, type Results, type ThroughputRow } from './report';
+import { itemsOfPlan } from '../services/importPlan';
 import { measureDelivery } from './delivery';
 
 const env = process.env;
@@ -97,43 +98,7 @@ function distinctCallers(people: Person[]): Caller[] {
 
 /** What importPlan builds for a file it has never seen: items stamped by the import, version 1. */
 function importedItems(planId: string, parsed: ParsedPlan, now: string): (ItemState | ActionDetail)[] {
-  const stamp = { updatedAt: now, updatedBy: 'import', updatedByName: 'Plan import' };
-  return parsed.actions.flatMap((a) => {
-    const action: ActionDetail = {
-      planId,
-      kind: 'action',
-      ref: a.ref,
-      title: a.title,
-      ownerRole: a.leadRole,
-      due: a.due,
-      status: a.status,
-      rag: a.rag,
-      commentary: a.commentary,
-      version: 1,
-      priorityRef: a.priorityRef,
-      priorityTitle: a.priorityTitle,
-      objective: a.objective,
-      outcomes: a.outcomes,
-      kpiCodes: a.kpiCodes,
-      extra: a.extra,
-      milestones: [],
-      ...stamp,
-    };
-    const milestones: ItemState[] = a.milestones.map((m) => ({
-      planId,
-      kind: 'milestone',
-      ref: a.ref,
-      seq: m.seq,
-      title: m.text,
-      ownerRole: m.ownerRole ?? a.leadRole,
-      due: m.due,
-      status: m.status,
-      rag: m.rag,
-      version: 1,
-      ...stamp,
-    }));
-    return [action, ...milestones];
-  });
+  return itemsOfPlan(planId, parsed).map((item) => ({ ...item, updatedAt: now, updatedBy: 'import', updatedByName: 'Plan import' }));
 }
 
 /** The rows PlanRepository.bulkWrite sends for a first import, in the same order. */

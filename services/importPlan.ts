@@ -65,6 +65,11 @@ function milestoneItems(planId: string, a: Action): ItemState[] {
   }));
 }
 
+/** The items a parsed plan becomes, before any comparison with what is stored: version 1, unstamped. */
+export function itemsOfPlan(planId: string, parsed: ParsedPlan): (ItemState | ActionDetail)[] {
+  return parsed.actions.flatMap((a) => [actionItem(planId, a), ...milestoneItems(planId, a)]);
+}
+
 const dueKey = (d: Due) => JSON.stringify(d);
 const show = (d: Due) => (d.kind === 'date' ? d.date : d.kind === 'recurring' ? d.recurrence : 'none');
 
@@ -87,7 +92,7 @@ export async function importPlan(
   const { planId, parsed } = args;
   const now = (args.now ?? new Date()).toISOString();
   const existing = new Map((await repo.listAllItems(planId)).map((e) => [keyOf(e), e]));
-  const desired: (ItemState | ActionDetail)[] = parsed.actions.flatMap((a) => [actionItem(planId, a), ...milestoneItems(planId, a)]);
+  const desired = itemsOfPlan(planId, parsed);
   const summary: ImportSummary = {
     planId,
     actions: parsed.actions.length,
