@@ -1,50 +1,36 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import type { Action } from '../../domain/model';
-import { readTable } from '../../domain/import/readTable';
-import { parsePlan, type ParsePlanResult } from '../../domain/import/planParser';
-
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/plans/sefton-2022-phase1.csv');
+import { parsedPlanFixture } from '../support/fixtures';
 
 describe('planParser: Sefton 2022 phase 1 (shared objective refs, slipped columns)', () => {
-  let result: ParsePlanResult;
-  const action = (ref: string): Action => {
-    const found = result.plan.actions.find((a) => a.ref === ref);
-    assert.ok(found, `action ${ref}`);
-    return found;
-  };
-
-  before(async () => {
-    result = parsePlan(await readTable(FIXTURE));
-  });
+  const plan = parsedPlanFixture('plans/sefton-2022-phase1.csv');
 
   it('reads 122 rows into 121 actions (one row has no action) and 4 milestones', () => {
-    assert.equal(result.rowsRead, 122);
-    assert.equal(result.plan.actions.length, 121);
-    assert.equal(result.plan.actions.reduce((n, a) => n + a.milestones.length, 0), 4);
+    assert.equal(plan.result.rowsRead, 122);
+    assert.equal(plan.result.plan.actions.length, 121);
+    assert.equal(plan.result.plan.actions.reduce((n, a) => n + a.milestones.length, 0), 4);
   });
 
   it('gives every action a unique ref: the printed objective ref, then letters by position', () => {
-    const refs = result.plan.actions.map((a) => a.ref);
+    const refs = plan.result.plan.actions.map((a) => a.ref);
     assert.equal(new Set(refs).size, refs.length);
     assert.deepEqual(refs.slice(0, 14), ['1.1.1', '1.1.1b', '1.1.1c', '1.1.1d', '1.1.1e', '1.1.1f', '1.1.1g', '1.1.1h', '1.1.1i', '1.1.1j', '1.1.1k', '1.1.1l', '1.1.2', '1.1.2b']);
-    assert.equal(action('2.1.1q').title, 'Consider feedback from cared for and care experienced young people.', '17th action under 2.1.1');
+    assert.equal(plan.action('2.1.1q').title, 'Consider feedback from cared for and care experienced young people.', '17th action under 2.1.1');
     assert.equal(refs.filter((r) => r.startsWith('2.1.1')).length, 17);
-    assert.equal(action('4.5.1').title, 'Develop a Belonging Strategy and Action Plan for schools and settings.');
+    assert.equal(plan.action('4.5.1').title, 'Develop a Belonging Strategy and Action Plan for schools and settings.');
   });
 
   it('reads priorities from "1.1 …" labels, and infers the one that lost its number', () => {
     assert.deepEqual(
-      result.plan.priorities.map((p) => p.ref),
+      plan.result.plan.priorities.map((p) => p.ref),
       ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '3.1', '3.2', '3.3', '4.1', '4.2', '4.3', '4.4', '4.5'],
     );
-    assert.equal(result.plan.priorities[4].title.startsWith('Audit frameworks are effective'), true, '"2.2." keeps no stray dot');
-    assert.equal(action('4.4.1').priorityRef, '4.4');
-    assert.equal(action('4.4.1').priorityTitle?.startsWith('Commissioned services provide sufficient care'), true);
+    assert.equal(plan.result.plan.priorities[4].title.startsWith('Audit frameworks are effective'), true, '"2.2." keeps no stray dot');
+    assert.equal(plan.action('4.4.1').priorityRef, '4.4');
+    assert.equal(plan.action('4.4.1').priorityTitle?.startsWith('Commissioned services provide sufficient care'), true);
   });
 
   it('reads an ordinary row: status on the six-level scale, month-end date, lead, objective, extra column', () => {
-    const a = action('1.1.1');
+    const a = plan.action('1.1.1');
     assert.equal(a.title, "Develop and agree Children's Social Care Workforce Strategy and develop an Action Plan that supports delivery of the strategy.");
     assert.equal(a.status, 'complete');
     assert.equal(a.rag, 'blue');
@@ -56,37 +42,37 @@ describe('planParser: Sefton 2022 phase 1 (shared objective refs, slipped column
   });
 
   it('treats blank lead and objective cells as "same as above"', () => {
-    assert.equal(action('1.1.1f').leadRole, 'Assistant Director Safeguarding Review & Quality Assurance');
-    assert.equal(action('1.1.1f').objective, action('1.1.1').objective);
-    assert.equal(action('4.4.1b').leadRole, 'Joint Sefton NHS Place Director and Executive Director Social Care and Health');
-    assert.equal(action('4.3.2b').objective, 'The recruitment of staff will be efficient; newly appointed staff will be able to start in post in a timely way.');
+    assert.equal(plan.action('1.1.1f').leadRole, 'Assistant Director Safeguarding Review & Quality Assurance');
+    assert.equal(plan.action('1.1.1f').objective, plan.action('1.1.1').objective);
+    assert.equal(plan.action('4.4.1b').leadRole, 'Joint Sefton NHS Place Director and Executive Director Social Care and Health');
+    assert.equal(plan.action('4.3.2b').objective, 'The recruitment of staff will be efficient; newly appointed staff will be able to start in post in a timely way.');
   });
 
   it('maps every status variant in the file', () => {
-    assert.equal(action('1.1.1f').status, 'on_track'); // Action not yet completed, but on track
-    assert.equal(action('4.3.2c').status, 'on_track'); // Actions not yet completed, but on track
-    assert.equal(action('1.2.1c').status, 'some_issues');
-    assert.equal(action('1.2.1c').rag, 'amber');
-    assert.equal(action('4.2.1').status, 'not_on_track');
-    assert.equal(action('4.2.1').rag, 'red');
-    assert.equal(action('1.1.1i').status, 'not_started');
-    assert.equal(action('1.1.1h').status, 'bau');
-    assert.equal(action('4.1.1h').status, 'bau'); // Business As Usual Activity - quarterly monitoring
-    assert.equal(action('3.1.1b').status, 'bau'); // Business as Usual Activity
+    assert.equal(plan.action('1.1.1f').status, 'on_track'); // Action not yet completed, but on track
+    assert.equal(plan.action('4.3.2c').status, 'on_track'); // Actions not yet completed, but on track
+    assert.equal(plan.action('1.2.1c').status, 'some_issues');
+    assert.equal(plan.action('1.2.1c').rag, 'amber');
+    assert.equal(plan.action('4.2.1').status, 'not_on_track');
+    assert.equal(plan.action('4.2.1').rag, 'red');
+    assert.equal(plan.action('1.1.1i').status, 'not_started');
+    assert.equal(plan.action('1.1.1h').status, 'bau');
+    assert.equal(plan.action('4.1.1h').status, 'bau'); // Business As Usual Activity - quarterly monitoring
+    assert.equal(plan.action('3.1.1b').status, 'bau'); // Business as Usual Activity
     const counts = new Map<string, number>();
-    for (const a of result.plan.actions) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
+    for (const a of plan.result.plan.actions) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
     // Counted in the CSV by phrase: 49 "Action complete" less row 47 (skipped) and 1.3.7's four (one
     // action); 10 "Longer-term…" plus 1.3.2b, which has no status and is recorded as not started.
     assert.deepEqual(Object.fromEntries([...counts].sort()), { bau: 24, complete: 45, not_on_track: 2, not_started: 11, on_track: 28, some_issues: 11 });
   });
 
   it('reads "Ongoing" and "September 2022 onwards"', () => {
-    assert.deepEqual(action('1.1.1h').due, { kind: 'recurring', recurrence: 'ongoing' });
-    assert.deepEqual(action('4.1.1e').due, { kind: 'date', date: '2022-09-30', onwards: true });
+    assert.deepEqual(plan.action('1.1.1h').due, { kind: 'recurring', recurrence: 'ongoing' });
+    assert.deepEqual(plan.action('4.1.1e').due, { kind: 'date', date: '2022-09-30', onwards: true });
   });
 
   it('splits " / " outcome lists into separate outcomes, but not prose that uses a slash', () => {
-    assert.deepEqual(action('1.1.1h').outcomes, [
+    assert.deepEqual(plan.action('1.1.1h').outcomes, [
       'There will be sufficient capacity and stability across the workforce to secure a timely and appropriate response for children and young people.',
       'There will be a reduced reliance on agency workers.',
       'Turnover of staff and the vacancy rate will reduce.',
@@ -94,14 +80,14 @@ describe('planParser: Sefton 2022 phase 1 (shared objective refs, slipped column
       'Feedback from audits will evidence that managers will have sufficient capacity to oversee and support practice so that services can be delivered effectively.',
       'Feedback from children and families is that they have developed long-term, trusting relationships with their Social Worker.',
     ]);
-    assert.equal(action('1.2.1d').outcomes.length, 9);
-    assert.equal(action('2.1.1c').outcomes.length, 1, '"Processes / systems / working practices" stays one outcome');
-    assert.equal(action('2.1.1m').outcomes.length, 1, '"communication / updates regarding …" stays one outcome');
-    assert.deepEqual(action('4.4.1b').outcomes, [], 'blank outcome cell');
+    assert.equal(plan.action('1.2.1d').outcomes.length, 9);
+    assert.equal(plan.action('2.1.1c').outcomes.length, 1, '"Processes / systems / working practices" stays one outcome');
+    assert.equal(plan.action('2.1.1m').outcomes.length, 1, '"communication / updates regarding …" stays one outcome');
+    assert.deepEqual(plan.action('4.4.1b').outcomes, [], 'blank outcome cell');
   });
 
   it('turns a row of parallel " / " lists into one action with milestones (1.3.7)', () => {
-    const a = action('1.3.7');
+    const a = plan.action('1.3.7');
     assert.deepEqual(
       a.milestones.map((m) => [m.seq, m.text, m.ownerRole, m.status, m.due]),
       [
@@ -119,38 +105,38 @@ describe('planParser: Sefton 2022 phase 1 (shared objective refs, slipped column
   });
 
   it('repairs the block of 1.3.2 that sits one column to the right', () => {
-    const a = action('1.3.2');
+    const a = plan.action('1.3.2');
     assert.equal(a.title, 'Review and redesign the Children with Disability (CWD) operating model and practice approach.');
     assert.deepEqual(a.outcomes, ['Children, young people and their families will feel engaged in the review process. A CWD Improvement Plan will be put in place and progressed.']);
     assert.equal(a.leadRole, 'Assistant Director Help and Protection');
     assert.equal(a.status, 'on_track');
     assert.deepEqual(a.due, { kind: 'date', date: '2022-12-31' });
     assert.deepEqual(a.extra, {});
-    const b = action('1.3.2b');
+    const b = plan.action('1.3.2b');
     assert.equal(b.title, 'Deliver specific safeguarding training for the Children with Disabilities team.');
     assert.equal(b.outcomes.length, 1);
     assert.deepEqual(b.due, { kind: 'none' });
     assert.equal(b.status, 'not_started');
-    const c = action('1.3.2c');
+    const c = plan.action('1.3.2c');
     assert.equal(c.title, 'Review Children with Disability (CWD) commissioned activity taking account of the Needs Assessment.');
     assert.equal(c.status, 'some_issues');
     assert.deepEqual(c.due, { kind: 'date', date: '2023-01-31' });
-    assert.equal(action('1.3.2d').status, 'bau');
-    assert.deepEqual(action('1.3.2d').due, { kind: 'recurring', recurrence: 'ongoing' });
-    assert.equal(action('1.3.2e').title, 'Monitor feedback from children, young people with disabilities and their families.');
+    assert.equal(plan.action('1.3.2d').status, 'bau');
+    assert.deepEqual(plan.action('1.3.2d').due, { kind: 'recurring', recurrence: 'ongoing' });
+    assert.equal(plan.action('1.3.2e').title, 'Monitor feedback from children, young people with disabilities and their families.');
   });
 
   it('repairs rows that slipped left (1.3.4b–e, 4.4.1c)', () => {
-    const b = action('1.3.4b');
+    const b = plan.action('1.3.4b');
     assert.equal(b.title, "Launch Leeds Family Valued approach to Children's Services teams.");
     assert.deepEqual(b.outcomes, ['The workforce will be aware of Leeds Family Valued (FV) ideas and practice approaches.']);
     assert.equal(b.status, 'complete');
     assert.deepEqual(b.due, { kind: 'date', date: '2022-05-31' });
     assert.equal(b.objective, "To embed relational and restorative practice across Children's Services.");
     assert.equal(b.leadRole, 'Assistant Director Safeguarding Review & Quality Assurance');
-    assert.equal(action('1.3.4e').status, 'not_started');
-    assert.deepEqual(action('1.3.4e').due, { kind: 'recurring', recurrence: 'ongoing' });
-    const c = action('4.4.1c');
+    assert.equal(plan.action('1.3.4e').status, 'not_started');
+    assert.deepEqual(plan.action('1.3.4e').due, { kind: 'recurring', recurrence: 'ongoing' });
+    const c = plan.action('4.4.1c');
     assert.equal(c.title, 'Rewrite and publish the Sufficiency Strategy.');
     assert.equal(c.status, 'complete');
     assert.deepEqual(c.due, { kind: 'date', date: '2022-07-31' });
@@ -158,14 +144,14 @@ describe('planParser: Sefton 2022 phase 1 (shared objective refs, slipped column
   });
 
   it('does not invent an action for the row with only a status and a date (row 47)', () => {
-    assert.equal(action('1.3.6').sourceRow, 46);
-    assert.equal(action('1.3.6b').sourceRow, 48);
-    assert.equal(action('1.3.6').title, 'Create a working group and Action Plan to implement a Targeted Early Help Service to support those families who do not require statutory Social Care. Launch the Targeted Early Help Service.');
+    assert.equal(plan.action('1.3.6').sourceRow, 46);
+    assert.equal(plan.action('1.3.6b').sourceRow, 48);
+    assert.equal(plan.action('1.3.6').title, 'Create a working group and Action Plan to implement a Targeted Early Help Service to support those families who do not require statutory Social Care. Launch the Targeted Early Help Service.');
   });
 
   it('reports exactly the slipped, missing and orphaned cells', () => {
     assert.deepEqual(
-      result.problems.map((p) => [p.row, p.column, p.outcome]),
+      plan.result.problems.map((p) => [p.row, p.column, p.outcome]),
       [
         [29, 'Milestones', 'fixed'],
         [29, 'The Actions We Are Taking', 'skipped'],
@@ -187,7 +173,7 @@ describe('planParser: Sefton 2022 phase 1 (shared objective refs, slipped column
   });
 
   it('says what each repair read from where', () => {
-    const at = (row: number) => result.problems.filter((p) => p.row === row);
+    const at = (row: number) => plan.result.problems.filter((p) => p.row === row);
     assert.deepEqual(at(29)[0], {
       row: 29,
       column: 'Milestones',

@@ -1,43 +1,29 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import type { Action } from '../../domain/model';
-import { readTable } from '../../domain/import/readTable';
-import { parsePlan, type ParsePlanResult } from '../../domain/import/planParser';
-
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/plans/southend-2016-milestones.csv');
+import { parsedPlanFixture } from '../support/fixtures';
 
 describe('planParser: Southend 2016 (Overarching action + Milestone N lines)', () => {
-  let result: ParsePlanResult;
-  const action = (ref: string): Action => {
-    const found = result.plan.actions.find((a) => a.ref === ref);
-    assert.ok(found, `action ${ref}`);
-    return found;
-  };
-
-  before(async () => {
-    result = parsePlan(await readTable(FIXTURE));
-  });
+  const plan = parsedPlanFixture('plans/southend-2016-milestones.csv');
 
   it('reads 51 records (multi-line cells are one row each) into 51 actions and 207 milestones', () => {
-    assert.equal(result.rowsRead, 51);
-    assert.equal(result.plan.actions.length, 51);
-    assert.equal(result.plan.actions.reduce((n, a) => n + a.milestones.length, 0), 207);
+    assert.equal(plan.result.rowsRead, 51);
+    assert.equal(plan.result.plan.actions.length, 51);
+    assert.equal(plan.result.plan.actions.reduce((n, a) => n + a.milestones.length, 0), 207);
   });
 
   it('prefixes refs that restart per recommendation with the recommendation number', () => {
-    const refs = result.plan.actions.map((a) => a.ref);
+    const refs = plan.result.plan.actions.map((a) => a.ref);
     assert.deepEqual(refs.slice(0, 12), ['1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '2.1', '2.2', '2.3', '2.4', '2.5']);
     assert.ok(refs.includes('4.2') && refs.includes('1.2'), 'Ref 2 under two recommendations stays two actions');
     assert.equal(new Set(refs).size, refs.length, 'every ref is unique');
     assert.deepEqual(refs.slice(-5), ['LA-Education.1', 'LA-Education.2', 'LA-Education.3', 'LA-Education.4', 'LA-Education.5']);
-    assert.equal(action('LA-Misc.1').priorityRef, 'LA-Misc');
-    assert.equal(action('LA-Misc.1').priorityTitle, 'LA recommendations – Misc');
-    assert.deepEqual(result.plan.priorities[1], { ref: '2', title: 'Recommendation 2' });
-    assert.equal(result.plan.priorities.length, 14);
+    assert.equal(plan.action('LA-Misc.1').priorityRef, 'LA-Misc');
+    assert.equal(plan.action('LA-Misc.1').priorityTitle, 'LA recommendations – Misc');
+    assert.deepEqual(plan.result.plan.priorities[1], { ref: '2', title: 'Recommendation 2' });
+    assert.equal(plan.result.plan.priorities.length, 14);
   });
 
   it('splits the overarching action from its milestones and pairs dates and owners by position', () => {
-    const a = action('1.1');
+    const a = plan.action('1.1');
     assert.equal(a.title, 'Provide CPD to all (100%) decision makers (Senior Practitioners and above) to ensure consistency of decision making and recording.');
     assert.equal(a.milestones.length, 4);
     assert.deepEqual(
@@ -64,7 +50,7 @@ describe('planParser: Southend 2016 (Overarching action + Milestone N lines)', (
   });
 
   it('finds a milestone marker in the middle of a line', () => {
-    const a = action('1.2');
+    const a = plan.action('1.2');
     assert.equal(a.milestones.length, 8);
     assert.equal(
       a.milestones[0].text,
@@ -76,11 +62,11 @@ describe('planParser: Southend 2016 (Overarching action + Milestone N lines)', (
   });
 
   it('leaves milestone dates and owners unpaired when the counts differ, but still dates the action', () => {
-    const a = action('1.2'); // 8 milestones, 6 dates, 4 identical owner lines
+    const a = plan.action('1.2'); // 8 milestones, 6 dates, 4 identical owner lines
     assert.ok(a.milestones.every((m) => m.due.kind === 'none'));
     assert.deepEqual(a.due, { kind: 'date', date: '2017-02-28' });
     assert.ok(a.milestones.every((m) => m.ownerRole === 'GM – Quality Assurance and Principal Social Worker'), 'one owner named on every line');
-    const b = action('8.1'); // 4 milestones, 6 owner lines
+    const b = plan.action('8.1'); // 4 milestones, 6 owner lines
     assert.ok(b.milestones.every((m) => m.ownerRole === undefined));
     assert.equal(b.leadRole, 'Group Managers');
     assert.deepEqual(b.milestones.map((m) => m.due), [
@@ -92,48 +78,48 @@ describe('planParser: Southend 2016 (Overarching action + Milestone N lines)', (
   });
 
   it('reads cadences after a date and recurring dates', () => {
-    assert.deepEqual(action('2.1').milestones[1].due, { kind: 'date', date: '2016-12-31', recurrence: 'six_monthly' });
-    assert.deepEqual(action('LA-Misc.8').milestones[4].due, { kind: 'date', date: '2017-04-30', recurrence: 'six_monthly' });
-    assert.deepEqual(action('LA-Misc.8').due, { kind: 'date', date: '2017-04-30', recurrence: 'six_monthly' });
-    const edu1 = action('LA-Education.1');
+    assert.deepEqual(plan.action('2.1').milestones[1].due, { kind: 'date', date: '2016-12-31', recurrence: 'six_monthly' });
+    assert.deepEqual(plan.action('LA-Misc.8').milestones[4].due, { kind: 'date', date: '2017-04-30', recurrence: 'six_monthly' });
+    assert.deepEqual(plan.action('LA-Misc.8').due, { kind: 'date', date: '2017-04-30', recurrence: 'six_monthly' });
+    const edu1 = plan.action('LA-Education.1');
     assert.ok(edu1.milestones.every((m) => m.due.kind === 'recurring' && m.due.recurrence === 'ongoing'), 'one "Ongoing" for all');
     assert.deepEqual(edu1.due, { kind: 'recurring', recurrence: 'ongoing' });
     assert.equal(edu1.leadRole, 'HT/VSLAC and Headteacher Board');
-    assert.deepEqual(action('LA-Education.2').due, { kind: 'recurring', recurrence: 'termly', note: 'Ongoing Termly basis' });
-    assert.deepEqual(action('LA-Education.3').due, { kind: 'recurring', recurrence: 'ongoing', note: 'Daily; Monthly at LSMT' });
-    assert.deepEqual(action('LA-Education.4').due, { kind: 'date', date: '2016-11-30' });
-    assert.ok(action('LA-Education.5').milestones.every((m) => m.ownerRole === 'HTVSLAC'));
+    assert.deepEqual(plan.action('LA-Education.2').due, { kind: 'recurring', recurrence: 'termly', note: 'Ongoing Termly basis' });
+    assert.deepEqual(plan.action('LA-Education.3').due, { kind: 'recurring', recurrence: 'ongoing', note: 'Daily; Monthly at LSMT' });
+    assert.deepEqual(plan.action('LA-Education.4').due, { kind: 'date', date: '2016-11-30' });
+    assert.ok(plan.action('LA-Education.5').milestones.every((m) => m.ownerRole === 'HTVSLAC'));
   });
 
   it('numbers milestones by position when the source repeats a label', () => {
-    const a = action('5.1'); // labelled 1, 2, 2, 3
+    const a = plan.action('5.1'); // labelled 1, 2, 2, 3
     assert.deepEqual(a.milestones.map((m) => m.seq), [1, 2, 3, 4]);
     assert.equal(a.milestones[2].text, 'Implement training and support.');
     assert.deepEqual(a.milestones[2].due, { kind: 'date', date: '2016-12-31' });
   });
 
   it('reads actions without milestones, dropping the "Overarching Action:" label', () => {
-    const a = action('6.2');
+    const a = plan.action('6.2');
     assert.equal(a.title, 'Decision as to whether SBC would benefit from have a model of practice (relates to all areas of practice) See Recommendation 1, Reference 7.');
     assert.deepEqual(a.due, { kind: 'date', date: '2017-09-30' });
     assert.equal(a.leadRole, 'GM – Fieldwork Services');
     assert.equal(a.milestones.length, 0);
-    assert.equal(action('11.2').title, 'Increase capacity for Members to offer scrutiny.');
-    assert.equal(action('4.3').title, 'to review all NFA contacts (as in rec 1 section 2).');
-    assert.deepEqual(action('4.3').due, { kind: 'none' });
-    assert.equal(action('4.3').leadRole, undefined);
-    assert.equal(action('LA-Misc.3').title, '16 and 17 year old homeless young people receive a robust assessment of need');
+    assert.equal(plan.action('11.2').title, 'Increase capacity for Members to offer scrutiny.');
+    assert.equal(plan.action('4.3').title, 'to review all NFA contacts (as in rec 1 section 2).');
+    assert.deepEqual(plan.action('4.3').due, { kind: 'none' });
+    assert.equal(plan.action('4.3').leadRole, undefined);
+    assert.equal(plan.action('LA-Misc.3').title, '16 and 17 year old homeless young people receive a robust assessment of need');
   });
 
   it('leaves impossible and garbled milestone dates blank', () => {
-    assert.deepEqual(action('2.4').milestones[4].due, { kind: 'none' }); // 31st September 2017
-    assert.deepEqual(action('2.4').due, { kind: 'date', date: '2016-12-31' });
-    assert.deepEqual(action('3.3').milestones[4].due, { kind: 'none' }); // 31st October 2016 30th and April 2017
-    assert.deepEqual(action('9.2').milestones[3].due, { kind: 'none' }); // two dates
+    assert.deepEqual(plan.action('2.4').milestones[4].due, { kind: 'none' }); // 31st September 2017
+    assert.deepEqual(plan.action('2.4').due, { kind: 'date', date: '2016-12-31' });
+    assert.deepEqual(plan.action('3.3').milestones[4].due, { kind: 'none' }); // 31st October 2016 30th and April 2017
+    assert.deepEqual(plan.action('9.2').milestones[3].due, { kind: 'none' }); // two dates
   });
 
   it('reports every genuine source problem and nothing else', () => {
-    const compact = result.problems.map((p) => [p.row, p.column, p.outcome]);
+    const compact = plan.result.problems.map((p) => [p.row, p.column, p.outcome]);
     assert.deepEqual(compact, [
       [3, 'Target date', 'left blank'],
       [4, 'Target date', 'left blank'],
@@ -170,7 +156,7 @@ describe('planParser: Southend 2016 (Overarching action + Milestone N lines)', (
   });
 
   it('words the problems so a person can act on them', () => {
-    const at = (row: number, column: string) => result.problems.find((p) => p.row === row && p.column === column);
+    const at = (row: number, column: string) => plan.result.problems.find((p) => p.row === row && p.column === column);
     assert.deepEqual(at(3, 'Target date'), {
       row: 3,
       column: 'Target date',

@@ -1,47 +1,33 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import type { Action } from '../../domain/model';
-import { readTable } from '../../domain/import/readTable';
-import { parsePlan, type ParsePlanResult } from '../../domain/import/planParser';
-
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/plans/southend-2021-priorities.csv');
+import { parsedPlanFixture } from '../support/fixtures';
 
 describe('planParser: Southend 2021 priorities (one row per outcome)', () => {
-  let result: ParsePlanResult;
-  const action = (ref: string): Action => {
-    const found = result.plan.actions.find((a) => a.ref === ref);
-    assert.ok(found, `action ${ref}`);
-    return found;
-  };
-
-  before(async () => {
-    result = parsePlan(await readTable(FIXTURE));
-  });
+  const plan = parsedPlanFixture('plans/southend-2021-priorities.csv');
 
   it('reads every row and finds 30 actions under 6 priorities, no milestones', () => {
-    assert.equal(result.rowsRead, 75);
-    assert.equal(result.plan.actions.length, 30);
-    assert.equal(result.plan.actions.reduce((n, a) => n + a.milestones.length, 0), 0);
+    assert.equal(plan.result.rowsRead, 75);
+    assert.equal(plan.result.plan.actions.length, 30);
+    assert.equal(plan.result.plan.actions.reduce((n, a) => n + a.milestones.length, 0), 0);
     assert.deepEqual(
-      result.plan.actions.map((a) => a.ref),
+      plan.result.plan.actions.map((a) => a.ref),
       ['1.1', '1.4', '1.5', '1.6', '1.7', '2.1', '2.2', '2.4', '2.5', '2.6', '2.8', '3.1', '3.2', '3.3', '3.8', '3.9', '3.10',
         '4.3', '4.4', '4.5', '4.6', '4.7', '5.1', '5.2', '5.3', '5.4', '6.2', '6.3', '6.4', '6.5'],
     );
   });
 
   it('reads "Priority One: …" as priority 1 with the text as its title', () => {
-    assert.deepEqual(result.plan.priorities[0], { ref: '1', title: 'Leadership will drive our ambition and purpose throughout the organisation' });
+    assert.deepEqual(plan.result.plan.priorities[0], { ref: '1', title: 'Leadership will drive our ambition and purpose throughout the organisation' });
     assert.deepEqual(
-      result.plan.priorities.map((p) => p.ref),
+      plan.result.plan.priorities.map((p) => p.ref),
       ['1', '2', '3', '4', '5', '6'],
     );
-    assert.equal(result.plan.priorities[5].title, 'Work with children, young people and families to shape services');
-    assert.equal(action('2.8').priorityRef, '2');
-    assert.equal(action('2.8').priorityTitle, 'Improve quality assurance so that quality of practice is consistently good or better across all services');
+    assert.equal(plan.result.plan.priorities[5].title, 'Work with children, young people and families to shape services');
+    assert.equal(plan.action('2.8').priorityRef, '2');
+    assert.equal(plan.action('2.8').priorityTitle, 'Improve quality assurance so that quality of practice is consistently good or better across all services');
   });
 
   it('reads the first action fully, with month-only dates as month end (due) and month start (start)', () => {
-    const a = action('1.1');
+    const a = plan.action('1.1');
     assert.equal(a.title, 'Embed our new strategic intent which aligns to 2050, covid-19 recovery, financial recovery & service plans');
     assert.deepEqual(a.due, { kind: 'date', date: '2021-10-31' });
     assert.deepEqual(a.start, { kind: 'date', date: '2020-06-01' });
@@ -55,50 +41,50 @@ describe('planParser: Southend 2021 priorities (one row per outcome)', () => {
   });
 
   it('adds continuation rows as outcomes of the action above', () => {
-    assert.deepEqual(action('1.4').outcomes, [
+    assert.deepEqual(plan.action('1.4').outcomes, [
       'Corporate Parenting Group works with partners and the wider council to improve the outcomes for looked after children.',
       'Corporate Parenting Group has clear priorities to deliver good outcomes for children',
       'Children and young people contribute to CPG',
     ]);
-    assert.equal(action('2.5').outcomes.length, 4);
-    assert.equal(action('4.3').outcomes.length, 1);
-    assert.equal(action('1.4').sourceRow, 3);
-    assert.equal(action('3.10').sourceRow, 47);
+    assert.equal(plan.action('2.5').outcomes.length, 4);
+    assert.equal(plan.action('4.3').outcomes.length, 1);
+    assert.equal(plan.action('1.4').sourceRow, 3);
+    assert.equal(plan.action('3.10').sourceRow, 47);
   });
 
   it('reads Sept, Sep and April spellings', () => {
-    assert.deepEqual(action('1.7').due, { kind: 'date', date: '2021-09-30' }); // Sept 2021
-    assert.deepEqual(action('2.4').due, { kind: 'date', date: '2021-09-30' }); // Sep 2021
-    assert.deepEqual(action('2.2').due, { kind: 'date', date: '2022-04-30' }); // April 2022
-    assert.deepEqual(action('4.7').due, { kind: 'date', date: '2023-12-31' });
-    assert.deepEqual(action('2.6').start, { kind: 'date', date: '2021-07-01' }); // Jul 2021
+    assert.deepEqual(plan.action('1.7').due, { kind: 'date', date: '2021-09-30' }); // Sept 2021
+    assert.deepEqual(plan.action('2.4').due, { kind: 'date', date: '2021-09-30' }); // Sep 2021
+    assert.deepEqual(plan.action('2.2').due, { kind: 'date', date: '2022-04-30' }); // April 2022
+    assert.deepEqual(plan.action('4.7').due, { kind: 'date', date: '2023-12-31' });
+    assert.deepEqual(plan.action('2.6').start, { kind: 'date', date: '2021-07-01' }); // Jul 2021
   });
 
   it('keeps lead labels exactly as written, case included', () => {
-    assert.equal(action('3.2').leadRole, 'HoS (CS)');
-    assert.equal(action('5.2').leadRole, 'HOS (CS)');
-    assert.equal(action('5.3').leadRole, 'Director Integrated Comm.');
-    assert.equal(action('1.5').leadRole, 'Exec Director and DCS');
+    assert.equal(plan.action('3.2').leadRole, 'HoS (CS)');
+    assert.equal(plan.action('5.2').leadRole, 'HOS (CS)');
+    assert.equal(plan.action('5.3').leadRole, 'Director Integrated Comm.');
+    assert.equal(plan.action('1.5').leadRole, 'Exec Director and DCS');
   });
 
   it('collects KPI codes from outcome text, lower-case and unique', () => {
-    assert.deepEqual(action('2.1').kpiCodes, ['c162']);
-    assert.deepEqual(action('2.4').kpiCodes, ['c155']);
-    assert.deepEqual(action('3.3').kpiCodes, ['c036', 'c042', 'c043']);
-    assert.deepEqual(action('3.10').kpiCodes, ['c056']);
-    assert.deepEqual(action('4.3').kpiCodes, ['c002']);
-    assert.deepEqual(action('3.8').kpiCodes, ['a2', 'a10'], 'adoption scorecard A2/A10');
-    assert.deepEqual(action('1.1').kpiCodes, []);
-    const all = result.plan.actions.flatMap((a) => a.kpiCodes);
+    assert.deepEqual(plan.action('2.1').kpiCodes, ['c162']);
+    assert.deepEqual(plan.action('2.4').kpiCodes, ['c155']);
+    assert.deepEqual(plan.action('3.3').kpiCodes, ['c036', 'c042', 'c043']);
+    assert.deepEqual(plan.action('3.10').kpiCodes, ['c056']);
+    assert.deepEqual(plan.action('4.3').kpiCodes, ['c002']);
+    assert.deepEqual(plan.action('3.8').kpiCodes, ['a2', 'a10'], 'adoption scorecard A2/A10');
+    assert.deepEqual(plan.action('1.1').kpiCodes, []);
+    const all = plan.result.plan.actions.flatMap((a) => a.kpiCodes);
     assert.deepEqual([...new Set(all)].sort(), ['a10', 'a2', 'c002', 'c036', 'c042', 'c043', 'c056', 'c155', 'c162']);
   });
 
   it('does not split "rate / numbers" prose into two outcomes', () => {
-    assert.deepEqual(action('4.3').outcomes, ['Our LAC rate / numbers remain below our 95% upper confidence interval of forecast numbers c002']);
+    assert.deepEqual(plan.action('4.3').outcomes, ['Our LAC rate / numbers remain below our 95% upper confidence interval of forecast numbers c002']);
   });
 
   it('reports only the outcome rows that name their own lead or due date', () => {
-    assert.deepEqual(result.problems, [
+    assert.deepEqual(plan.result.problems, [
       {
         row: 31,
         column: 'Lead',
@@ -121,6 +107,6 @@ describe('planParser: Southend 2021 priorities (one row per outcome)', () => {
         outcome: 'skipped',
       },
     ]);
-    assert.equal(action('2.8').outcomes.length, 3, 'the outcome itself is still imported');
+    assert.equal(plan.action('2.8').outcomes.length, 3, 'the outcome itself is still imported');
   });
 });

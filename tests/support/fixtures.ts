@@ -1,5 +1,9 @@
 import * as path from 'node:path';
+import assert from 'node:assert/strict';
 import type { Services } from '../../services/context';
+import type { Action } from '../../domain/model';
+import { readTable } from '../../domain/import/readTable';
+import { parsePlan, type ParsePlanResult } from '../../domain/import/planParser';
 import { importDirectoryFile, importKpiFile, importKpiValuesFile, importPlanFile } from '../../services/importFiles';
 
 /** The shared fixtures sit beside the repository; tests read them where they are, never copies. */
@@ -19,4 +23,26 @@ export async function seedFixtures(s: Services, plans: (keyof typeof PLAN_FILES)
   await importKpiFile(s, { file: fixture('kpis/kpis.csv'), dryRun: false });
   await importKpiValuesFile(s, { file: fixture('kpis/kpi-values.csv'), dryRun: false, enteredBy: 'fixture' });
   for (const p of plans) await importPlanFile(s, { file: PLAN_FILES[p].file, planName: PLAN_FILES[p].name, dryRun: false });
+}
+
+/**
+ * Parse a fixture plan once for a describe block (call inside describe): `plan.result` is the parse,
+ * `plan.action(ref)` an action that must exist.
+ */
+export function parsedPlanFixture(rel: string): { readonly result: ParsePlanResult; action(ref: string): Action } {
+  let parsed: ParsePlanResult | undefined;
+  before(async () => {
+    parsed = parsePlan(await readTable(fixture(rel)));
+  });
+  return {
+    get result() {
+      assert.ok(parsed, 'the fixture is parsed in before()');
+      return parsed;
+    },
+    action(ref: string) {
+      const found = this.result.plan.actions.find((a) => a.ref === ref);
+      assert.ok(found, `action ${ref}`);
+      return found;
+    },
+  };
 }
