@@ -1,5 +1,6 @@
 import type { Action, Due, KpiDefinition, KpiValue, Milestone, ParsedPlan, Person, Priority, ProgressStatus, Rag } from '../domain/model';
 import { addDays } from '../domain/clock';
+import { defaultRagFor } from '../domain/status';
 
 /**
  * A synthetic but plausible improvement plan for benchmarks. Deterministic for a given seed, so two
@@ -270,16 +271,6 @@ const STATUS_BY_PHASE: Record<Phase, readonly (readonly [ProgressStatus, number]
   recurring: [['bau', 70], ['on_track', 30]],
 };
 
-const RAG_OF: Record<ProgressStatus, Rag> = {
-  complete: 'blue',
-  awaiting_signoff: 'green',
-  on_track: 'green',
-  some_issues: 'amber',
-  not_on_track: 'red',
-  not_started: 'none',
-  bau: 'none',
-};
-
 function phaseOf(due: Due, today: string): Phase {
   if (due.kind !== 'date') return 'recurring';
   if (due.date < today) return 'past';
@@ -289,7 +280,7 @@ function phaseOf(due: Due, today: string): Phase {
 function statusFor(rng: Rng, due: Due, today: string): { status: ProgressStatus; rag: Rag } {
   const status = rng.weighted(STATUS_BY_PHASE[phaseOf(due, today)]);
   // People's RAG does not always follow their status word; the bot must cope with both.
-  const rag = rng.chance(0.05) ? rng.pick<Rag>(['green', 'amber', 'red']) : RAG_OF[status];
+  const rag = rng.chance(0.05) ? rng.pick<Rag>(['green', 'amber', 'red']) : defaultRagFor(status);
   return { status, rag };
 }
 

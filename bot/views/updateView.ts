@@ -17,16 +17,23 @@ export interface FormInput {
   notice?: string;
 }
 
-/** The update form. Its data carries ids and the version it was built from, nothing else. */
-export function updateFormCard(f: FormInput): AdaptiveCardJson {
-  const i = f.item;
-  return renderCard('updateForm', {
+/** What every card about one item carries: ids and the version it was built from, and its label. */
+function cardIdentity(i: ItemState) {
+  return {
     planId: i.planId,
     ref: i.ref,
     seq: i.seq === undefined ? '' : String(i.seq),
     version: String(i.version),
     label: itemLabel(i),
     title: truncate(i.title, 300),
+  };
+}
+
+/** The update form. Its data carries ids and the version it was built from, nothing else. */
+export function updateFormCard(f: FormInput): AdaptiveCardJson {
+  const i = f.item;
+  return renderCard('updateForm', {
+    ...cardIdentity(i),
     currentText: `${STATUS_TEXT[i.status]}, ${RAG_WORD[i.rag]}; due ${dueText(i.due)}`,
     dueText: dueText(i.due),
     editorIds: f.editorIds,
@@ -45,12 +52,7 @@ export function updateFormCard(f: FormInput): AdaptiveCardJson {
 
 export function signOffCard(i: ItemState, ownerName: string, timeZone: string, outcome?: string): AdaptiveCardJson {
   return renderCard('signoff', {
-    planId: i.planId,
-    ref: i.ref,
-    seq: i.seq === undefined ? '' : String(i.seq),
-    version: String(i.version),
-    label: itemLabel(i),
-    title: truncate(i.title, 300),
+    ...cardIdentity(i),
     facts: [
       { title: 'Owner', value: `${i.ownerRole ?? 'No lead'} (${ownerName})` },
       { title: 'Marked complete', value: i.updatedAt ? britishDateTime(i.updatedAt, timeZone) : 'unknown' },
