@@ -66,7 +66,7 @@ describe('importing plans, KPIs and the directory into Azure Tables', function (
     const loaded = await s.plans.getItemForUpdate('southend-2021', '2.4');
     const botChange = { ...loaded!.item, status: 'some_issues' as const, rag: 'amber' as const, version: loaded!.item.version + 1, updatedBy: 'someone', updatedByName: 'Rosa Bennett' };
     assert.deepEqual(
-      await s.plans.saveChange(loaded!, botChange, { planId: 'southend-2021', ref: '2.4', at: new Date().toISOString(), by: 'someone', byName: 'Rosa Bennett', source: 'card', changes: [{ field: 'RAG', from: 'none', to: 'amber' }] }),
+      await s.plans.saveChange(loaded!, botChange, { planId: 'southend-2021', ref: '2.4', at: s.clock.now().toISOString(), by: 'someone', byName: 'Rosa Bennett', source: 'card', changes: [{ field: 'RAG', from: 'none', to: 'amber' }] }),
       { ok: true },
     );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-'));
