@@ -11,6 +11,7 @@ import { registerWelcome } from './registerWelcome';
 import { registerQuestions } from './registerQuestions';
 import { registerCardActions } from './registerCardActions';
 import { registerTenantGuard } from './registerTenantGuard';
+import { registerProactive } from './registerProactive';
 
 export interface BotDeps {
   services: Services;
@@ -20,8 +21,10 @@ export interface BotDeps {
   allowedTenants: ReadonlySet<string>;
   logger: Logger;
   notifier: Notifier;
-  /** Queue this week's digests now (admins' "send digest now"); resolves with how many were queued. */
-  sendDigestNow(dayKey: string): Promise<number>;
+  /** Queue today's digests now (admins' "send digest now"); resolves once the recipients are counted. */
+  sendDigestNow(requestedBy: string): Promise<{ kind: 'already'; state: 'planning' | 'done'; jobs?: number } | { kind: 'queued'; jobs: number }>;
+  /** Proactive delivery for operators and first contact (bot/registerProactive.ts). */
+  proactive?: import('./registerProactive').ProactiveDeps;
   botAppId?: string;
 }
 
@@ -36,6 +39,7 @@ export function createApp(deps: BotDeps): Application<TurnState> {
   });
   // Order matters: the guard runs before any handler can read or write.
   registerTenantGuard(app, deps);
+  registerProactive(app, deps);
   registerConversationTracking(app, deps);
   registerWelcome(app, deps);
   registerCardActions(app, deps);

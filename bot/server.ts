@@ -11,6 +11,8 @@ export interface ServerDeps {
   maxBodyBytes: number;
   /** True when storage answers; /readyz reports it. */
   isReady: () => Promise<boolean>;
+  /** Extra facts for /readyz (proactive delivery: today's uncertain and failed rows). Never fails the probe. */
+  details?: () => Promise<Record<string, unknown>>;
 }
 
 /**
@@ -58,7 +60,8 @@ export function createServer(deps: ServerDeps): restify.Server {
 
   server.get('/readyz', async (_req, res) => {
     const ready = await deps.isReady();
-    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'storage unreachable' });
+    const details = ready && deps.details ? await deps.details().catch(() => undefined) : undefined;
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'storage unreachable', ...(details ? { details } : {}) });
   });
 
   return server;

@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { createLogger, type Logger } from './logger';
 import { createServer } from './server';
 import { createNotifier } from './notifier';
+import { messageCard } from './views/helpView';
 import { openTables, ensureTables, pingStorage } from '../storage/tables';
 import { TableStateStorage } from '../storage/tableStateStorage';
 import { systemClock, type Clock } from '../domain/clock';
@@ -14,9 +15,12 @@ import { randomUUID } from 'node:crypto';
 import { Outbox } from '../storage/outbox';
 import { Ledger } from '../storage/ledger';
 import { ScheduleClaims } from '../storage/scheduleClaims';
-import { createSender } from './delivery/sender';
-import { DeliveryWorker, DEFAULT_WORKER_OPTIONS } from './delivery/worker';
-import { Scheduler } from './delivery/scheduler';
+import { SendBudget } from '../storage/sendBudget';
+import { createProactiveSender } from './proactiveSender';
+import { createProactiveContent } from './proactiveContent';
+import { DeliveryWorker, DEFAULT_WORKER_OPTIONS } from '../proactive/worker';
+import { Scheduler, DEFAULT_SCHEDULER_TIMING } from '../proactive/scheduler';
+import { countsOf } from './registerProactive';
 
 export interface RunningBot {
   server: Server;
@@ -34,19 +38,29 @@ export interface RunningBot {
  * Wires configuration, storage, adapter, application and HTTP server. Used by main (production and
  * dev) and by the integration tests, so tests run exactly what ships.
  */
-export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: string }, opts: { clock?: Clock; logger?: Logger } = {}): Promise<RunningBot> {
+export async function startBot(
+  config: AppConfig & { STORAGE_CONNECTION_STRING: string },
+  opts: { clock?: Clock; logger?: Logger; schedulerTiming?: Partial<typeof DEFAULT_SCHEDULER_TIMING>; workerOptions?: Partial<typeof DEFAULT_WORKER_OPTIONS> } = {},
+): Promise<RunningBot> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const tables = openTables(config.STORAGE_CONNECTION_STRING);
   await ensureTables(tables);
-  const services: Services = createServices(tables, { clock: opts.clock ?? systemClock(config.TIME_ZONE, config.FAKE_TODAY), adminIds: config.ADMIN_USER_IDS });
+  const clock = opts.clock ?? systemClock(config.TIME_ZONE, config.FAKE_TODAY);
+  const services: Services = createServices(tables, { clock, adminIds: config.ADMIN_USER_IDS });
   const adapter = createAdapter(config);
   const outbox = new Outbox(config.STORAGE_CONNECTION_STRING);
   await outbox.ensure();
   const ledger = new Ledger(tables);
-  const sender = createSender(adapter, config.MicrosoftAppId, config.SEND_RATE_PER_SECOND);
-  const worker = new DeliveryWorker({ outbox, ledger, services, sender, logger }, { ...DEFAULT_WORKER_OPTIONS, staleDays: config.STALE_AFTER_DAYS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000 });
+  // Proactive sends get an adapter of their own: the serving adapter's onTurnError would swallow send failures.
+  const sender = createProactiveSender(createAdapter(config), config.MicrosoftAppId, new SendBudget(tables, config.SEND_RATE_PER_SECOND));
+  const content = createProactiveContent(services, { staleDays: config.STALE_AFTER_DAYS, timeZone: config.TIME_ZONE });
+  const worker = new DeliveryWorker(
+    { outbox, ledger, services, sender, content, logger },
+    { ...DEFAULT_WORKER_OPTIONS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, ...opts.workerOptions },
+  );
+  const claims = new ScheduleClaims(tables);
   const scheduler = new Scheduler(
-    { services, outbox, ledger, claims: new ScheduleClaims(tables), logger },
+    { services, outbox, ledger, claims, logger, clock },
     {
       timeZone: config.TIME_ZONE,
       hours: { start: config.WORKING_HOURS_START, end: config.WORKING_HOURS_END },
@@ -54,8 +68,29 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
       staleDays: config.STALE_AFTER_DAYS,
       instanceId: randomUUID(),
       tickCron: '*/5 * * * *',
+      ...DEFAULT_SCHEDULER_TIMING,
+      ...opts.schedulerTiming,
     },
   );
+  const enqueue = (jobs: Parameters<Scheduler['enqueue']>[0]) => scheduler.enqueue(jobs);
+  const notifier = createNotifier(enqueue, clock);
+  /** After a manual run: the admin hears how it went once nothing is waiting, through the same path. */
+  const reportRun = async (requestedBy: string, day: string, planning: Promise<number>) => {
+    await planning;
+    if (!config.SCHEDULER_ENABLED) await worker.drainAll();
+    const deadline = Date.now() + 30 * 60_000;
+    for (;;) {
+      const c = countsOf((await ledger.rowsOfDay(day)).filter((r) => r.kind === 'digest' || r.kind === 'channelDigest'));
+      if (c.queued + c.sending + c.retrying === 0 || Date.now() > deadline) {
+        const lines = [`${c.sent} sent, ${c.dropped} dropped (recipient unreachable), ${c.failed} failed, ${c.uncertain} uncertain, ${c.queued + c.sending + c.retrying} still waiting.`];
+        if (c.failed + c.uncertain) lines.push('Say “delivery status” for the rows that need a look.');
+        await notifier.send('user', requestedBy, messageCard('Digests are out', lines, c.failed + c.uncertain ? 'attention' : 'good'), 'Digests are out');
+        if (!config.SCHEDULER_ENABLED) await worker.drainAll();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  };
   const app = createApp({
     services,
     storage: new TableStateStorage(tables),
@@ -63,15 +98,27 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
     timeZone: config.TIME_ZONE,
     allowedTenants: new Set(config.ALLOWED_TENANT_IDS),
     logger,
-    notifier: createNotifier(adapter, services.conversations, config.MicrosoftAppId, logger),
-    sendDigestNow: async (dayKey) => {
-      const n = await scheduler.sendDigests(dayKey);
-      if (!config.SCHEDULER_ENABLED) await worker.drain();
-      return n;
+    notifier,
+    sendDigestNow: async (requestedBy) => {
+      const r = await scheduler.digestNow();
+      if (r.kind === 'already') return r;
+      void reportRun(requestedBy, clock.today(), r.planning).catch((err) => logger.error({ err }, 'could not report a manual digest run'));
+      return { kind: 'queued', jobs: r.jobs };
     },
+    proactive: { enqueue, rowsOfDay: (day) => ledger.rowsOfDay(day), lastDigestDay: () => claims.lastDay('digest') },
     botAppId: config.MicrosoftAppId,
   });
-  const server = createServer({ adapter, app, logger, maxBodyBytes: config.MAX_BODY_BYTES, isReady: () => pingStorage(tables) });
+  // Operators' view of proactive delivery on /readyz; a day's ledger scan, so read at most once a minute.
+  let cached: { at: number; value: Record<string, unknown> } | undefined;
+  const deliveryDetails = async () => {
+    if (!cached || Date.now() - cached.at > 60_000) {
+      const day = clock.today();
+      const c = countsOf(await ledger.rowsOfDay(day));
+      cached = { at: Date.now(), value: { delivery: { day, uncertain: c.uncertain, failed: c.failed, retrying: c.retrying, queued: c.queued, sent: c.sent, dropped: c.dropped } } };
+    }
+    return cached.value;
+  };
+  const server = createServer({ adapter, app, logger, maxBodyBytes: config.MAX_BODY_BYTES, isReady: () => pingStorage(tables), details: deliveryDetails });
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
   const address = server.address() as { port: number };
   logger.info({ port: address.port }, 'bot listening on /api/messages');

@@ -6,7 +6,6 @@ import { findAction } from '../services/planQueries';
 import { kpiByCode } from '../services/kpiQueries';
 import { actionCard } from './views/actionView';
 import { messageCard } from './views/helpView';
-import { signOffCard } from './views/updateView';
 import { RAG_WORD, britishDateTime } from './views/format';
 import type { AdaptiveCardJson } from '../cards/render';
 
@@ -44,7 +43,7 @@ export async function notifyAfterSave(deps: BotDeps, r: Extract<UpdateResult, { 
   const manager = authority.manager;
   const tasks: Promise<unknown>[] = [];
   if (item.status === 'awaiting_signoff' && before.status !== 'awaiting_signoff' && manager?.aadObjectId) {
-    tasks.push(deps.notifier.send('user', manager.aadObjectId, signOffCard(item, authority.owner?.name ?? r.history.byName, deps.timeZone), `Sign-off needed for ${label}`));
+    tasks.push(deps.notifier.requestSignOff(item, manager.aadObjectId));
   }
   if (item.rag !== before.rag) {
     const line = `${label} moved ${RAG_WORD[before.rag]} → ${RAG_WORD[item.rag]} — ${item.ownerRole ?? 'no owner'}${item.commentary ? `: ${item.commentary.slice(0, 300)}` : ''}`;

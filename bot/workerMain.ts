@@ -2,8 +2,10 @@ import { loadConfigOrExit } from '../config/loadConfigOrExit';
 import { createServices } from '../services/createServices';
 import { createAdapter } from './adapter';
 import { createLogger } from './logger';
-import { createSender } from './delivery/sender';
-import { DeliveryWorker, DEFAULT_WORKER_OPTIONS } from './delivery/worker';
+import { createProactiveSender } from './proactiveSender';
+import { createProactiveContent } from './proactiveContent';
+import { DeliveryWorker, DEFAULT_WORKER_OPTIONS } from '../proactive/worker';
+import { SendBudget } from '../storage/sendBudget';
 import { openTables, ensureTables } from '../storage/tables';
 import { Outbox } from '../storage/outbox';
 import { Ledger } from '../storage/ledger';
@@ -25,9 +27,10 @@ async function main(): Promise<void> {
   const outbox = new Outbox(config.STORAGE_CONNECTION_STRING);
   await outbox.ensure();
   const services = createServices(tables, { clock: systemClock(config.TIME_ZONE, config.FAKE_TODAY), adminIds: config.ADMIN_USER_IDS });
+  const sender = createProactiveSender(createAdapter(config), config.MicrosoftAppId, new SendBudget(tables, config.SEND_RATE_PER_SECOND));
   const worker = new DeliveryWorker(
-    { outbox, ledger: new Ledger(tables), services, sender: createSender(createAdapter(config), config.MicrosoftAppId, config.SEND_RATE_PER_SECOND), logger },
-    { ...DEFAULT_WORKER_OPTIONS, staleDays: config.STALE_AFTER_DAYS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, pollMs: 250 },
+    { outbox, ledger: new Ledger(tables), services, sender, content: createProactiveContent(services, { staleDays: config.STALE_AFTER_DAYS, timeZone: config.TIME_ZONE }), logger },
+    { ...DEFAULT_WORKER_OPTIONS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, pollMs: 250 },
   );
   worker.start();
   logger.info('delivery worker started');

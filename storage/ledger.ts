@@ -1,25 +1,32 @@
 import { RestError } from '@azure/data-tables';
 import { TABLES, type TableSet } from './tables';
-import { encodeKey } from './keys';
+import { decodeKey, encodeKey, odataString } from './keys';
 import { countRequest } from './requestCounter';
 import type { Job } from './outbox';
 
 /**
- * One row per (message, recipient): the promise that each is sent once.
- *   PK = job kind and plan (reminders, nudges) or day (digests), RK = encoded job id.
+ * One row per (message, recipient): the promise that each is sent once, and the truth about what
+ * happened to it.
+ *   PK = job kind and plan (reminders, nudges) or day (everything else), RK = encoded job id.
  *
  * queued → sending → sent            the normal path
- * sending → queued                   the send failed with a definite answer; try again later
+ * sending → retrying → sending       a throttle or server error: the claim is released before the
+ *                                    back-off, so a crash while waiting leaves a claimable row
  * sending → uncertain                the worker died between claiming and recording the result
- * queued|sending → dropped           the recipient removed the app (403/404)
+ * queued|sending → dropped           the recipient removed the app (403/404), or cannot be reached
  * → failed                           given up after N attempts (also parked in the poison queue)
  *
  * Every transition is conditional on the ETag read just before it, so two workers holding the same
  * redelivered message cannot both send. The one window no system can close without an idempotency
  * key at the receiver (the Bot Connector has none) is a crash after the send and before "sent" is
  * written: that row is left "sending", and is marked "uncertain" rather than sent again.
+ *
+ * Each row carries its job and `checkAt`: a row still queued or retrying after that time has lost
+ * its queue message (a planner crashed between the two writes, or the queue was unreachable), and
+ * the sweeper re-enqueues it.
  */
-export type LedgerState = 'queued' | 'sending' | 'sent' | 'uncertain' | 'dropped' | 'failed';
+export type LedgerState = 'queued' | 'sending' | 'retrying' | 'sent' | 'uncertain' | 'dropped' | 'failed';
+export const LEDGER_STATES: readonly LedgerState[] = ['sent', 'queued', 'sending', 'retrying', 'dropped', 'failed', 'uncertain'];
 
 type LedgerEntity = {
   partitionKey: string;
@@ -27,7 +34,10 @@ type LedgerEntity = {
   state: LedgerState;
   recipient: string;
   kind: string;
+  day: string;
   attempts: number;
+  job?: string;
+  checkAt?: string;
   claimedAt?: string;
   sentAt?: string;
   activityId?: string;
@@ -39,9 +49,30 @@ export type Claim = { pk: string; rk: string; etag: string; attempts: number } &
 
 export type ClaimResult = { kind: 'claimed'; claim: Claim } | { kind: 'done'; state: LedgerState } | { kind: 'busy' } | { kind: 'missing' };
 
+export interface Peeked {
+  pk: string;
+  rk: string;
+  etag: string;
+  state: LedgerState;
+  attempts: number;
+  claimedAt?: string;
+}
+
+export interface LedgerRow {
+  id: string;
+  kind: string;
+  recipient: string;
+  day: string;
+  state: LedgerState;
+  attempts: number;
+  reason?: string;
+}
+
 // Reminders and nudges are keyed by item and stage, not by day: "week-ahead" is owed once, whichever
-// day it goes out. Digests are keyed by day (their id names it).
-const keysOf = (job: Pick<Job, 'id' | 'kind' | 'day' | 'planId'>) => ({ pk: `${job.kind}|${job.kind === 'digest' || job.kind === 'channelDigest' ? job.day : job.planId}`, rk: encodeKey(job.id) });
+// day it goes out. Everything else is keyed by day (their ids name it).
+const keysOf = (job: Pick<Job, 'id' | 'kind' | 'day' | 'planId'>) => ({ pk: `${job.kind}|${job.kind === 'reminder' || job.kind === 'nudge' ? job.planId : job.day}`, rk: encodeKey(job.id) });
+
+const CLAIMABLE = new Set<LedgerState>(['queued', 'retrying']);
 
 export class Ledger {
   constructor(private readonly tables: TableSet) {}
@@ -50,15 +81,26 @@ export class Ledger {
     return this.tables.client(TABLES.ledger);
   }
 
-  /** Record a planned job. False when it was planned before (the run is being re-planned). */
-  async plan(job: Job): Promise<{ created: boolean; state?: LedgerState }> {
+  /** Record a planned job. `created` false when it was planned before (the run is being re-planned). */
+  async plan(job: Job, checkAt: Date): Promise<{ created: boolean; state?: LedgerState }> {
     const { pk, rk } = keysOf(job);
     try {
       countRequest();
-      await this.table.createEntity<LedgerEntity>({ partitionKey: pk, rowKey: rk, state: 'queued', recipient: job.recipient, kind: job.kind, attempts: 0 });
+      await this.table.createEntity<LedgerEntity>({
+        partitionKey: pk,
+        rowKey: rk,
+        state: 'queued',
+        recipient: job.recipient,
+        kind: job.kind,
+        day: job.day,
+        attempts: 0,
+        job: JSON.stringify(job),
+        checkAt: checkAt.toISOString(),
+      });
       return { created: true };
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 409) {
+        countRequest();
         const e = await this.table.getEntity<LedgerEntity>(pk, rk);
         return { created: false, state: e.state };
       }
@@ -66,37 +108,55 @@ export class Ledger {
     }
   }
 
-  /**
-   * Take the right to send. A row left "sending" by a worker whose lease has run out is marked
-   * "uncertain"; one still within its lease belongs to a live worker.
-   */
-  async claim(job: Job, now: Date, leaseMs: number): Promise<ClaimResult> {
+  /** The row as it is now, to claim it later with one conditional write. */
+  async peek(job: Job): Promise<Peeked | undefined> {
     const { pk, rk } = keysOf(job);
-    let e: LedgerEntity & { etag: string };
     try {
       countRequest();
-      e = await this.table.getEntity<LedgerEntity>(pk, rk);
+      const e = await this.table.getEntity<LedgerEntity>(pk, rk);
+      return { pk, rk, etag: e.etag, state: e.state, attempts: e.attempts, claimedAt: e.claimedAt };
     } catch (err) {
-      if (err instanceof RestError && err.statusCode === 404) return { kind: 'missing' };
+      if (err instanceof RestError && err.statusCode === 404) return undefined;
       throw err;
     }
-    if (e.state === 'sending') {
-      if (e.claimedAt && now.getTime() - Date.parse(e.claimedAt) < leaseMs) return { kind: 'busy' };
-      await this.transition({ pk, rk, etag: e.etag, attempts: e.attempts }, 'uncertain', { reason: 'worker stopped between claiming and recording the send' }).catch(() => undefined);
-      return { kind: 'done', state: 'uncertain' };
+  }
+
+  /** What a peeked row means for a worker holding its message, before any send slot is taken. */
+  judge(p: Peeked | undefined, now: Date, leaseMs: number): ClaimResult | 'claimable' | 'expired' {
+    if (!p) return { kind: 'missing' };
+    if (p.state === 'sending') {
+      if (p.claimedAt && now.getTime() - Date.parse(p.claimedAt) < leaseMs) return { kind: 'busy' };
+      return 'expired';
     }
-    if (e.state !== 'queued') return { kind: 'done', state: e.state };
+    if (!CLAIMABLE.has(p.state)) return { kind: 'done', state: p.state };
+    return 'claimable';
+  }
+
+  /** A row left "sending" past its lease: its worker died mid-send, so nobody can say if it arrived. */
+  async markUncertain(p: Peeked): Promise<boolean> {
     try {
       countRequest();
-      const r = await this.table.updateEntity({ partitionKey: pk, rowKey: rk, state: 'sending', claimedAt: now.toISOString(), attempts: e.attempts + 1 }, 'Merge', { etag: e.etag });
-      return { kind: 'claimed', claim: { pk, rk, etag: r.etag ?? '*', attempts: e.attempts + 1 } };
+      await this.table.updateEntity({ partitionKey: p.pk, rowKey: p.rk, state: 'uncertain' as LedgerState, reason: 'worker stopped between claiming and recording the send' }, 'Merge', { etag: p.etag });
+      return true;
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 412) return false;
+      throw err;
+    }
+  }
+
+  /** Take the right to send, with one conditional write on the peeked ETag. */
+  async claim(p: Peeked, now: Date): Promise<ClaimResult> {
+    try {
+      countRequest();
+      const r = await this.table.updateEntity({ partitionKey: p.pk, rowKey: p.rk, state: 'sending' as LedgerState, claimedAt: now.toISOString(), attempts: p.attempts + 1 }, 'Merge', { etag: p.etag });
+      return { kind: 'claimed', claim: { pk: p.pk, rk: p.rk, etag: r.etag ?? '*', attempts: p.attempts + 1 } };
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 412) return { kind: 'busy' };
       throw err;
     }
   }
 
-  async transition(claim: Claim, state: LedgerState, extra: { activityId?: string; reason?: string; sentAt?: string } = {}): Promise<void> {
+  async transition(claim: Claim, state: LedgerState, extra: { activityId?: string; reason?: string; sentAt?: string; checkAt?: string } = {}): Promise<void> {
     countRequest();
     await this.table.updateEntity({ partitionKey: claim.pk, rowKey: claim.rk, state, ...extra }, 'Merge', { etag: claim.etag });
   }
@@ -105,7 +165,7 @@ export class Ledger {
   async markFailed(job: Job, reason: string): Promise<void> {
     const { pk, rk } = keysOf(job);
     countRequest();
-    await this.table.upsertEntity({ partitionKey: pk, rowKey: rk, state: 'failed' as LedgerState, reason }, 'Merge');
+    await this.table.upsertEntity({ partitionKey: pk, rowKey: rk, state: 'failed' as LedgerState, reason, recipient: job.recipient, kind: job.kind, day: job.day }, 'Merge');
   }
 
   async stateOf(job: Pick<Job, 'id' | 'kind' | 'day' | 'planId'>): Promise<LedgerState | undefined> {
@@ -118,10 +178,42 @@ export class Ledger {
     }
   }
 
+  /**
+   * Rows still waiting to be sent whose queue message should have been handled by now. Each is
+   * pushed `leaseMs` further with a conditional write, so of several sweepers only one re-enqueues it.
+   */
+  async takeStranded(now: Date, leaseMs: number, max = 1000): Promise<Job[]> {
+    const out: Job[] = [];
+    const filter = `(state eq 'queued' or state eq 'retrying') and checkAt lt '${now.toISOString()}'`;
+    for await (const e of this.table.listEntities<LedgerEntity>({ queryOptions: { filter } })) {
+      if (!e.job) continue;
+      try {
+        countRequest();
+        await this.table.updateEntity({ partitionKey: e.partitionKey, rowKey: e.rowKey, checkAt: new Date(now.getTime() + leaseMs).toISOString() }, 'Merge', { etag: e.etag });
+        out.push(JSON.parse(e.job) as Job);
+      } catch (err) {
+        if (!(err instanceof RestError && err.statusCode === 412)) throw err;
+      }
+      if (out.length >= max) break;
+    }
+    return out;
+  }
+
   /** Counts for one ledger partition: a digest day ("digest", "2026-11-23") or a plan's reminders ("reminder", planId). */
   async countByState(kind: string, dayOrPlan: string): Promise<Record<LedgerState, number>> {
-    const out: Record<LedgerState, number> = { queued: 0, sending: 0, sent: 0, uncertain: 0, dropped: 0, failed: 0 };
+    const out = emptyCounts();
     for await (const e of this.table.listEntities<LedgerEntity>({ queryOptions: { filter: `PartitionKey eq '${kind}|${dayOrPlan}'` } })) out[e.state]++;
     return out;
   }
+
+  /** Every row planned for a day, for operators: counts by state and the rows that need a look. */
+  async rowsOfDay(day: string): Promise<LedgerRow[]> {
+    const out: LedgerRow[] = [];
+    for await (const e of this.table.listEntities<LedgerEntity>({ queryOptions: { filter: `day eq ${odataString(day)}` } })) {
+      out.push({ id: decodeKey(e.rowKey), kind: e.kind, recipient: e.recipient, day: e.day, state: e.state, attempts: e.attempts ?? 0, reason: e.reason });
+    }
+    return out;
+  }
 }
+
+export const emptyCounts = (): Record<LedgerState, number> => ({ queued: 0, sending: 0, retrying: 0, sent: 0, uncertain: 0, dropped: 0, failed: 0 });

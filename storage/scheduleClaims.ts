@@ -1,6 +1,6 @@
 import { RestError } from '@azure/data-tables';
 import { TABLES, type TableSet } from './tables';
-import { encodeKey } from './keys';
+import { decodeKey, encodeKey } from './keys';
 
 /**
  * One row per scheduler period ("reminders|2026-11-23", "digest|2026-11-23"). Every instance ticks;
@@ -34,6 +34,45 @@ export class ScheduleClaims {
       if (err instanceof RestError && err.statusCode === 412) return false;
       throw err;
     }
+  }
+
+  /**
+   * Take over a period another instance began planning and did not finish (it crashed, or the store
+   * failed under it), without starting periods nobody began: a manual digest on a day with no
+   * scheduled one is resumed here, not by the digest schedule.
+   */
+  async resumeStale(now: Date, instance: string, takeoverMs = 10 * 60_000): Promise<string[]> {
+    const out: string[] = [];
+    for await (const e of this.table.listEntities<ClaimEntity>({ queryOptions: { filter: `PartitionKey eq 'period' and state eq 'planning'` } })) {
+      if (now.getTime() - Date.parse(e.at) < takeoverMs) continue;
+      try {
+        await this.table.updateEntity({ partitionKey: 'period', rowKey: e.rowKey, state: 'planning', instance, at: now.toISOString() }, 'Merge', { etag: e.etag });
+        out.push(decodeKey(e.rowKey));
+      } catch (err) {
+        if (!(err instanceof RestError && err.statusCode === 412)) throw err;
+      }
+    }
+    return out;
+  }
+
+  async state(period: string): Promise<{ state: 'planning' | 'done'; jobs?: number; at: string } | undefined> {
+    try {
+      const e = await this.table.getEntity<ClaimEntity>('period', encodeKey(period));
+      return { state: e.state, jobs: e.jobs, at: e.at };
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** The latest day a period of this kind was claimed ("digest" → "2026-11-23"). */
+  async lastDay(kind: string): Promise<string | undefined> {
+    let last: string | undefined;
+    for await (const e of this.table.listEntities<ClaimEntity>({ queryOptions: { filter: `PartitionKey eq 'period' and RowKey ge '${kind}|' and RowKey lt '${kind}}'` } })) {
+      const day = decodeKey(e.rowKey).split('|')[1];
+      if (!last || day > last) last = day;
+    }
+    return last;
   }
 
   async done(period: string, jobs: number): Promise<void> {

@@ -15,6 +15,7 @@ type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies'
  * - Conversations: conversation references for proactive messages.
  * - Ledger:    one row per proactive message and recipient: the exactly-once record (ledger.ts).
  * - Schedule:  one row per scheduler period, claimed by one instance (scheduleClaims.ts).
+ * - SendBudget: the tenant-wide proactive send budget, one row per second slot (sendBudget.ts).
  */
 export const TABLES = {
   plans: 'Plans',
@@ -25,6 +26,7 @@ export const TABLES = {
   conversations: 'Conversations',
   ledger: 'Ledger',
   schedule: 'Schedule',
+  sendBudget: 'SendBudget',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

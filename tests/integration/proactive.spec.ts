@@ -49,9 +49,12 @@ describe('proactive reminders, nudges and digests', function () {
   it('sends nothing about completed work, and nothing at weekends or outside working hours', async () => {
     await h.execute('submitUpdate', { planId: 'southend-2021', ref: '2.5', seq: '', version: '1', status: 'complete', evidenceUrl: 'https://intranet.example/2.5' });
     h.stub.clear();
-    assert.deepEqual(await day(h, '2021-12-25'), { planned: 0, periods: [] }, 'Saturday');
-    assert.deepEqual(await day(h, '2021-12-29', '07:30'), { planned: 0, periods: [] }, '07:30 is before working hours');
-    assert.deepEqual(await day(h, '2021-12-29', '18:30'), { planned: 0, periods: [] }, 'after working hours');
+    await h.bot.worker.drain(); // the sign-off request for 2.5
+    h.stub.clear();
+    const planned = async (d: string, t?: string) => (({ planned, periods }) => ({ planned, periods }))(await day(h, d, t));
+    assert.deepEqual(await planned('2021-12-25'), { planned: 0, periods: [] }, 'Saturday');
+    assert.deepEqual(await planned('2021-12-29', '07:30'), { planned: 0, periods: [] }, '07:30 is before working hours');
+    assert.deepEqual(await planned('2021-12-29', '18:30'), { planned: 0, periods: [] }, 'after working hours');
     assert.equal(h.stub.sent().length, 0);
     await day(h, '2021-12-29');
     const sent = h.stub.sent({ conversationId: rosaChat }).map(textOf);
@@ -121,14 +124,22 @@ describe('proactive reminders, nudges and digests', function () {
       admin.stub.clear();
       const kitChat = `a:personal-${kit.aadObjectId}`;
       const queued = await admin.say('send digest now', { from: kit });
-      assert.match(textOf(queued.find((s) => s.conversationId === kitChat)!), /digests are on their way/);
-      const channel = await admin.stub.waitFor((s) => s.conversationId === '19:board@thread.tacv2');
+      // The reply comes at once; planning and sending happen after it.
+      assert.match(textOf(queued.find((s) => s.conversationId === kitChat)!), /Queued \d+ digests to managers and linked channels; you’ll get a summary when they are out/);
+      // A new post in the channel (POST /v3/conversations with the channel), not a reply under the linking message.
+      const channel = await admin.stub.waitFor((s) => s.conversationId.startsWith('19:board@thread.tacv2;messageid='));
+      assert.equal(channel.via, 'createConversation');
+      const created = admin.stub.createdConversations().find((c) => (c.parameters.channelData as { channel?: { id?: string } })?.channel?.id === '19:board@thread.tacv2');
+      assert.ok(created, 'the channel post started a conversation in the channel');
+      assert.equal(admin.stub.calls.filter((c) => c.route === 'replyToActivity' && c.conversationId?.startsWith('19:board')).length, 0, 'the channel post is not a reply');
+      const summary = await admin.stub.waitFor((s) => s.conversationId === kitChat && /Digests are out/.test(textOf(s)));
+      assert.match(textOf(summary), /\d+ sent, \d+ dropped \(recipient unreachable\), 0 failed, 0 uncertain, 0 still waiting/);
       assert.match(textOf(channel), /Weekly digest: Southend 2021/);
       assert.match(textOf(channel), /Overdue \(\d+\)/);
       const jordan = admin.stub.sent({ conversationId: jordanChat }).filter((s) => /Weekly digest for Jordan Hale/.test(textOf(s)));
       assert.equal(jordan.length, 1);
       const again = await admin.say('send digest now', { from: kit });
-      assert.match(textOf(again.find((s) => s.conversationId === kitChat)!), /already sent; nothing new was queued/);
+      assert.match(textOf(again.find((s) => s.conversationId === kitChat)!), /already sent.*; nothing new was queued/);
       assert.equal(admin.stub.sent({ conversationId: jordanChat }).filter((s) => /Weekly digest/.test(textOf(s))).length, 1);
     } finally {
       await admin.stop();

@@ -52,14 +52,14 @@ function conversationFor(where: Where, from: Person): Record<string, unknown> {
   }
 }
 
-export async function startHarness(opts: { today?: string; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(opts: { today?: string; env?: Record<string, string>; bot?: Omit<Parameters<typeof startBot>[1], 'clock' | 'logger'> } = {}): Promise<Harness> {
   let today = opts.today ?? '2026-11-22';
   const azurite = await startEmbeddedAzurite({ inMemory: true, silent: true });
   const stub = await startConnectorStub();
   // The scheduler is driven by hand in tests (tick/drain with a fixed clock), never by wall-clock timers.
   const config = loadConfig({ PORT: '0', STORAGE_CONNECTION_STRING: azurite.connectionString, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', ...opts.env });
   const clock = { today: () => today, now: () => new Date(`${today}T10:00:00Z`), set: (d: string) => (today = d) };
-  const bot = await startBot({ ...config, STORAGE_CONNECTION_STRING: azurite.connectionString }, { clock, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const bot = await startBot({ ...config, STORAGE_CONNECTION_STRING: azurite.connectionString }, { ...opts.bot, clock, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
   const url = `http://127.0.0.1:${bot.port}/api/messages`;
 
   const post = async (activity: Record<string, unknown>) => {

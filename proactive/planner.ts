@@ -4,7 +4,7 @@ import type { Person } from '../domain/model';
 import { nudgeStage, reminderStage } from '../domain/reminders';
 import { addDays } from '../domain/clock';
 import { roleKey } from '../domain/roles';
-import type { Services } from './context';
+import type { Services } from '../services/context';
 
 /**
  * Decide who is owed which proactive message today. Pure planning: it returns jobs, it sends nothing.

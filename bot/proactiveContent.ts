@@ -1,0 +1,43 @@
+import type { Job } from '../storage/outbox';
+import type { Services } from '../services/context';
+import type { Content, ProactiveContent } from '../proactive/content';
+import { buildDigest, digestShared, type DigestShared } from '../services/digest';
+import { digestCard, reminderCard, type ReminderKind } from './views/proactiveViews';
+import { signOffCard } from './views/updateView';
+import { isOpen } from '../domain/schedule';
+import { itemLabel } from '../domain/planItem';
+import { roleKey } from '../domain/roles';
+
+/** Builds each proactive job's card from the plan as it is now. */
+export function createProactiveContent(s: Services, o: { staleDays: number; timeZone: string }): ProactiveContent {
+  /** Directory, KPIs and unowned counts, shared by the digests of one run; a weekly digest can be a minute stale. */
+  let shared: { at: number; value: Promise<DigestShared> } | undefined;
+  return {
+    async build(job: Job): Promise<Content> {
+      const today = s.clock.today();
+      if (job.kind === 'notice') {
+        if (!job.card) return { kind: 'skip', reason: 'notice without a card' };
+        return { kind: 'card', card: job.card, summary: job.summary ?? '' };
+      }
+      if (job.kind === 'digest' || job.kind === 'channelDigest') {
+        const manager = job.kind === 'digest' ? (await s.directory.rolesOf({ aadObjectId: job.recipient }))[0] : undefined;
+        if (!shared || Date.now() - shared.at > 60_000) shared = { at: Date.now(), value: digestShared(s) };
+        const d = await buildDigest(s, { manager, planId: job.kind === 'channelDigest' ? job.planId : undefined, today }, await shared.value);
+        return { kind: 'card', card: digestCard(d), summary: d.title };
+      }
+      const loaded = job.planId && job.ref ? await s.plans.getItemForUpdate(job.planId, job.ref, job.seq) : undefined;
+      if (!loaded) return { kind: 'skip', reason: 'item no longer exists' };
+      const item = loaded.item;
+      if (job.kind === 'signoff') {
+        // Decided since it was asked for: nothing to ask.
+        if (item.status !== 'awaiting_signoff') return { kind: 'skip', reason: `already decided (${item.status})` };
+        const owner = item.ownerRole ? (await s.directory.listAll()).find((p) => roleKey(p.role) === roleKey(item.ownerRole!)) : undefined;
+        return { kind: 'card', card: signOffCard(item, owner?.name ?? 'no named owner', o.timeZone), summary: `Sign-off needed for ${itemLabel(item)}` };
+      }
+      // State may have moved since planning: never remind someone about work they have finished.
+      if (!isOpen(item.status)) return { kind: 'skip', reason: `item is ${item.status}` };
+      const kind: ReminderKind = job.kind === 'nudge' ? 'stale' : job.stage?.startsWith('overdue') ? 'overdue' : (job.stage as ReminderKind);
+      return { kind: 'card', card: reminderCard(item, kind, today, o.staleDays), summary: `${itemLabel(item)}: ${kind.replace('-', ' ')}` };
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { BotDeps } from './app';
+import type { Job } from '../storage/outbox';
+import type { LedgerRow, LedgerState } from '../storage/ledger';
+import { LEDGER_STATES, emptyCounts } from '../storage/ledger';
+import { awaitingSignOffBy } from '../services/signoffs';
+import { callerOf, sendCard } from './turn';
+import { messageCard } from './views/helpView';
+import { itemLabel } from '../domain/planItem';
+
+export interface ProactiveDeps {
+  enqueue(jobs: Job[]): Promise<number>;
+  rowsOfDay(day: string): Promise<LedgerRow[]>;
+  lastDigestDay(): Promise<string | undefined>;
+}
+
+export const DELIVERY_STATUS = /^\s*delivery status\s*$/i;
+
+export function countsOf(rows: LedgerRow[]): Record<LedgerState, number> {
+  const c = emptyCounts();
+  for (const r of rows) c[r.state]++;
+  return c;
+}
+
+const countsLine = (label: string, c: Record<LedgerState, number>) => `${label}: ${LEDGER_STATES.map((s) => `${c[s]} ${s}`).join(', ')}`;
+
+/**
+ * The proactive path's own chat surface:
+ * - first contact: a person who had no conversation with the bot (so sign-off requests to them were
+ *   dropped) is sent everything awaiting their sign-off as soon as one exists;
+ * - "delivery status" (admins): sent / queued / retrying / dropped / failed / uncertain for today and
+ *   the last digest run, with the rows that need a look.
+ * Registered before the question router so its command is not read as a question.
+ */
+export function registerProactive(app: Application<TurnState>, deps: BotDeps): void {
+  const p = deps.proactive;
+  if (!p) return;
+  // Who is known to have a conversation reference, so first contact costs one read per person per process.
+  const known = new Set<string>();
+  const firstContact = new WeakSet<TurnContext>();
+
+  app.turn('beforeTurn', async (context) => {
+    const a = context.activity;
+    const id = a.from?.aadObjectId?.toLowerCase();
+    if (!id || a.conversation?.conversationType !== 'personal' || known.has(id)) return true;
+    if (a.type !== ActivityTypes.Message && a.type !== ActivityTypes.ConversationUpdate && a.type !== ActivityTypes.InstallationUpdate) return true;
+    try {
+      if (!(await deps.services.conversations.get('user', id))) firstContact.add(context);
+      known.add(id);
+    } catch (err) {
+      deps.logger.warn({ err }, 'could not check for a first contact');
+    }
+    return true;
+  });
+
+  // After the turn, when the reference has been stored, so the worker can reach them.
+  app.turn('afterTurn', async (context) => {
+    if (!firstContact.has(context)) return true;
+    const id = context.activity.from!.aadObjectId!;
+    try {
+      const items = await awaitingSignOffBy(deps.services, id);
+      const day = deps.services.clock.today();
+      const jobs: Job[] = items.map((i) => ({ id: `signoff|${i.planId}|${i.ref}|${i.seq ?? ''}|v${i.version}|${id}|first-contact`, kind: 'signoff', recipient: id, planId: i.planId, ref: i.ref, seq: i.seq, day }));
+      if (jobs.length) {
+        await p.enqueue(jobs);
+        deps.logger.info({ manager: id, items: items.map((i) => itemLabel(i)) }, 'pending sign-offs queued on first contact');
+      }
+    } catch (err) {
+      deps.logger.error({ err }, 'could not queue pending sign-offs on first contact');
+    }
+    return true;
+  });
+
+  app.message(DELIVERY_STATUS, async (context) => {
+    const caller = callerOf(context);
+    if (!caller.aadObjectId || !deps.services.adminIds.has(caller.aadObjectId.toLowerCase())) {
+      await sendCard(context, messageCard('Delivery status is for plan administrators', ['Ask your plan administrator if you think a message did not reach you.']));
+      return;
+    }
+    const today = deps.services.clock.today();
+    const rows = await p.rowsOfDay(today);
+    const lastDay = await p.lastDigestDay();
+    const lastRows = lastDay && lastDay !== today ? await p.rowsOfDay(lastDay) : [];
+    const lines = [countsLine(`Today (${today})`, countsOf(rows))];
+    if (lastDay && lastDay !== today) lines.push(countsLine(`Last digest run (${lastDay})`, countsOf(lastRows.filter((r) => r.kind === 'digest' || r.kind === 'channelDigest'))));
+    const problems = [...rows, ...lastRows].filter((r) => r.state === 'uncertain' || r.state === 'failed');
+    for (const r of problems.slice(0, 10)) lines.push(`${r.state}: ${r.kind} to ${r.recipient}${r.reason ? ` — ${r.reason}` : ''}`);
+    if (problems.length > 10) lines.push(`…and ${problems.length - 10} more uncertain or failed.`);
+    if (!problems.length) lines.push('Nothing uncertain or failed.');
+    await sendCard(context, messageCard('Delivery status', lines, problems.length ? 'attention' : 'default'));
+  });
+}
