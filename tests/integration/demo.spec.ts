@@ -143,14 +143,13 @@ for (const day of DAYS) {
       });
     }
 
-    it('shows Jordan Hale, her manager, Approve and Return on 2.5', async () => {
-      const sent = await h.say('action 2.5', { from: JORDAN });
-      const card = cardOf(sent[0]);
-      const text = cardText(card);
-      assert.match(text, /Action 2\.5:/);
-      assert.match(text, /Complete, awaiting sign-off/);
-      assert.match(JSON.stringify(card), /Approve/);
-      assert.match(JSON.stringify(card), /Return/);
+    it('shows Jordan Hale, her manager, a digest preview with 2.5 waiting for his sign-off', async () => {
+      const sent = await h.say('digest preview', { from: JORDAN });
+      const text = cardText(cardOf(sent[0]));
+      assert.match(text, /Weekly digest for Jordan Hale/);
+      assert.match(text, /Awaiting your sign-off \(1\)\n\*\*2\.5\*\*/);
+      assert.match(text, /What moved this week \(\d+\)/);
+      assert.doesNotMatch(text, /What moved this week \(0\)/);
     });
 
     it('tells someone who is not an admin who can link a channel, without naming any setting', async () => {
