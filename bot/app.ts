@@ -11,6 +11,7 @@ import { registerWelcome } from './registerWelcome';
 import { registerQuestions } from './registerQuestions';
 import { registerCardActions } from './registerCardActions';
 import { registerTenantGuard } from './registerTenantGuard';
+import { registerPlanAdmin } from './registerPlanAdmin';
 
 export interface BotDeps {
   services: Services;
@@ -40,6 +41,7 @@ export function createApp(deps: BotDeps): Application<TurnState> {
   registerWelcome(app, deps);
   registerCardActions(app, deps);
   registerUpdates(app, deps);
+  registerPlanAdmin(app, deps);
   // Last, so it only sees verbs no one else claimed (a stale card from an older version, a forged one).
   registerVerbs(app, { [UNKNOWN_VERB]: unknownVerb });
   registerQuestions(app, deps);

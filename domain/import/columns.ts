@@ -19,7 +19,9 @@ export type ColumnRole =
   | 'evidence'
   | 'revisedDue'
   | 'revisedReason'
-  | 'signoff';
+  | 'signoff'
+  /** A RAG colour column beside a status column (as the export writes): it sets the colour only. */
+  | 'rag';
 
 /** Header text with case, spaces and punctuation removed: "Action No." → "actionno". */
 export function normaliseHeader(header: string): string {
@@ -52,7 +54,11 @@ const SYNONYMS: Record<ColumnRole, readonly string[]> = {
   revisedDue: ['Revised due date', 'Revised date', 'Revised target date', 'Revised deadline', 'New due date'],
   revisedReason: ['Reason for revised date', 'Reason for revision', 'Revision reason', 'Reason for change', 'Revised due reason'],
   signoff: ['Awaiting sign-off', 'Awaiting signoff', 'Sign-off', 'Signed off'],
+  // Never matched by name alone: a lone "RAG" column is the status column (see recogniseColumns).
+  rag: [],
 };
+
+const RAG_HEADERS = new Set(['rag', 'ragrating', 'brag', 'bragrating', 'ragstatus', 'currentrag']);
 
 /** What each role is called in the import report's column list. */
 export const ROLE_LABEL: Record<ColumnRole, string> = {
@@ -72,6 +78,7 @@ export const ROLE_LABEL: Record<ColumnRole, string> = {
   revisedDue: 'revised due date',
   revisedReason: 'reason for revised due date (kept as text)',
   signoff: 'awaiting sign-off',
+  rag: 'RAG colour',
 };
 
 const ROLE_BY_KEY: ReadonlyMap<string, ColumnRole> = new Map(
@@ -100,7 +107,8 @@ export function recogniseColumns(headerRow: readonly string[]): ColumnMap {
   headerRow.forEach((raw, index) => {
     const header = raw.replace(/\s+/g, ' ').trim() || `Column ${index + 1}`;
     map.headers[index] = header;
-    const role = roleOfHeader(header);
+    let role = roleOfHeader(header);
+    if (role === 'status' && map.roles.status !== undefined && map.roles.rag === undefined && RAG_HEADERS.has(normaliseHeader(header))) role = 'rag';
     if (role === undefined) {
       map.extra.push({ index, header });
     } else if (map.roles[role] !== undefined) {

@@ -655,6 +655,12 @@ function readTrackerFields(action: Action, view: RowView, row: number, ctx: Cont
       problem(ctx, row, columnName(ctx, view, 'revisedDue'), revisedText, `Revised due date not read: ${revised.reason}; ${action.ref} keeps its original due date.`, 'left blank');
     }
   }
+  const ragText = oneLine(cell(view, 'rag')).toLowerCase();
+  if (ragText !== '') {
+    const rag = ({ red: 'red', r: 'red', amber: 'amber', a: 'amber', green: 'green', g: 'green', blue: 'blue', b: 'blue', none: 'none', 'no rating': 'none' } as const)[ragText];
+    if (rag) action.rag = rag;
+    else problem(ctx, row, columnName(ctx, view, 'rag'), cell(view, 'rag'), `RAG colour not read (expected Red, Amber, Green, Blue or No rating); ${action.ref} keeps ${action.rag}.`, 'left blank');
+  }
   const signoff = oneLine(cell(view, 'signoff'));
   if (signoff !== '' && YES.test(signoff) && (action.status === 'complete' || action.status === 'on_track' || action.status === 'not_started')) {
     action.status = 'awaiting_signoff';

@@ -46,6 +46,7 @@ const ROLE_WORD: Record<ColumnRole, string> = {
   revisedDue: 'revised due date',
   revisedReason: 'revision reason',
   signoff: 'sign-off',
+  rag: 'RAG',
 };
 
 export function headerOf(cols: ColumnMap, index: number): string {

@@ -53,8 +53,9 @@ function readStatusWords(raw: string): StatusResult {
   if (m) {
     const colour = parseStatus(m[1]);
     const words = readStatusWords(m[2]);
-    if (colour.ok && (!words.ok || words.rag === colour.rag)) return colour;
-    if (colour.ok && words.ok) return { ok: false, reason: `"${raw.trim()}" names colour ${m[1]} but words meaning ${words.rag}` };
+    // Both given: the words say where the work is, the colour how it is rated ("Amber - on track").
+    if (colour.ok && words.ok) return { ok: true, status: words.status, rag: colour.rag };
+    if (colour.ok) return colour;
   }
   return direct;
 }
