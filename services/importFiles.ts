@@ -23,6 +23,7 @@ export interface ImportReport {
   statusKey?: string[];
   /** Where the full problem list was written, when it was. */
   problemsFile?: string;
+  problemsFileError?: string;
 }
 
 /** Parse, then hand the plan to a transform (the demo shifts dates) before it is stored. */
@@ -45,8 +46,13 @@ export async function importPlanFile(
     report.failed = `${args.file}${table.sheet ? ` (sheet "${table.sheet}")` : ''} yields no actions, so nothing was written and no plan "${args.planName}" was made.`;
   }
   if (args.problemsFile && report.problems.length > 0) {
-    await writeFile(args.problemsFile, problemsCsv(report.problems));
-    report.problemsFile = args.problemsFile;
+    try {
+      await writeFile(args.problemsFile, problemsCsv(report.problems));
+      report.problemsFile = args.problemsFile;
+    } catch (err) {
+      // The import itself stands; only the list could not be saved (a read-only folder, say).
+      report.problemsFileError = `The full problem list could not be written to ${args.problemsFile} (${(err as { code?: string }).code ?? 'error'}).`;
+    }
   }
   return report;
 }
@@ -114,6 +120,7 @@ export function formatReport(r: ImportReport, opts: { maxProblems?: number } = {
     lines.push(`  written: ${r.written}`);
   }
   lines.push(`  problems: ${r.problems.length}${r.problemsFile ? ` (all listed in ${r.problemsFile})` : ''}`);
+  if (r.problemsFileError) lines.push(`  ${r.problemsFileError}`);
   const shown = r.problems.slice(0, opts.maxProblems ?? PROBLEMS_ON_SCREEN);
   for (const p of shown) {
     const value = p.value.length > 80 ? p.value.slice(0, 77) + '...' : p.value;

@@ -253,7 +253,7 @@ function readRow(view: RowView, row: number, ctx: Context): void {
       problem(ctx, row, columnName(ctx, view, 'ref'), cell(view, 'ref'), `Ref "${refText}" cannot be typed in Teams as written; stored as ${coerced}.`, 'fixed');
       refText = coerced;
     } else {
-      problem(ctx, row, columnName(ctx, view, 'ref'), cell(view, 'ref'), `"${refText}" is not a ref that can be typed in Teams (a number such as 2.4 or 1.1.1b, optionally after a prefix such as SH-); numbered in file order instead.`, 'fixed');
+      problem(ctx, row, columnName(ctx, view, 'ref'), cell(view, 'ref'), `"${refText}" is not a ref that can be typed in Teams (a number such as 2.4 or 1.1.1b, optionally after a prefix such as SH-); read as a blank ref cell, so the action is numbered from the ref above or in file order.`, 'fixed');
       refText = '';
     }
   }
