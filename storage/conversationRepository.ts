@@ -2,7 +2,6 @@ import { RestError } from '@azure/data-tables';
 import type { ConversationReference } from 'botbuilder';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey } from './keys';
-import { countRequest } from './requestCounter';
 
 /**
  * Where the bot can reach people and channels without being spoken to first.
@@ -23,13 +22,11 @@ export class ConversationRepository {
   }
 
   async save(kind: RefKind, id: string, ref: Partial<ConversationReference>): Promise<void> {
-    countRequest();
     await this.table.upsertEntity<RefEntity>({ partitionKey: kind, rowKey: encodeKey(id.toLowerCase()), json: JSON.stringify(ref), updatedAt: new Date().toISOString() }, 'Replace');
   }
 
   async get(kind: RefKind, id: string): Promise<Partial<ConversationReference> | undefined> {
     try {
-      countRequest();
       const e = await this.table.getEntity<RefEntity>(kind, encodeKey(id.toLowerCase()));
       return JSON.parse(e.json) as Partial<ConversationReference>;
     } catch (err) {
@@ -40,7 +37,6 @@ export class ConversationRepository {
 
   async remove(kind: RefKind, id: string): Promise<void> {
     try {
-      countRequest();
       await this.table.deleteEntity(kind, encodeKey(id.toLowerCase()));
     } catch (err) {
       if (!(err instanceof RestError && err.statusCode === 404)) throw err;

@@ -2,7 +2,6 @@ import { RestError } from '@azure/data-tables';
 import type { Storage, StoreItems } from 'botbuilder';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey } from './keys';
-import { countRequest } from './requestCounter';
 
 /**
  * botbuilder's Storage on Azure Tables, for teams-ai turn state.
@@ -22,7 +21,6 @@ export class TableStateStorage implements Storage {
     await Promise.all(
       keys.map(async (key) => {
         try {
-          countRequest();
           const e = await this.table.getEntity<{ json: string }>(encodeKey(key), '');
           out[key] = { ...JSON.parse(e.json), eTag: e.etag };
         } catch (err) {
@@ -38,7 +36,6 @@ export class TableStateStorage implements Storage {
       Object.entries(changes).map(async ([key, value]) => {
         const { eTag, ...doc } = (value ?? {}) as { eTag?: string };
         const entity = { partitionKey: encodeKey(key), rowKey: '', json: JSON.stringify(doc) };
-        countRequest();
         // "*" or absent means last-writer-wins, which is what botbuilder's own stores do.
         if (eTag && eTag !== '*') {
           await this.table.updateEntity(entity, 'Replace', { etag: eTag });

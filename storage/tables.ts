@@ -1,4 +1,5 @@
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { requestCountingPolicy } from './requestCounter';
 
 type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
 
@@ -43,7 +44,11 @@ function clientOptions(connectionString: string) {
   return {
     allowInsecureConnection: /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(connectionString),
     retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
-    additionalPolicies: [{ policy: tryTimeout, position: 'perRetry' as const }],
+    // Counting sits on the pipeline, so every request through these clients is counted once per try.
+    additionalPolicies: [
+      { policy: tryTimeout, position: 'perRetry' as const },
+      { policy: requestCountingPolicy, position: 'perRetry' as const },
+    ],
   };
 }
 
