@@ -12,7 +12,6 @@ type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies'
  *              See planKeys.ts for the row-key layout.
  * - Kpis:      definitions (PK "def") and one partition per KPI series (PK "series|<code>").
  * - Directory: role → person (PK "role"), and reverse indexes by Entra id and by email.
- * - BotState:  teams-ai turn state (botbuilder Storage).
  * - Conversations: conversation references for proactive messages.
  * - Ledger:    one row per proactive message and recipient: the exactly-once record (ledger.ts).
  * - Schedule:  one row per scheduler period, claimed by one instance (scheduleClaims.ts).
@@ -22,7 +21,6 @@ export const TABLES = {
   planItems: 'PlanItems',
   kpis: 'Kpis',
   directory: 'Directory',
-  botState: 'BotState',
   conversations: 'Conversations',
   ledger: 'Ledger',
   schedule: 'Schedule',
