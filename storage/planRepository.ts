@@ -5,7 +5,6 @@ import { TABLES, type TableSet } from './tables';
 import { planKeys, prefixRange, END } from './planKeys';
 import { odataString } from './keys';
 import { entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
-import { countRequest } from './requestCounter';
 
 export interface PlanInfo {
   id: string;
@@ -56,7 +55,6 @@ async function collect<T extends object>(client: TableClient, partition: string,
   const query = `PartitionKey eq ${odataString(partition)} and ${filter}`;
   const pages = client.listEntities<T>({ queryOptions: { filter: query } }).byPage({ maxPageSize: top ?? 1000 });
   for await (const page of pages) {
-    countRequest();
     for (const e of page) {
       out.push(e);
       if (top !== undefined && out.length >= top) return out;
@@ -103,14 +101,12 @@ export class PlanRepository {
   /** Archive (or, with undefined, restore) a plan. Its items and history stay where they are. */
   async setArchived(planId: string, archivedAt: string | undefined): Promise<void> {
     this.planList = undefined;
-    countRequest();
     // Merge with an empty string clears the flag: a Merge cannot remove a property.
     await this.plans.updateEntity({ partitionKey: 'plans', rowKey: planId, archivedAt: archivedAt ?? '' }, 'Merge');
   }
 
   private async readPlans(): Promise<PlanInfo[]> {
     const out: PlanInfo[] = [];
-    countRequest();
     for await (const e of this.plans.listEntities<{ name: string; channelId?: string; importedAt?: string; archivedAt?: string }>({
       queryOptions: { filter: `PartitionKey eq 'plans'` },
     })) {
@@ -123,7 +119,6 @@ export class PlanRepository {
 
   async savePlan(plan: PlanInfo): Promise<void> {
     this.planList = undefined;
-    countRequest();
     await this.plans.upsertEntity(
       { partitionKey: 'plans', rowKey: plan.id, name: plan.name, channelId: plan.channelId, importedAt: plan.importedAt },
       'Merge',
@@ -205,7 +200,6 @@ export class PlanRepository {
   /** Read an item for an update, with the token saveChange needs. */
   async getItemForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedItem | undefined> {
     try {
-      countRequest();
       const e = await this.items.getEntity<ItemEntity>(planId, planKeys.item(ref, seq));
       return { item: entityToItem(e), token: e.etag as ConcurrencyToken };
     } catch (err) {
@@ -223,7 +217,6 @@ export class PlanRepository {
     const actions: TransactionAction[] = [['update', itemToEntity(after), 'Merge', { etag: loaded.token }], ...this.indexDiff(before, after)];
     actions.push(['create', historyEntity(history, after.version)]);
     try {
-      countRequest();
       await this.items.submitTransaction(actions);
       return { ok: true };
     } catch (err) {
@@ -264,7 +257,6 @@ export class PlanRepository {
     let transactions = 0;
     const priorityOps: TransactionAction[] = priorities.map((p) => ['upsert', { partitionKey: planId, rowKey: planKeys.priority(p.ref), ref: p.ref, title: p.title }, 'Replace']);
     for (let i = 0; i < priorityOps.length; i += MAX_BATCH) {
-      countRequest();
       await this.items.submitTransaction(priorityOps.slice(i, i + MAX_BATCH));
       transactions++;
     }
@@ -279,7 +271,6 @@ export class PlanRepository {
       pack = [];
       size = 0;
       try {
-        countRequest();
         transactions++;
         await this.items.submitTransaction(current.flatMap((g) => g.ops));
         written += current.length;
@@ -295,7 +286,6 @@ export class PlanRepository {
       }
       for (const g of current) {
         try {
-          countRequest();
           transactions++;
           await this.items.submitTransaction(g.ops);
           written++;
