@@ -161,5 +161,12 @@ describe('tracker layouts', () => {
     const big = path.join(dir, 'big.csv');
     fs.writeFileSync(big, 'Ref,Action\n' + '1,x\n'.repeat(MAX_ROWS + 5));
     await assert.rejects(readTable(big), new RegExp(`more than ${MAX_ROWS} rows`));
+    // The limit counts rows, not physical lines: a plan of multi-line cells is read whole.
+    const tall = path.join(dir, 'tall.csv');
+    const records = Math.floor(MAX_ROWS * 0.6);
+    fs.writeFileSync(tall, 'Ref,Action\n' + Array.from({ length: records }, (_, i) => `${i + 1},"step one\nstep two"\n`).join(''));
+    const rows = await readTable(tall);
+    assert.equal(rows.length, records + 1);
+    assert.deepEqual(rows.at(-1), [String(records), 'step one\nstep two']);
   });
 });
