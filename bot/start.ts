@@ -7,7 +7,6 @@ import { createServer } from './server';
 import { createNotifier } from './notifier';
 import { messageCard } from './views/helpView';
 import { openTables, ensureTables, pingStorage } from '../storage/tables';
-import { TableStateStorage } from '../storage/tableStateStorage';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Services } from '../services/context';
 import { createServices } from '../services/createServices';
@@ -93,7 +92,6 @@ export async function startBot(
   };
   const app = createApp({
     services,
-    storage: new TableStateStorage(tables),
     adapter,
     timeZone: config.TIME_ZONE,
     allowedTenants: new Set(config.ALLOWED_TENANT_IDS),

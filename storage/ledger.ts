@@ -1,7 +1,6 @@
 import { RestError } from '@azure/data-tables';
 import { TABLES, type TableSet } from './tables';
 import { decodeKey, encodeKey, odataString } from './keys';
-import { countRequest } from './requestCounter';
 import type { Job } from './outbox';
 
 /**
@@ -85,7 +84,6 @@ export class Ledger {
   async plan(job: Job, checkAt: Date): Promise<{ created: boolean; state?: LedgerState }> {
     const { pk, rk } = keysOf(job);
     try {
-      countRequest();
       await this.table.createEntity<LedgerEntity>({
         partitionKey: pk,
         rowKey: rk,
@@ -100,7 +98,6 @@ export class Ledger {
       return { created: true };
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 409) {
-        countRequest();
         const e = await this.table.getEntity<LedgerEntity>(pk, rk);
         return { created: false, state: e.state };
       }
@@ -112,7 +109,6 @@ export class Ledger {
   async peek(job: Job): Promise<Peeked | undefined> {
     const { pk, rk } = keysOf(job);
     try {
-      countRequest();
       const e = await this.table.getEntity<LedgerEntity>(pk, rk);
       return { pk, rk, etag: e.etag, state: e.state, attempts: e.attempts, claimedAt: e.claimedAt };
     } catch (err) {
@@ -135,7 +131,6 @@ export class Ledger {
   /** A row left "sending" past its lease: its worker died mid-send, so nobody can say if it arrived. */
   async markUncertain(p: Peeked): Promise<boolean> {
     try {
-      countRequest();
       await this.table.updateEntity({ partitionKey: p.pk, rowKey: p.rk, state: 'uncertain' as LedgerState, reason: 'worker stopped between claiming and recording the send' }, 'Merge', { etag: p.etag });
       return true;
     } catch (err) {
@@ -147,7 +142,6 @@ export class Ledger {
   /** Take the right to send, with one conditional write on the peeked ETag. */
   async claim(p: Peeked, now: Date): Promise<ClaimResult> {
     try {
-      countRequest();
       const r = await this.table.updateEntity({ partitionKey: p.pk, rowKey: p.rk, state: 'sending' as LedgerState, claimedAt: now.toISOString(), attempts: p.attempts + 1 }, 'Merge', { etag: p.etag });
       return { kind: 'claimed', claim: { pk: p.pk, rk: p.rk, etag: r.etag ?? '*', attempts: p.attempts + 1 } };
     } catch (err) {
@@ -157,14 +151,12 @@ export class Ledger {
   }
 
   async transition(claim: Claim, state: LedgerState, extra: { activityId?: string; reason?: string; sentAt?: string; checkAt?: string } = {}): Promise<void> {
-    countRequest();
     await this.table.updateEntity({ partitionKey: claim.pk, rowKey: claim.rk, state, ...extra }, 'Merge', { etag: claim.etag });
   }
 
   /** Given up: recorded whatever state the row was in, because the job will not be tried again. */
   async markFailed(job: Job, reason: string): Promise<void> {
     const { pk, rk } = keysOf(job);
-    countRequest();
     await this.table.upsertEntity({ partitionKey: pk, rowKey: rk, state: 'failed' as LedgerState, reason, recipient: job.recipient, kind: job.kind, day: job.day }, 'Merge');
   }
 
@@ -188,7 +180,6 @@ export class Ledger {
     for await (const e of this.table.listEntities<LedgerEntity>({ queryOptions: { filter } })) {
       if (!e.job) continue;
       try {
-        countRequest();
         await this.table.updateEntity({ partitionKey: e.partitionKey, rowKey: e.rowKey, checkAt: new Date(now.getTime() + leaseMs).toISOString() }, 'Merge', { etag: e.etag });
         out.push(JSON.parse(e.job) as Job);
       } catch (err) {
