@@ -1,6 +1,5 @@
 import { RestError } from '@azure/data-tables';
 import { TABLES, type TableSet } from './tables';
-import { countRequest } from './requestCounter';
 
 /**
  * The tenant-wide proactive send budget, shared by every instance through the store: Teams allows
@@ -43,7 +42,6 @@ export class SendBudget {
       const rk = String(second % RING).padStart(3, '0');
       let e: (BudgetEntity & { etag: string }) | undefined;
       try {
-        countRequest();
         e = await this.table.getEntity<BudgetEntity>('budget', rk);
       } catch (err) {
         if (!(err instanceof RestError && err.statusCode === 404)) throw err;
@@ -56,7 +54,6 @@ export class SendBudget {
       }
       const count = Math.min(want, this.perSecond - used);
       try {
-        countRequest();
         if (!e) await this.table.createEntity<BudgetEntity>({ partitionKey: 'budget', rowKey: rk, second, used: count });
         else await this.table.updateEntity<BudgetEntity>({ partitionKey: 'budget', rowKey: rk, second, used: used + count }, 'Replace', { etag: e.etag });
         return { second, first: used, count };

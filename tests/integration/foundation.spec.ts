@@ -15,7 +15,10 @@ describe('foundation: the real endpoint, adapter, Azurite and connector', functi
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     const ready = await fetch(`${base}/readyz`);
     assert.equal(ready.status, 200);
-    assert.deepEqual(await ready.json(), { status: 'ready' });
+    const body = (await ready.json()) as { status: string; details?: { delivery?: Record<string, unknown> } };
+    assert.equal(body.status, 'ready');
+    // Operators see proactive delivery's problem counts here (nothing has been sent yet).
+    assert.deepEqual(body.details?.delivery, { day: '2026-11-22', uncertain: 0, failed: 0, retrying: 0, queued: 0, sent: 0, dropped: 0 });
   });
 
   it('sends a welcome card when installed in personal chat', async () => {
