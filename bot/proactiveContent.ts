@@ -2,7 +2,7 @@ import type { Job } from '../storage/outbox';
 import type { Services } from '../services/context';
 import type { Content, ProactiveContent } from '../proactive/content';
 import { buildDigest, digestShared, type DigestShared } from '../services/digest';
-import { digestCard, reminderCard, type ReminderKind } from './views/proactiveViews';
+import { digestCard, groupedReminderCard, reminderCard, type OwedReminder, type ReminderKind } from './views/proactiveViews';
 import { signOffCard } from './views/updateView';
 import { isOpen } from '../domain/schedule';
 import { itemLabel } from '../domain/planItem';
@@ -24,6 +24,18 @@ export function createProactiveContent(s: Services, o: { staleDays: number; time
         if (!shared || Date.now() - shared.at > 60_000) shared = { at: Date.now(), value: digestShared(s) };
         const d = await buildDigest(s, { manager, planId: job.kind === 'channelDigest' ? job.planId : undefined, today }, await shared.value);
         return { kind: 'card', card: digestCard(d), summary: d.title };
+      }
+      if (job.kind === 'reminders') {
+        const owed: OwedReminder[] = [];
+        for (const i of job.items ?? []) {
+          const loaded = await s.plans.getItemForUpdate(i.planId, i.ref, i.seq);
+          // Finished or removed since planning: never remind someone about work they have done.
+          if (!loaded || !isOpen(loaded.item.status)) continue;
+          owed.push({ item: loaded.item, kind: i.kind === 'nudge' ? 'stale' : i.stage.startsWith('overdue') ? 'overdue' : (i.stage as ReminderKind) });
+        }
+        if (!owed.length) return { kind: 'skip', reason: 'every item was finished since planning' };
+        if (owed.length === 1) return { kind: 'card', card: reminderCard(owed[0].item, owed[0].kind, today, o.staleDays), summary: `${itemLabel(owed[0].item)}: ${owed[0].kind.replace('-', ' ')}` };
+        return { kind: 'card', card: groupedReminderCard(owed, today, o.staleDays), summary: `${owed.length} plan items need you today` };
       }
       const loaded = job.planId && job.ref ? await s.plans.getItemForUpdate(job.planId, job.ref, job.seq) : undefined;
       if (!loaded) return { kind: 'skip', reason: 'item no longer exists' };

@@ -8,9 +8,16 @@ import { awaitingSignOffBy } from '../services/signoffs';
 import { callerOf, sendCard } from './turn';
 import { messageCard } from './views/helpView';
 import { itemLabel } from '../domain/planItem';
+import { addDays } from '../domain/clock';
+import { britishDate } from './views/format';
+import type { ReminderPrefs } from '../storage/reminderPrefs';
+
+/** "reminders weekly", "reminders daily", "reminders on", "reminders off for 2 weeks" / "for 10 days". */
+export const REMINDER_PREF = /^\s*reminders\s+(weekly|daily|on|off(?:\s+for\s+(\d{1,2})\s+(weeks?|days?))?)\s*$/i;
 
 export interface ProactiveDeps {
   enqueue(jobs: Job[]): Promise<number>;
+  prefs: ReminderPrefs;
   rowsOfDay(day: string): Promise<LedgerRow[]>;
   lastDigestDay(): Promise<string | undefined>;
 }
@@ -70,6 +77,35 @@ export function registerProactive(app: Application<TurnState>, deps: BotDeps): v
       deps.logger.error({ err }, 'could not queue pending sign-offs on first contact');
     }
     return true;
+  });
+
+  app.message(REMINDER_PREF, async (context) => {
+    const caller = callerOf(context);
+    const m = REMINDER_PREF.exec(context.activity.text ?? '')!;
+    if (!caller.aadObjectId) {
+      await sendCard(context, messageCard('Reminder settings', ['I can only keep reminder settings for people signed in with a work account.']));
+      return;
+    }
+    const word = m[1].toLowerCase();
+    const today = deps.services.clock.today();
+    if (word.startsWith('off')) {
+      const n = m[2] ? Number(m[2]) : 2;
+      const days = m[2] ? (m[3].toLowerCase().startsWith('week') ? n * 7 : n) : 14;
+      if (days < 1 || days > 92) {
+        await sendCard(context, messageCard('Reminder settings', [`I can pause reminders for 1 day to 13 weeks; "${m[0].trim()}" is outside that. Nothing was changed.`]));
+        return;
+      }
+      const until = addDays(today, days);
+      await p.prefs.set(caller.aadObjectId, { mode: 'off', until }, deps.services.clock.now());
+      await sendCard(context, messageCard('Reminders paused', [`No reminders until ${britishDate(until)}. Then you'll get one message with everything due or overdue.`, 'Say “reminders daily” to turn them back on sooner.'], 'good'));
+      return;
+    }
+    const mode = word === 'weekly' ? 'weekly' : 'daily';
+    await p.prefs.set(caller.aadObjectId, { mode }, deps.services.clock.now());
+    await sendCard(
+      context,
+      messageCard('Reminder settings saved', [mode === 'weekly' ? 'You’ll get one reminder message a week, on Mondays, with everything due or overdue.' : 'You’ll get at most one reminder message a day, grouping everything due or overdue.'], 'good'),
+    );
   });
 
   app.message(DELIVERY_STATUS, async (context) => {

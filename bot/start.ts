@@ -15,6 +15,7 @@ import { Outbox } from '../storage/outbox';
 import { Ledger } from '../storage/ledger';
 import { ScheduleClaims } from '../storage/scheduleClaims';
 import { SendBudget } from '../storage/sendBudget';
+import { ReminderPrefs } from '../storage/reminderPrefs';
 import { createProactiveSender } from './proactiveSender';
 import { createProactiveContent } from './proactiveContent';
 import { DeliveryWorker, DEFAULT_WORKER_OPTIONS } from '../proactive/worker';
@@ -58,8 +59,9 @@ export async function startBot(
     { ...DEFAULT_WORKER_OPTIONS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, ...opts.workerOptions },
   );
   const claims = new ScheduleClaims(tables);
+  const prefs = new ReminderPrefs(tables);
   const scheduler = new Scheduler(
-    { services, outbox, ledger, claims, logger, clock },
+    { services, outbox, ledger, claims, logger, clock, preferences: () => prefs.all() },
     {
       timeZone: config.TIME_ZONE,
       hours: { start: config.WORKING_HOURS_START, end: config.WORKING_HOURS_END },
@@ -71,7 +73,12 @@ export async function startBot(
       ...opts.schedulerTiming,
     },
   );
-  const enqueue = (jobs: Parameters<Scheduler['enqueue']>[0]) => scheduler.enqueue(jobs);
+  const enqueue = async (jobs: Parameters<Scheduler['enqueue']>[0]) => {
+    const n = await scheduler.enqueue(jobs);
+    // Without the scheduler this instance runs no worker loop: deliver event messages now, after the reply.
+    if (!config.SCHEDULER_ENABLED && n) void worker.drain().catch((err) => logger.error({ err }, 'delivery after an event failed'));
+    return n;
+  };
   const notifier = createNotifier(enqueue, clock);
   /** After a manual run: the admin hears how it went once nothing is waiting, through the same path. */
   const reportRun = async (requestedBy: string, day: string, planning: Promise<number>) => {
@@ -103,7 +110,7 @@ export async function startBot(
       void reportRun(requestedBy, clock.today(), r.planning).catch((err) => logger.error({ err }, 'could not report a manual digest run'));
       return { kind: 'queued', jobs: r.jobs };
     },
-    proactive: { enqueue, rowsOfDay: (day) => ledger.rowsOfDay(day), lastDigestDay: () => claims.lastDay('digest') },
+    proactive: { enqueue, prefs, rowsOfDay: (day) => ledger.rowsOfDay(day), lastDigestDay: () => claims.lastDay('digest') },
     botAppId: config.MicrosoftAppId,
   });
   // Operators' view of proactive delivery on /readyz; a day's ledger scan, so read at most once a minute.

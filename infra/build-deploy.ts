@@ -27,6 +27,7 @@ export const RUNTIME_PATHS = [
   'cards',
   'config',
   'domain',
+  'proactive',
   'services',
   'storage',
   'scripts/import.ts',

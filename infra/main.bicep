@@ -154,6 +154,7 @@ var tableNames = [
   'Conversations'
   'Ledger'
   'Schedule'
+  'SendBudget'
 ]
 var queueNames = [
   'outbox'

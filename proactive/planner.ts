@@ -66,3 +66,56 @@ export async function planDigests(s: Services, day: string): Promise<Job[]> {
   for (const p of plans) if (p.channelId) jobs.push({ id: `channelDigest|${day}|${p.id}`, kind: 'channelDigest', recipient: p.channelId, planId: p.id, day });
   return jobs;
 }
+
+/** What the planner needs to know about a person's reminder preference (storage/reminderPrefs.ts). */
+export type ReminderPreference = { mode: 'daily' } | { mode: 'weekly' } | { mode: 'off'; until: string };
+
+export interface DailyOptions extends PlanOptions {
+  /** Job ids of item stages already delivered, per ledger partition ("reminder|<plan>", "nudge|<plan>"). */
+  delivered(partition: string): Promise<Set<string>>;
+  preferences(): Promise<Map<string, ReminderPreference>>;
+}
+
+/** Whether a person wants reminders today: weekly people hear on Mondays (or the week's first working day they are planned). */
+function wantsToday(pref: ReminderPreference | undefined, today: string): boolean {
+  if (!pref || pref.mode === 'daily') return true;
+  if (pref.mode === 'off') return today >= pref.until;
+  return new Date(`${today}T12:00:00Z`).getUTCDay() === 1;
+}
+
+/**
+ * Quiet by default: one message per person per day grouping every reminder and nudge they are owed.
+ * Each item stage is still owed once (its id is recorded when the group is delivered); an item with a
+ * reminder today gets no stale nudge the same day; a person's preference (weekly, off until a date)
+ * is honoured, and what they were owed meanwhile stays owed until they next hear.
+ */
+export async function planDaily(s: Services, o: DailyOptions): Promise<Job[]> {
+  const [reminders, nudges, prefs] = await Promise.all([planReminders(s, o), planNudges(s, o), o.preferences()]);
+  const deliveredCache = new Map<string, Promise<Set<string>>>();
+  const delivered = (partition: string) => {
+    let p = deliveredCache.get(partition);
+    if (!p) deliveredCache.set(partition, (p = o.delivered(partition)));
+    return p;
+  };
+  const undelivered = async (js: Job[]) => {
+    const out: Job[] = [];
+    for (const j of js) if (!(await delivered(`${j.kind}|${j.planId}`)).has(j.id)) out.push(j);
+    return out;
+  };
+  const owedReminders = await undelivered(reminders);
+  // An item reminded today needs no check-in as well: the reminder already asks for an update.
+  const remindedToday = new Set(owedReminders.map((j) => itemKey({ planId: j.planId!, ref: j.ref!, seq: j.seq })));
+  const owedNudges = (await undelivered(nudges)).filter((j) => !remindedToday.has(itemKey({ planId: j.planId!, ref: j.ref!, seq: j.seq })));
+  const owed = new Map<string, Job[]>();
+  for (const j of [...owedReminders, ...owedNudges]) {
+    if (!wantsToday(prefs.get(j.recipient.toLowerCase()), o.today)) continue;
+    owed.set(j.recipient, [...(owed.get(j.recipient) ?? []), j]);
+  }
+  return [...owed].map(([recipient, js]) => ({
+    id: `reminders|${o.today}|${recipient}`,
+    kind: 'reminders' as const,
+    recipient,
+    day: o.today,
+    items: js.map((j) => ({ planId: j.planId!, ref: j.ref!, seq: j.seq, stage: j.stage!, id: j.id, kind: j.kind as 'reminder' | 'nudge' })),
+  }));
+}

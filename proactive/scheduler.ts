@@ -6,7 +6,7 @@ import type { Services } from '../services/context';
 import type { Clock } from '../domain/clock';
 import { daysBetween } from '../domain/clock';
 import { isWorkingTime, localTime, type WorkingHours } from '../domain/workingTime';
-import { planDigests, planNudges, planReminders } from './planner';
+import { planDaily, planDigests, type ReminderPreference } from './planner';
 import type { ProactiveLogger } from './worker';
 
 export interface SchedulerOptions {
@@ -43,7 +43,7 @@ export class Scheduler {
   private readonly digest: Cron;
 
   constructor(
-    private readonly deps: { services: Services; outbox: Outbox; ledger: Ledger; claims: ScheduleClaims; logger: ProactiveLogger; clock: Clock },
+    private readonly deps: { services: Services; outbox: Outbox; ledger: Ledger; claims: ScheduleClaims; logger: ProactiveLogger; clock: Clock; preferences?: () => Promise<Map<string, ReminderPreference>> },
     private readonly o: SchedulerOptions,
   ) {
     this.digest = new Cron(o.digestCron, { timezone: o.timeZone, paused: true });
@@ -102,7 +102,14 @@ export class Scheduler {
     const [kind, day] = period.split('|');
     const s = this.deps.services;
     const jobs =
-      kind === 'digest' ? await planDigests(s, day) : [...(await planReminders(s, { today: day, staleDays: this.o.staleDays })), ...(await planNudges(s, { today: day, staleDays: this.o.staleDays }))];
+      kind === 'digest'
+        ? await planDigests(s, day)
+        : await planDaily(s, {
+            today: day,
+            staleDays: this.o.staleDays,
+            delivered: (partition) => this.deps.ledger.settledIds(partition),
+            preferences: this.deps.preferences ?? (async () => new Map()),
+          });
     const n = await this.enqueue(jobs, now);
     await this.deps.claims.done(period, jobs.length);
     return n;

@@ -124,6 +124,7 @@ export class DeliveryWorker {
     const peeked = await ledger.peek(job);
     const judged = ledger.judge(peeked, this.now(), this.o.leaseMs);
     if (judged === 'expired') {
+      if (job.kind === 'reminders') await ledger.recordStages(job, 'uncertain', this.now().toISOString());
       if (await ledger.markUncertain(peeked!)) logger.error({ job: job.id, recipient: job.recipient, state: 'uncertain' }, 'proactive message uncertain: a worker stopped mid-send; not resent');
       await outbox.complete(m);
       return;
@@ -178,6 +179,7 @@ export class DeliveryWorker {
     const { outbox, ledger, services, logger } = this.deps;
     if (r.kind === 'sent') {
       await ledger.transition(claim, 'sent', { activityId: r.activityId, sentAt: this.now().toISOString() });
+      if (job.kind === 'reminders') await ledger.recordStages(job, 'sent', this.now().toISOString());
       await outbox.complete(m);
       return;
     }

@@ -190,6 +190,23 @@ export class Ledger {
     return out;
   }
 
+  /** Ids of the rows in a partition that were delivered (or settled for good), e.g. item stages of a plan. */
+  async settledIds(partition: string): Promise<Set<string>> {
+    const out = new Set<string>();
+    for await (const e of this.table.listEntities<LedgerEntity>({ queryOptions: { filter: `PartitionKey eq ${odataString(partition)}`, select: ['RowKey', 'state'] } })) {
+      if (e.state === 'sent' || e.state === 'uncertain') out.add(decodeKey(e.rowKey));
+    }
+    return out;
+  }
+
+  /** A grouped reminder went out: each item stage it carried is delivered, so it is owed no more. */
+  async recordStages(job: Job, state: 'sent' | 'uncertain', sentAt: string): Promise<void> {
+    for (const i of job.items ?? []) {
+      const { pk, rk } = keysOf({ id: i.id, kind: i.kind, day: job.day, planId: i.planId });
+      await this.table.upsertEntity({ partitionKey: pk, rowKey: rk, state, recipient: job.recipient, kind: `${i.kind}-stage`, day: job.day, attempts: 1, sentAt, reason: `in ${job.id}` }, 'Merge');
+    }
+  }
+
   /** Counts for one ledger partition: a digest day ("digest", "2026-11-23") or a plan's reminders ("reminder", planId). */
   async countByState(kind: string, dayOrPlan: string): Promise<Record<LedgerState, number>> {
     const out = emptyCounts();
@@ -201,6 +218,7 @@ export class Ledger {
   async rowsOfDay(day: string): Promise<LedgerRow[]> {
     const out: LedgerRow[] = [];
     for await (const e of this.table.listEntities<LedgerEntity>({ queryOptions: { filter: `day eq ${odataString(day)}` } })) {
+      if (e.kind.endsWith('-stage')) continue; // an item stage delivered inside a grouped reminder, counted there
       out.push({ id: decodeKey(e.rowKey), kind: e.kind, recipient: e.recipient, day: e.day, state: e.state, attempts: e.attempts ?? 0, reason: e.reason });
     }
     return out;

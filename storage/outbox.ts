@@ -34,7 +34,7 @@ export interface Job {
   /** The day the scheduler planned it for, in the council's zone. */
   day: string;
   /** Grouped reminders: each item and the stage it is owed. */
-  items?: { planId: string; ref: string; seq?: number; stage: string }[];
+  items?: { planId: string; ref: string; seq?: number; stage: string; id: string; kind: 'reminder' | 'nudge' }[];
   /** Notices: the card and its notification summary, fixed when the event happened. */
   card?: Record<string, unknown>;
   summary?: string;

@@ -76,3 +76,34 @@ export function reminderCard(item: ItemState, kind: ReminderKind, today: string,
     seq: item.seq === undefined ? '' : String(item.seq),
   });
 }
+
+export interface OwedReminder {
+  item: ItemState;
+  kind: ReminderKind;
+}
+
+const ORDER: Record<ReminderKind, number> = { overdue: 0, 'due-today': 1, 'day-before': 2, 'week-ahead': 3, stale: 4 };
+
+/** One message for everything a person is owed today, most urgent first, each with its own Update. */
+export function groupedReminderCard(owed: OwedReminder[], today: string, staleDays: number): AdaptiveCardJson {
+  const sorted = [...owed].sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
+  const overdue = sorted.filter((o) => o.kind === 'overdue').length;
+  return renderCard('reminders', {
+    heading: `Your plan items today (${sorted.length})`,
+    intro: overdue ? `${overdue} overdue. Press Update on any item to record progress.` : 'Press Update on any item to record progress.',
+    items: sorted.map(({ item, kind }) => {
+      const rel = relativeDue(item.due, item.status, today);
+      return {
+        heading: kind === 'stale' ? `${HEADINGS.stale} No update for ${staleDays}+ days` : HEADINGS[kind],
+        headingColor: kind === 'overdue' ? 'Attention' : 'Default',
+        label: itemLabel(item),
+        title: truncate(item.title, 200),
+        ragWord: RAG_WORD[item.rag],
+        facts: `Due ${dueText(item.due)}${rel ? ` (${rel})` : ''}${item.updatedAt ? ` · last update ${britishDate(item.updatedAt.slice(0, 10))}` : ''}`,
+        planId: item.planId,
+        ref: item.ref,
+        seq: item.seq === undefined ? '' : String(item.seq),
+      };
+    }),
+  });
+}

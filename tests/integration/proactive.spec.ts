@@ -10,6 +10,26 @@ import { loadConfig } from '../../config/loadConfig';
 const rosaChat = `a:personal-${ROSA.aadObjectId}`;
 const jordanChat = `a:personal-${JORDAN.aadObjectId}`;
 const textOf = (s: SentActivity) => cardText(s.activity.attachments?.[0]?.content ?? {});
+/** The card replies among what was sent (a slow answer may be preceded by a typing indicator). */
+const cards = (sent: SentActivity[]) => sent.filter((s) => s.activity.attachments?.length);
+
+type Owed = { label: string; kind: string };
+const KINDS: [RegExp, string][] = [
+  [/^Due in the next week/, 'week-ahead'],
+  [/^Due tomorrow/, 'day-before'],
+  [/^Due today/, 'due-today'],
+  [/^Overdue/, 'overdue'],
+  [/^Time for a check-in/, 'stale'],
+];
+/** What a reminder message (one item, or a grouped one) says each item is owed: the heading above each "**ref** title" line. */
+function owedIn(s: SentActivity): Owed[] {
+  const lines = textOf(s).split('\n');
+  return lines.flatMap((l, i) => {
+    const m = /^\*\*(\S+)\*\* /.exec(l);
+    const kind = m && KINDS.find(([re]) => re.test(lines[i - 1] ?? ''))?.[1];
+    return m && kind ? [{ label: m[1], kind }] : [];
+  });
+}
 
 /** Run one working day: the scheduler ticks at 09:00 London time and the worker sends what it queued. */
 async function day(h: Harness, date: string, utcTime = '09:00') {
@@ -35,15 +55,22 @@ describe('proactive reminders, nudges and digests', function () {
     // 2.1 (HoS (RB)) is due Friday 31 Dec 2021. Rosa keeps 2.1 fresh so only reminders, not nudges, concern it.
     h.clock.set('2021-12-17');
     await h.say('update 2.1 on track: recruitment campaign live');
-    for (let d = '2021-12-20'; d <= '2022-01-12'; d = addDays(d, 1)) await day(h, d);
+    const messagesPerDay: number[] = [];
+    for (let d = '2021-12-20'; d <= '2022-01-12'; d = addDays(d, 1)) {
+      const before = h.stub.sent({ conversationId: rosaChat }).length;
+      await day(h, d);
+      messagesPerDay.push(h.stub.sent({ conversationId: rosaChat }).length - before);
+    }
+    assert.ok(messagesPerDay.every((n) => n <= 1), `at most one reminder message a day: ${messagesPerDay.join(',')}`);
     const about21 = h.stub.sent({ conversationId: rosaChat }).filter((s) => /\*\*2\.1\*\* Carry out the Recruitment/.test(textOf(s)));
-    const headings = about21.map((s) => textOf(s).split('\n')[0]);
-    assert.deepEqual(headings, ['Due in the next week: 2.1', 'Due tomorrow: 2.1', 'Due today: 2.1', 'Overdue: 2.1', 'Overdue: 2.1']);
+    const kinds = about21.map((s) => owedIn(s).find((o) => o.label === '2.1')?.kind);
+    assert.deepEqual(kinds, ['week-ahead', 'day-before', 'due-today', 'overdue', 'overdue']);
     const when = about21.map((s) => new Date(s.at).toISOString().slice(0, 10));
     assert.equal(when.length, 5);
     for (const s of about21) assertValidCard(s.activity.attachments![0].content as object);
-    const card = about21[0].activity.attachments![0].content as { actions: { verb: string; data: Record<string, string> }[] };
-    assert.deepEqual(card.actions[0], { type: 'Action.Execute', title: 'Update', verb: 'openUpdate', data: { planId: 'southend-2021', ref: '2.1', seq: '' } });
+    // Each item carries its own Update button, whether alone or grouped.
+    const update = JSON.stringify(about21[0].activity.attachments![0].content);
+    assert.match(update, /"type":"Action.Execute","title":"Update[^"]*","verb":"openUpdate","data":\{"planId":"southend-2021","ref":"2.1","seq":""\}/);
   });
 
   it('sends nothing about completed work, and nothing at weekends or outside working hours', async () => {
@@ -74,10 +101,11 @@ describe('proactive reminders, nudges and digests', function () {
     await day(h, '2021-12-10'); // 25 days after import: nothing is stale yet
     assert.equal(h.stub.sent({ conversationId: rosaChat }).filter((s) => /no update for 30\+ days/.test(textOf(s))).length, 0);
     await day(h, '2021-12-16'); // 31 days after import
-    const nudged = h.stub.sent({ conversationId: rosaChat }).filter((s) => /no update for 30\+ days/.test(textOf(s))).map((s) => textOf(s).match(/Time for a check-in\? (\S+)/)?.[1]);
+    const stale = () => h.stub.sent({ conversationId: rosaChat }).flatMap(owedIn).filter((o) => o.kind === 'stale').map((o) => o.label);
+    const nudged = stale();
     assert.deepEqual(nudged.sort(), ['2.1', '2.4', '2.5', '2.6', '6.2', '6.3']);
     await day(h, '2021-12-17');
-    assert.equal(h.stub.sent({ conversationId: rosaChat }).filter((s) => /no update for 30\+ days/.test(textOf(s))).length, 6, 'once per period');
+    assert.equal(stale().length, 6, 'once per period');
   });
 
   it("sends each manager a weekly digest of their reports' work, once", async () => {
@@ -106,11 +134,11 @@ describe('proactive reminders, nudges and digests', function () {
   it('"digest preview", "reminders preview" and an admin\'s "send digest now"', async () => {
     h.clock.set('2021-12-27');
     const preview = await h.say('digest preview', { from: JORDAN });
-    assert.match(textOf(preview[0]), /Weekly digest for Jordan Hale/);
+    assert.match(textOf(cards(preview)[0]), /Weekly digest for Jordan Hale/);
     const reminders = await h.say('reminders preview');
-    assert.match(textOf(reminders[0]), /30 Dec 2021: \*\*2\.1\*\*.*day before/);
+    assert.match(textOf(cards(reminders)[0]), /30 Dec 2021: \*\*2\.1\*\*.*day before/);
     const refused = await h.say('send digest now');
-    assert.match(textOf(refused[0]), /Only a plan administrator/);
+    assert.match(textOf(cards(refused)[0]), /Only a plan administrator/);
   });
 
   it("an admin's \"send digest now\" reaches managers and the plan's linked channel, once", async () => {
@@ -147,6 +175,82 @@ describe('proactive reminders, nudges and digests', function () {
   });
 });
 
+describe('sign-offs that cannot go missing', function () {
+  this.timeout(120_000);
+  it("a sign-off request to a manager who never spoke to the bot is delivered on the manager's first message", async () => {
+    const x = await startHarness({ today: '2021-11-17' });
+    try {
+      await seedFixtures(x.bot.services, ['southend2021']);
+      await x.say('hi'); // Rosa, the owner; Jordan, her manager, has never talked to the bot
+      x.stub.clear();
+      await x.execute('submitUpdate', { planId: 'southend-2021', ref: '2.5', seq: '', version: '1', status: 'complete', evidenceUrl: 'https://intranet.example/2.5' });
+      await x.bot.worker.drainAll();
+      assert.equal(x.stub.sent({ conversationId: jordanChat }).length, 0, 'Jordan cannot be reached yet');
+      const row = (await x.bot.ledger.rowsOfDay('2021-11-17')).find((r) => r.kind === 'signoff');
+      assert.deepEqual([row?.state, row?.reason], ['dropped', 'recipient has no conversation with the bot']);
+
+      await x.say('hi', { from: JORDAN });
+      await x.bot.worker.drainAll();
+      const asked = x.stub.sent({ conversationId: jordanChat }).filter((s) => /Sign-off needed: 2\.5/.test(textOf(s)));
+      assert.equal(asked.length, 1, 'the pending sign-off arrives once');
+      const card = JSON.stringify(asked[0].activity.attachments![0].content);
+      assert.match(card, /"verb":"approveSignoff"/);
+      assert.match(card, /"verb":"returnSignoff"/);
+      assertValidCard(asked[0].activity.attachments![0].content as object);
+      await x.say('what is overdue', { from: JORDAN });
+      await x.bot.worker.drainAll();
+      assert.equal(x.stub.sent({ conversationId: jordanChat }).filter((s) => /Sign-off needed: 2\.5/.test(textOf(s))).length, 1, 'not again on later messages');
+    } finally {
+      await x.stop();
+    }
+  });
+});
+
+describe('quiet by default', function () {
+  this.timeout(180_000);
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ today: '2021-11-15', env: { STALE_AFTER_DAYS: '30' } });
+    await seedFixtures(h.bot.services, ['southend2021']);
+    await h.say('hi');
+    h.stub.clear();
+  });
+  afterEach(async () => h?.stop());
+
+  it('groups everything a person is owed into one message a day, with an Update per item, and no check-in beside an overdue reminder', async () => {
+    await day(h, '2021-12-16'); // Rosa owes overdue reminders and 30-day check-ins on the same morning
+    const sent = h.stub.sent({ conversationId: rosaChat });
+    assert.equal(sent.length, 1, 'one message');
+    const owed = owedIn(sent[0]);
+    assert.ok(owed.length >= 2, `grouped: ${JSON.stringify(owed)}`);
+    assert.match(textOf(sent[0]), new RegExp(`^Your plan items today \\(${owed.length}\\)`));
+    const labels = owed.map((o) => o.label);
+    assert.equal(new Set(labels).size, labels.length, `each item once: ${labels.join(', ')}`);
+    const json = JSON.stringify(sent[0].activity.attachments![0].content);
+    assert.equal(json.match(/"verb":"openUpdate"/g)?.length, owed.length, 'an Update button per item');
+    assertValidCard(sent[0].activity.attachments![0].content as object);
+    await day(h, '2021-12-16');
+    assert.equal(h.stub.sent({ conversationId: rosaChat }).length, 1, 'a second tick the same day sends nothing');
+  });
+
+  it('"reminders off for 2 weeks" pauses them, and what is owed arrives grouped when they resume; "reminders weekly" means Mondays', async () => {
+    const [paused] = cards(await h.say('reminders off for 2 weeks'));
+    assert.match(textOf(paused), /No reminders until 29 Nov 2021/);
+    h.stub.clear();
+    await day(h, '2021-11-22');
+    await day(h, '2021-11-26');
+    assert.equal(h.stub.sent({ conversationId: rosaChat }).length, 0, 'nothing while paused');
+    await day(h, '2021-11-29');
+    assert.equal(h.stub.sent({ conversationId: rosaChat }).length, 1, 'one message when they resume');
+    await h.say('reminders weekly');
+    h.stub.clear();
+    for (const d of ['2021-12-14', '2021-12-15', '2021-12-16']) await day(h, d);
+    assert.equal(h.stub.sent({ conversationId: rosaChat }).length, 0, 'weekly: nothing mid-week');
+    await day(h, '2021-12-20');
+    assert.equal(h.stub.sent({ conversationId: rosaChat }).length, 1, 'weekly: Monday');
+  });
+});
+
 describe('several bot instances share one store', function () {
   this.timeout(180_000);
   it('three schedulers ticking together plan once, and each reminder is delivered once', async () => {
@@ -161,10 +265,9 @@ describe('several bot instances share one store', function () {
       const ticks = await Promise.all([a.bot, ...others].map((b) => b.scheduler.tick(now)));
       assert.equal(ticks.filter((t) => t.periods.includes('daily|2021-12-30')).length, 1, 'exactly one instance planned the day');
       await Promise.all([a.bot, ...others].map((b) => b.worker.drain()));
-      const to21 = a.stub.sent({ conversationId: rosaChat }).filter((s) => /Due tomorrow: 2\.1/.test(textOf(s)));
-      assert.equal(to21.length, 1);
-      const ids = a.stub.sent({ conversationId: rosaChat }).map((s) => textOf(s).split('\n')[0]);
-      assert.equal(new Set(ids).size, ids.length, `no duplicates: ${ids.join(' | ')}`);
+      const toRosa = a.stub.sent({ conversationId: rosaChat });
+      assert.equal(toRosa.length, 1, 'one grouped message, once');
+      assert.ok(owedIn(toRosa[0]).some((o) => o.label === '2.1' && o.kind === 'day-before'), 'it says 2.1 is due tomorrow');
     } finally {
       await Promise.all(others.map((o) => o.stop()));
       await a.stop();

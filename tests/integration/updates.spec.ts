@@ -181,7 +181,8 @@ describe('updating status', function () {
     await h.say('hi', { from: JORDAN });
     h.stub.clear();
     await h.say('update 2.4 red: recruitment delayed');
-    const post = await h.stub.waitFor((s) => s.conversationId === '19:improvement-board@thread.tacv2');
+    // A new post in the channel (not a reply under the message that linked it).
+    const post = await h.stub.waitFor((s) => s.conversationId.startsWith('19:improvement-board@thread.tacv2;messageid=') && s.via === 'createConversation');
     assert.match(cardText(post.activity.attachments![0].content), /2\.4 moved No RAG → Red — HoS \(RB\): recruitment delayed/);
     const toManager = await h.stub.waitFor((s) => s.conversationId === `a:personal-${JORDAN.aadObjectId}`);
     assert.match(cardText(toManager.activity.attachments![0].content), /2\.4 is now Red/);
