@@ -11,6 +11,7 @@ import { setPlanArchived } from '../../services/planAdmin';
 import { PlanRepository } from '../../storage/planRepository';
 import type { Services } from '../../services/context';
 import { colourTrackerXlsx } from '../fixtures/trackers/workbooks';
+import { PLAN_FILES } from '../support/fixtures';
 
 const TRACKERS = path.resolve(__dirname, '../fixtures/trackers');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'trackers-'));
@@ -157,6 +158,18 @@ describe('tracker imports: commentary, all-or-nothing, conflicts, archive and ex
     assert.match(csv, /LA-Misc\.2,.*,Not on track,Red,"Printer quotes, ""two"" so far; = not a formula",20\/11\/2020,Rosa Bennett/);
   });
 
+  it('the councils\' own layouts round-trip too: Southend 2021 and Sefton 2022 export and re-import with 0 changes', async () => {
+    const dir = tmp();
+    for (const f of [PLAN_FILES.southend2021, PLAN_FILES.sefton2022]) {
+      await importPlanFile(s, { file: f.file, planName: f.name, dryRun: false });
+      const out = path.join(dir, `${f.name}.xlsx`);
+      await exportPlanFile(s, { plan: f.name, out });
+      const back = await importPlanFile(s, { file: out, planName: f.name, dryRun: true });
+      assert.deepEqual([back.plan!.created, back.plan!.updated], [0, 0], f.name);
+      assert.equal(back.plan!.unchanged, f === PLAN_FILES.southend2021 ? 30 : 125);
+    }
+  });
+
   it('an archived plan is hidden from the plan list, kept with its history, and can be restored', async () => {
     const r = await setPlanArchived(s, 'themed plan', true);
     assert.equal(r.ok, true);
@@ -164,7 +177,7 @@ describe('tracker imports: commentary, all-or-nothing, conflicts, archive and ex
     assert.ok((await s.plans.listAllPlans()).find((p) => p.id === 'themed-plan')?.archivedAt);
     assert.ok((await s.plans.listHistory('themed-plan', 'SH-1.1')).length > 0, 'history kept');
     assert.ok(await s.plans.getAction('themed-plan', 'SH-1.1'));
-    assert.deepEqual(await setPlanArchived(s, 'no such plan', true), { ok: false, reason: 'not_found', known: ['BRAG tracker', 'Colour tracker', 'Themed plan'] });
+    assert.deepEqual(await setPlanArchived(s, 'no such plan', true), { ok: false, reason: 'not_found', known: ['BRAG tracker', 'Colour tracker', 'Sefton 2022', 'Southend 2021', 'Themed plan'] });
     await setPlanArchived(s, 'Themed plan', false);
     assert.equal((await s.plans.listPlans()).some((p) => p.id === 'themed-plan'), true);
   });
