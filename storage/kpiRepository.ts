@@ -1,5 +1,5 @@
 import { RestError, type TransactionAction } from '@azure/data-tables';
-import type { KpiDefinition, KpiValue } from '../domain/model';
+import type { KpiDefinition, KpiValue, Rag } from '../domain/model';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey, odataString } from './keys';
 import { countRequest } from './requestCounter';
@@ -65,6 +65,18 @@ export interface KpiCorrection {
 export interface LoadedPoint {
   point?: KpiPoint;
   token?: string;
+}
+
+export interface KpiMove {
+  code: string;
+  name: string;
+  period: string;
+  from: Rag;
+  to: Rag;
+  at: string;
+  byName: string;
+  /** The period's version the move came with: two moves in one instant stay two rows. */
+  version: number;
 }
 
 export type SavePointResult = { ok: true } | { ok: false; reason: 'conflict' };
@@ -181,6 +193,26 @@ export class KpiRepository {
       throw err;
     }
     return { ok: true };
+  }
+
+  /**
+   * A KPI's RAG moving (PK "moved", RK "<time>|<code>|<period>"), so a digest asks "what moved since"
+   * with one range read. Written after the value; a repeat of the same move is the same row.
+   */
+  async recordMove(m: KpiMove): Promise<void> {
+    countRequest();
+    await this.table.upsertEntity({ partitionKey: 'moved', rowKey: `${m.at}|${codeKey(m.code)}|${encodeKey(m.period)}|${String(m.version).padStart(6, '0')}`, ...m }, 'Replace');
+  }
+
+  async listMovesSince(sinceIso: string): Promise<KpiMove[]> {
+    const out: KpiMove[] = [];
+    countRequest();
+    for await (const e of this.table.listEntities<KpiMove & { partitionKey: string; rowKey: string }>({
+      queryOptions: { filter: `PartitionKey eq 'moved' and RowKey ge ${odataString(sinceIso)}` },
+    })) {
+      out.push({ code: e.code, name: e.name, period: e.period, from: e.from, to: e.to, at: e.at, byName: e.byName, version: e.version });
+    }
+    return out;
   }
 
   /** A KPI's corrections, newest first (for one period, or all). */

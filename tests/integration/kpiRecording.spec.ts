@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { startHarness, cardOf, cardText, ROSA, JORDAN, type Harness, type Person } from '../support/botHarness';
 import { assertValidCard } from '../support/cardValidation';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { KpiDefinition } from '../../domain/model';
+import { importPlanFile } from '../../services/importFiles';
+import type { SentActivity } from '../support/connectorStub';
 
 /** 9 Dec 2026: November has ended, December has not. Everything here is made up for the test. */
 const TODAY = '2026-12-09';
@@ -12,7 +17,9 @@ const DEFS: KpiDefinition[] = [
   { code: 'c162', name: 'Agency workers', unit: 'count', polarity: 'lower', target: 8, tolerance: 1, frequency: 'monthly', ownerRole: 'HoS (RB)' },
   { code: 'a2', name: 'Days to match', unit: 'days', polarity: 'lower', target: 170, tolerance: 10, frequency: 'quarterly', ownerRole: 'HoS (RB)' },
   { code: 'c999', name: 'Nobody owns this', unit: 'count', polarity: 'lower', target: 5, tolerance: 1, frequency: 'monthly' },
+  { code: 'c301', name: 'Visits in time', unit: '%', polarity: 'higher', target: 90, tolerance: 5, frequency: 'monthly', ownerRole: 'HoS (RB)' },
 ];
+const BOARD = '19:kpi-board@thread.tacv2';
 
 const months = (from: string, n: number) =>
   Array.from({ length: n }, (_, i) => {
@@ -43,7 +50,15 @@ describe('recording KPI values', function () {
     const c056 = months('2025-11', 12).map((period, i) => ({ code: 'c056', period, value: i === 11 ? 83.5 : 86 + (i % 3) * 0.5 }));
     const c162 = months('2025-11', 11).map((period, i) => ({ code: 'c162', period, value: 9 + (i % 4) }));
     const a2 = ['2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2'].map((period, i) => ({ code: 'a2', period, value: 190 - i * 3 }));
-    await s.kpis.upsertValues([...c056, ...c162, ...a2], 'fixture', '2026-11-01T09:00:00.000Z');
+    const c301 = months('2026-01', 10).map((period, i) => ({ code: 'c301', period, value: i === 9 ? 80 : 88 }));
+    await s.kpis.upsertValues([...c056, ...c162, ...a2, ...c301], 'fixture', '2026-11-01T09:00:00.000Z');
+    // A plan whose action 1.1 cites c301, linked to a channel; 1.2 cites nothing.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpi-plan-'));
+    const file = path.join(dir, 'plan.csv');
+    fs.writeFileSync(file, 'Priority,Ref,Action,Start Date,Outcome,Due Date,Lead\nVisits,1.1,Visit every child on time,Jan 2026,c301 rises to 90%,Mar 2027,HoS (RB)\n,1.2,Train the duty team,Jan 2026,All trained,Mar 2027,HoS (RB)\n');
+    await importPlanFile(s, { file, planName: 'Test plan', dryRun: false });
+    fs.rmSync(dir, { recursive: true, force: true });
+    await h.say('link this channel to Test plan', { from: ADMIN, where: { kind: 'channel', channelId: BOARD } });
   });
   after(async () => h?.stop());
 
@@ -194,6 +209,28 @@ describe('recording KPI values', function () {
     assert.doesNotMatch(text, /c056/);
     const none = await say(h, 'kpis due', JORDAN);
     assert.match(none.text, /no KPI has one of those roles as its owner/);
+  });
+
+  it('a KPI crossing out of red, and back into it, is posted to the linked channel of the plan citing it, once each; the digest can list the moves', async () => {
+    const textOf = (x: SentActivity) => cardText(x.activity.attachments?.[0]?.content ?? {});
+    h.stub.clear();
+    const sent = await h.say('kpi c301 nov 2026 91%');
+    const reply = sent.find((x) => x.conversationId.startsWith('a:personal'));
+    assert.match(textOf(reply!), /c301 is now ✔ Green \(was ✖ Red\)/);
+    const post = await h.stub.waitFor((x) => x.conversationId.startsWith(BOARD));
+    assert.match(textOf(post), /KPI c301 is no longer Red/);
+    assert.match(textOf(post), /c301 Visits in time is out of Red: ✖ Red → ✔ Green, 91% in Nov 2026 against a target of 90%/);
+    assert.match(textOf(post), /Cited by action 1\.1 in Test plan/);
+    // Amber to green and other moves within the non-red colours are not posted.
+    await h.say('kpi c301 nov 2026 88%: late visits added');
+    await h.say('kpi c301 nov 2026 80%: recount');
+    const back = await h.stub.waitFor((x) => x.conversationId.startsWith(BOARD) && /is now Red/.test(textOf(x)));
+    assert.match(textOf(back), /c301 Visits in time turned Red: ▲ Amber → ✖ Red, 80% in Nov 2026/);
+    await new Promise((r) => setTimeout(r, 300));
+    const posts = h.stub.sent().filter((x) => x.conversationId.startsWith(BOARD)).map(textOf);
+    assert.equal(posts.length, 2, posts.join('\n---\n'));
+    const moves = await h.bot.services.kpis.listMovesSince('2026-12-01');
+    assert.deepEqual(moves.filter((m) => m.code === 'c301').map((m) => `${m.from}>${m.to}`), ['red>green', 'green>amber', 'amber>red']);
   });
 
   it('chart data: a monthly KPI shows its last 13 months as the gap to target, with readable labels', async () => {
