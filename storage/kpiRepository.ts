@@ -2,7 +2,6 @@ import { RestError, type TransactionAction } from '@azure/data-tables';
 import type { KpiDefinition, KpiValue, Rag } from '../domain/model';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey, odataString } from './keys';
-import { countRequest } from './requestCounter';
 
 /**
  * KPI definitions in PK "def" (RK = code): a few hundred at most, listed together for "kpis off target".
@@ -129,7 +128,6 @@ export class KpiRepository {
   async refreshLatest(code: string): Promise<void> {
     const series = await this.getSeries(code);
     const [previous, latest] = series.slice(-2).length === 2 ? series.slice(-2) : [undefined, series.at(-1)];
-    countRequest();
     await this.table.upsertEntity(
       { partitionKey: 'def', rowKey: codeKey(code), latestJson: JSON.stringify(latest ?? null), previousJson: JSON.stringify(previous ?? null) },
       'Merge',
@@ -140,7 +138,6 @@ export class KpiRepository {
   async setOwner(code: string, ownerRole: string): Promise<'ok' | 'notFound' | 'conflict'> {
     let e: DefEntity & { etag?: string };
     try {
-      countRequest();
       e = await this.table.getEntity<DefEntity>('def', codeKey(code));
     } catch (err) {
       if (isStatus(err, 404)) return 'notFound';
@@ -148,7 +145,6 @@ export class KpiRepository {
     }
     if (!e.json) return 'notFound';
     try {
-      countRequest();
       await this.table.updateEntity({ partitionKey: 'def', rowKey: codeKey(code), ownerRole }, 'Merge', { etag: e.etag });
       return 'ok';
     } catch (err) {
@@ -160,7 +156,6 @@ export class KpiRepository {
   /** One period's value as stored now, with the token for a conditional write. */
   async getPoint(code: string, period: string): Promise<LoadedPoint> {
     try {
-      countRequest();
       const e = await this.table.getEntity<ValueEntity>(`series|${codeKey(code)}`, encodeKey(period));
       return { point: toPoint(code, e), token: e.etag };
     } catch (err) {
@@ -185,7 +180,6 @@ export class KpiRepository {
       actions.push(['create', h]);
     }
     try {
-      countRequest();
       await this.table.submitTransaction(actions);
     } catch (err) {
       // 412: someone else's value landed first; 409: the period was created meanwhile.
@@ -200,13 +194,11 @@ export class KpiRepository {
    * with one range read. Written after the value; a repeat of the same move is the same row.
    */
   async recordMove(m: KpiMove): Promise<void> {
-    countRequest();
     await this.table.upsertEntity({ partitionKey: 'moved', rowKey: `${m.at}|${codeKey(m.code)}|${encodeKey(m.period)}|${String(m.version).padStart(6, '0')}`, ...m }, 'Replace');
   }
 
   async listMovesSince(sinceIso: string): Promise<KpiMove[]> {
     const out: KpiMove[] = [];
-    countRequest();
     for await (const e of this.table.listEntities<KpiMove & { partitionKey: string; rowKey: string }>({
       queryOptions: { filter: `PartitionKey eq 'moved' and RowKey ge ${odataString(sinceIso)}` },
     })) {
@@ -219,7 +211,6 @@ export class KpiRepository {
   async getCorrections(code: string, period?: string): Promise<KpiCorrection[]> {
     const prefix = period ? `${HISTORY_PREFIX}${encodeKey(period)}|` : HISTORY_PREFIX;
     const out: KpiCorrection[] = [];
-    countRequest();
     for await (const e of this.table.listEntities<HistoryEntity>({
       queryOptions: { filter: `PartitionKey eq ${odataString(`series|${codeKey(code)}`)} and RowKey ge ${odataString(prefix)} and RowKey lt ${odataString(prefix + '~')}` },
     })) {
@@ -230,7 +221,6 @@ export class KpiRepository {
 
   async listDefinitionsWithLatest(): Promise<{ def: KpiDefinition; latest?: KpiPoint; previous?: KpiPoint }[]> {
     const out: { def: KpiDefinition; latest?: KpiPoint; previous?: KpiPoint }[] = [];
-    countRequest();
     for await (const e of this.table.listEntities<DefEntity>({ queryOptions: { filter: `PartitionKey eq 'def'` } })) {
       if (!e.json) continue; // values arrived before their definition
       out.push({
@@ -244,7 +234,6 @@ export class KpiRepository {
 
   async getDefinition(code: string): Promise<KpiDefinition | undefined> {
     try {
-      countRequest();
       const e = await this.table.getEntity<DefEntity>('def', codeKey(code));
       return e.json ? toDefinition(e) : undefined;
     } catch (err) {
@@ -255,7 +244,6 @@ export class KpiRepository {
 
   async listDefinitions(): Promise<KpiDefinition[]> {
     const out: KpiDefinition[] = [];
-    countRequest();
     for await (const e of this.table.listEntities<DefEntity>({ queryOptions: { filter: `PartitionKey eq 'def'` } })) {
       if (e.json) out.push(toDefinition(e));
     }
@@ -265,7 +253,6 @@ export class KpiRepository {
   /** The whole series, oldest first. */
   async getSeries(code: string): Promise<KpiPoint[]> {
     const out: KpiPoint[] = [];
-    countRequest();
     for await (const e of this.table.listEntities<ValueEntity>({
       // History rows ("hist|…") sort after every period; a period starts with a digit.
       queryOptions: { filter: `PartitionKey eq ${odataString(`series|${codeKey(code)}`)} and RowKey lt ${odataString(HISTORY_PREFIX)}` },
@@ -277,7 +264,6 @@ export class KpiRepository {
 
   private async batched(rows: (DefEntity | ValueEntity)[], mode: 'Merge' | 'Replace' = 'Replace'): Promise<void> {
     for (let i = 0; i < rows.length; i += 100) {
-      countRequest();
       await this.table.submitTransaction(rows.slice(i, i + 100).map((r): TransactionAction => ['upsert', r, mode]));
     }
   }
