@@ -128,8 +128,10 @@ for (const where of ['personal', 'channel'] as const) {
       assert.match(text, /^Red$/m);
       assert.match(text, /13 in Sep 2022 against a target of 8 \(lower is better\); worsening/);
       const chart = JSON.stringify(card).match(/"type":"Chart.Line".*?"fallback":\{[^}]*\}/)?.[0] ?? '';
-      assert.match(chart, /"x":"Oct 2021","y":8/);
-      assert.match(chart, /Trend: Oct 2021 8, Nov 2021 9/);
+      // The chart plots the distance from target (0 = on target), so the y-axis fits the data.
+      assert.match(chart, /"x":"Oct 21","y":0\}/);
+      assert.match(chart, /"x":"Sep 22","y":-5\}/);
+      assert.match(chart, /Trend, oldest first: Oct 2021 8 \(Green\); Nov 2021 9 \(Amber\)/);
     });
 
     it('a KPI with no values and an unknown KPI each get a specific answer', async () => {
