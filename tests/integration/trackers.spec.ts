@@ -12,6 +12,7 @@ import { PlanRepository } from '../../storage/planRepository';
 import type { Services } from '../../services/context';
 import { colourTrackerXlsx } from '../fixtures/trackers/workbooks';
 import { PLAN_FILES } from '../support/fixtures';
+import { nudgeStage } from '../../domain/reminders';
 
 const TRACKERS = path.resolve(__dirname, '../fixtures/trackers');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'trackers-'));
@@ -49,7 +50,11 @@ describe('tracker imports: commentary, all-or-nothing, conflicts, archive and ex
     assert.equal(a?.updatedAt?.slice(0, 10), '2020-10-14', 'the stale nudge counts from the tracker date, not the import');
     assert.equal(a?.updatedByName, 'Priya Shah');
     assert.equal(a?.evidenceUrl, 'Board paper');
-    assert.equal((await s.plans.getAction('brag-tracker', '2.1'))?.updatedAt, '2020-11-20T10:00:00.000Z', 'no date in the file: the import time');
+    const undated = await s.plans.getAction('brag-tracker', '2.1');
+    assert.equal(undated?.updatedAt, '2020-11-20T10:00:00.000Z', 'no date in the file: the import time');
+    // Friday 20 Nov 2020, 14-day check-ins: 1.1 was last updated 37 days ago in the tracker, 2.1 just now.
+    assert.equal(nudgeStage(a!, '2020-11-20', 14), 'stale-p2');
+    assert.equal(nudgeStage(undated!, '2020-11-20', 14), undefined);
     const report = formatReport(first);
     assert.match(report, /"Update \/ commentary": latest commentary/);
     assert.match(report, /"Workstream": priority \/ theme \/ workstream/);
