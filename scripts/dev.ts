@@ -115,9 +115,9 @@ async function shutdown(exitCode: number): Promise<never> {
 
 async function waitForHealth(bot: Managed): Promise<void> {
   const url = `http://localhost:${port}/healthz`;
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  const deadline = performance.now() + HEALTH_TIMEOUT_MS;
   let last = 'no answer';
-  while (Date.now() < deadline) {
+  while (performance.now() < deadline) {
     if (bot.done) throw new Error('the bot exited before it was ready (see [bot] output above)');
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });

@@ -87,10 +87,10 @@ const keyOf = (i: Pick<ItemState, 'ref' | 'seq'>) => `${i.ref}|${i.seq ?? ''}`;
  */
 export async function importPlan(
   repo: PlanRepository,
-  args: { planId: string; planName: string; parsed: ParsedPlan; dryRun: boolean; now?: Date },
+  args: { planId: string; planName: string; parsed: ParsedPlan; dryRun: boolean; now: Date },
 ): Promise<ImportSummary> {
   const { planId, parsed } = args;
-  const now = (args.now ?? new Date()).toISOString();
+  const now = args.now.toISOString();
   const existing = new Map((await repo.listAllItems(planId)).map((e) => [keyOf(e), e]));
   const desired = itemsOfPlan(planId, parsed);
   const summary: ImportSummary = {

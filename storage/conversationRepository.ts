@@ -3,6 +3,7 @@ import type { ConversationReference } from 'botbuilder';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey } from './keys';
 import { countRequest } from './requestCounter';
+import type { Clock } from '../domain/clock';
 
 /**
  * Where the bot can reach people and channels without being spoken to first.
@@ -16,7 +17,10 @@ type RefEntity = { partitionKey: string; rowKey: string; json: string; updatedAt
 export type RefKind = 'user' | 'channel' | 'group';
 
 export class ConversationRepository {
-  constructor(private readonly tables: TableSet) {}
+  constructor(
+    private readonly tables: TableSet,
+    private readonly clock: Clock,
+  ) {}
 
   private get table() {
     return this.tables.client(TABLES.conversations);
@@ -24,7 +28,7 @@ export class ConversationRepository {
 
   async save(kind: RefKind, id: string, ref: Partial<ConversationReference>): Promise<void> {
     countRequest();
-    await this.table.upsertEntity<RefEntity>({ partitionKey: kind, rowKey: encodeKey(id.toLowerCase()), json: JSON.stringify(ref), updatedAt: new Date().toISOString() }, 'Replace');
+    await this.table.upsertEntity<RefEntity>({ partitionKey: kind, rowKey: encodeKey(id.toLowerCase()), json: JSON.stringify(ref), updatedAt: this.clock.now().toISOString() }, 'Replace');
   }
 
   async get(kind: RefKind, id: string): Promise<Partial<ConversationReference> | undefined> {

@@ -83,7 +83,8 @@ export async function startHarness(opts: { today?: string; env?: Record<string, 
     return {
       channelId: 'msteams',
       serviceUrl: stub.url,
-      timestamp: new Date().toISOString(),
+      // The harness's day, not the wall clock's: nothing in a test may depend on when it runs.
+      timestamp: clock.now().toISOString(),
       from: { id: from.id ?? `29:${from.aadObjectId}`, name: from.name, aadObjectId: from.aadObjectId },
       recipient: { id: '28:bot-id', name: 'Improvement Plan' },
       conversation: conversationFor(where, from),
