@@ -79,6 +79,7 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
     scheduler.start();
     worker.start();
   }
+  let stopped: Promise<void> | undefined;
   return {
     server,
     port: address.port,
@@ -88,11 +89,13 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
     worker,
     outbox,
     ledger,
-    stop: async () => {
-      scheduler.stop();
-      await worker.stop();
-      await sender.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    // Idempotent: a second call (a repeated signal, a test's cleanup after a failed stop) waits for the first.
+    stop: () =>
+      (stopped ??= (async () => {
+        scheduler.stop();
+        await worker.stop();
+        await sender.stop();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })()),
   };
 }
