@@ -39,7 +39,7 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
   const tables = openTables(config.STORAGE_CONNECTION_STRING);
   await ensureTables(tables);
   const services: Services = createServices(tables, { clock: opts.clock ?? systemClock(config.TIME_ZONE, config.FAKE_TODAY), adminIds: config.ADMIN_USER_IDS });
-  const adapter = createAdapter(config);
+  const adapter = createAdapter(config, logger);
   const outbox = new Outbox(config.STORAGE_CONNECTION_STRING);
   await outbox.ensure();
   const ledger = new Ledger(tables);

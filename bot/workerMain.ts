@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   await outbox.ensure();
   const services = createServices(tables, { clock: systemClock(config.TIME_ZONE, config.FAKE_TODAY), adminIds: config.ADMIN_USER_IDS });
   const worker = new DeliveryWorker(
-    { outbox, ledger: new Ledger(tables), services, sender: createSender(createAdapter(config), config.MicrosoftAppId, config.SEND_RATE_PER_SECOND), logger },
+    { outbox, ledger: new Ledger(tables), services, sender: createSender(createAdapter(config, logger), config.MicrosoftAppId, config.SEND_RATE_PER_SECOND), logger },
     { ...DEFAULT_WORKER_OPTIONS, staleDays: config.STALE_AFTER_DAYS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, pollMs: 250 },
   );
   worker.start();
