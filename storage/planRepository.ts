@@ -5,7 +5,6 @@ import { TABLES, type TableSet } from './tables';
 import { planKeys, prefixRange, END } from './planKeys';
 import { odataString } from './keys';
 import { entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
-import { countRequest } from './requestCounter';
 
 export interface PlanInfo {
   id: string;
@@ -54,7 +53,6 @@ async function collect<T extends object>(client: TableClient, partition: string,
   const query = `PartitionKey eq ${odataString(partition)} and ${filter}`;
   const pages = client.listEntities<T>({ queryOptions: { filter: query } }).byPage({ maxPageSize: top ?? 1000 });
   for await (const page of pages) {
-    countRequest();
     for (const e of page) {
       out.push(e);
       if (top !== undefined && out.length >= top) return out;
@@ -95,7 +93,6 @@ export class PlanRepository {
 
   private async readPlans(): Promise<PlanInfo[]> {
     const out: PlanInfo[] = [];
-    countRequest();
     for await (const e of this.plans.listEntities<{ name: string; channelId?: string; importedAt?: string }>({
       queryOptions: { filter: `PartitionKey eq 'plans'` },
     })) {
@@ -106,7 +103,6 @@ export class PlanRepository {
 
   async savePlan(plan: PlanInfo): Promise<void> {
     this.planList = undefined;
-    countRequest();
     await this.plans.upsertEntity(
       { partitionKey: 'plans', rowKey: plan.id, name: plan.name, channelId: plan.channelId, importedAt: plan.importedAt },
       'Merge',
@@ -188,7 +184,6 @@ export class PlanRepository {
   /** Read an item for an update, with the token saveChange needs. */
   async getItemForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedItem | undefined> {
     try {
-      countRequest();
       const e = await this.items.getEntity<ItemEntity>(planId, planKeys.item(ref, seq));
       return { item: entityToItem(e), token: e.etag as ConcurrencyToken };
     } catch (err) {
@@ -206,7 +201,6 @@ export class PlanRepository {
     const actions: TransactionAction[] = [['update', itemToEntity(after), 'Merge', { etag: loaded.token }], ...this.indexDiff(before, after)];
     actions.push(['create', historyEntity(history, after.version)]);
     try {
-      countRequest();
       await this.items.submitTransaction(actions);
       return { ok: true };
     } catch (err) {
@@ -248,7 +242,6 @@ export class PlanRepository {
     }
     let transactions = 0;
     for (let i = 0; i < ops.length; i += MAX_BATCH) {
-      countRequest();
       await this.items.submitTransaction(ops.slice(i, i + MAX_BATCH));
       transactions++;
     }
