@@ -1,0 +1,46 @@
+import type { Vocabulary, VocabularyItem } from '../domain/language/resolve';
+import type { Caller, Services } from './context';
+import type { Scope } from './planQueries';
+import type { Intent } from '../domain/intent';
+
+/** Intents whose mentions need the plans' refs, owners and priorities (a whole-partition read). */
+const NEEDS_ITEMS = new Set<Intent['kind']>(['action', 'history', 'whoOwns', 'dueDate', 'signedOff', 'update', 'priority', 'overdue', 'rag', 'lookup', 'dueSoon', 'slipping']);
+
+/**
+ * The plan's own vocabulary for resolving a question, read from storage: the directory, the KPI
+ * definitions, and (only when the question needs them) the refs, owners and priorities of the
+ * plans in scope. Nothing here is a hard-coded list.
+ */
+export async function loadVocabulary(s: Services, scope: Scope, caller: Caller, intent: Intent): Promise<Vocabulary> {
+  const [allPlans, people, kpis, mine] = await Promise.all([
+    s.plans.listPlans(),
+    s.directory.listAll(),
+    intent.kind === 'kpi' || intent.kind === 'lookup' ? s.kpis.listDefinitions() : Promise.resolve([]),
+    s.directory.rolesOf(caller),
+  ]);
+  const plans = scope.planId ? allPlans.filter((p) => p.id === scope.planId) : allPlans;
+  const items: VocabularyItem[] = [];
+  const priorities: Vocabulary['priorities'] = [];
+  const ownerRoles = new Set<string>();
+  if (NEEDS_ITEMS.has(intent.kind)) {
+    await Promise.all(
+      plans.map(async (p) => {
+        const [all, prios] = await Promise.all([s.plans.listAllItems(p.id), s.plans.listPriorities(p.id)]);
+        for (const e of all) {
+          items.push({ planId: p.id, ref: e.ref, seq: e.kind === 'milestone' ? e.seq : undefined, ownerRole: e.ownerRole });
+          if (e.ownerRole) ownerRoles.add(e.ownerRole);
+        }
+        for (const pr of prios) priorities.push({ planId: p.id, ref: pr.ref, title: pr.title });
+      }),
+    );
+  }
+  return {
+    plans: plans.map((p) => ({ id: p.id, name: p.name })),
+    people,
+    ownerRoles: [...ownerRoles],
+    items,
+    priorities,
+    kpis: kpis.map((k) => ({ code: k.code, name: k.name })),
+    callerRoles: mine.map((p) => p.role),
+  };
+}
