@@ -102,7 +102,7 @@ const KEYWORDS = [
 ];
 const FIXED_TYPOS: Record<string, string> = {
   summery: 'summary', sumary: 'summary', overdeu: 'overdue', ovredue: 'overdue', kpis: 'kpis', kpi: 'kpi', kip: 'kpi', kpsi: 'kpis',
-  targt: 'target', whats: "what's", wats: "what's", wot: 'what', pls: 'please', plz: 'please', plse: 'please', u: 'you', ur: 'your',
+  targt: 'target', whats: "what's", whos: "who's", nxt: 'next', tmrw: 'tomorrow', tmw: 'tomorrow', wk: 'week', wks: 'weeks', mnth: 'month', mth: 'month', thx: 'thanks', tho: 'though', pri: 'priority', wheres: "where's", hows: "how's", whens: "when's", wats: "what's", wot: 'what', pls: 'please', plz: 'please', plse: 'please', u: 'you', ur: 'your',
   actoins: 'actions', acitons: 'actions', actons: 'actions', ations: 'actions', tommorow: 'tomorrow', tomorow: 'tomorrow',
   prioirty: 'priority', priorty: 'priority', priortiy: 'priority', histroy: 'history', overdues: 'overdue', outstanding: 'overdue',
 };
@@ -140,7 +140,7 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
   const norm = normalise(raw);
   if (!norm) return { kind: 'help' };
 
-  let t = correctTypos(norm.replace(/\bover due\b/g, 'overdue').replace(/\bsign ?offs?\b/g, 'sign-off').replace(/\bsigned ?off\b/g, 'signed-off').split(' ')).join(' ');
+  let t = correctTypos(norm.replace(/\bover due\b/g, 'overdue').replace(/\b(?:sign ?offs?|signing ?off)\b/g, 'sign-off').replace(/\bsigned ?off\b/g, 'signed-off').split(' ')).join(' ');
 
   // Greetings and thanks: answered briefly; a greeting in front of a question is just dropped.
   const greeting = /^(hi|hello|hey|hiya|howdy|morning|afternoon|evening|good (?:morning|afternoon|evening|day)|yo)( there| all| team| everyone| bot)?\b/;
@@ -165,9 +165,9 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
   const priorityFirst = t.match(PRIORITY_RE);
   if (ref && priorityFirst && priorityFirst[1] === ref && !/\b(action|milestone)\b/.test(t) && !/\b(overdue|late|due|red|amber|green|behind)\b/.test(t)) return { kind: 'priority', ref };
   if (ref && !(priorityFirst && priorityFirst[1] === ref)) {
-    if (/\b(history|change-?log|changes?|changed|audit|updates? (?:to|on|for|history)|what(?:'s| has)? happened|who (?:changed|updated)|previous updates|past updates|updated when|last updated|timeline)\b/.test(t)) return { kind: 'history', ref };
+    if (/\b(history|change-?log|changes?|changed|audit|updates? history|what(?:'s| has)? happened|who (?:changed|updated)|previous updates|past updates|updated when|last updated|timeline)\b/.test(t)) return { kind: 'history', ref };
     if (/\b(signed-off|sign-off|approved|approval)\b/.test(t)) return { kind: 'signedOff', ref };
-    if (/\bwho\b/.test(t) || /\b(owner|lead|responsible|accountable|in charge)\b/.test(t)) return { kind: 'whoOwns', ref };
+    if (/\bwho(?:se)?\b/.test(t) || /\b(owner|lead|responsible|accountable|in charge)\b/.test(t)) return { kind: 'whoOwns', ref };
     if (/\bwhen\b/.test(t) || /\b(due date|deadline|target date|due by when|date due)\b/.test(t)) return { kind: 'dueDate', ref };
     return { kind: 'action', ref };
   }
@@ -179,6 +179,7 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
   // Who is behind: overdue grouped by owner.
   if (/\bwho(?:'s| is| are)?\b/.test(t) && /\b(behind|late|overdue|slipping|missed|not (?:kept|keeping) up)\b/.test(t)) return { kind: 'behind' };
   if (/\b(overdue|late) (?:grouped |listed |broken down )?(?:by|per) (?:owner|person|lead|officer)\b|\bleague table\b/.test(t)) return { kind: 'behind' };
+  if (/\b(?:which|what) (?:owners|people|leads|officers|managers|teams|services)\b.*\b(behind|late|overdue|slipping)\b/.test(t)) return { kind: 'behind' };
 
   // "who is X": a role, a person's name.
   if ((m = t.match(/^(?:and )?who(?:'s| is| are)\s+(?:the\s+)?(.+)$/)) && !/\b(owns?|responsible|leading|leads)\b/.test(t)) return { kind: 'whoIs', role: rawTail(raw, m[1]) };
@@ -205,6 +206,7 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
     if (words && !/^(we|things|it|everything|the plan|plan|overall|us|you|they)$/.test(words)) return { kind: 'lookup', words, display: rawTail(raw, m[1]) };
   }
   if (kpiWord.test(t) && /\b(kpis?|kips?)\b/.test(t) && t.split(' ').length <= 3) return { kind: 'kpiList' };
+  if (/^(?:(?:can you|could you|please|pls)\s+)*(?:show|list|see|view|give)(?: me| us)?(?: the| all| our| all the)? (?:kpis|indicators|measures|metrics|performance indicators)(?: please)?$/.test(t)) return { kind: 'kpiList' };
 
   const me = /\b(my|mine|i own|do i own|have i got|i've got|i have|i got|am i|i'm responsible|i am responsible|i lead|i'm leading|assigned to me|on my plate|owned by me|led by me|for me|to me|myself|i'm on the hook)\b/.test(t);
 
@@ -216,12 +218,13 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
 
   const isOverdue = /\b(overdue|late|past (?:their |the |its )?(?:due|deadline)s?|past due|missed|slipped|running late|behind|beyond (?:their |the )?due|out of date|lapsed)\b/.test(rest);
   const isSlipping = /\b(slipping|slippage|slip|at risk|drifting|in trouble|going off track|falling behind|risky|wobbling|under threat|in danger)\b/.test(rest);
-  const isDue = /\b(due|coming up|upcoming|deadlines?|falls? due|falling due|what's next|next up|ahead|expected|to be done|to do|to finish|to deliver|scheduled)\b/.test(rest);
+  const isDue = /\b(due|coming up|upcoming|deadlines?|falls? due|falling due|what's next|next up|ahead|expected|to be done|to finish|to deliver|scheduled)\b/.test(rest);
 
   // The window, read before the owner so its words ("by Friday") are not taken for a name.
   const window = isDue || (!isOverdue && readWindow(rest, opts.today)?.ok) ? readWindow(rest, opts.today) : undefined;
   if (window) rest = rest.replace(window.words, ' ');
-  const owner = me && !ownerPhrase(rest) ? 'me' : ownerPhrase(rest);
+  const phrase = ownerPhrase(rest);
+  const owner = phrase && !/\b(my|mine|me|i|myself)\b/.test(phrase) ? phrase : me ? 'me' : undefined;
   const ownerRaw = owner && owner !== 'me' ? rawTail(raw, owner) : owner;
 
   if (isSlipping && !isDue) {
@@ -256,9 +259,11 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
     return intent;
   }
   if (priorityRef) return { kind: 'priority', ref: priorityRef };
-  if (/\b(unowned|no owner|no lead|without (?:an )?(?:owner|lead)|nobody owns|no one owns|orphan(?:ed)?|not assigned|unassigned|ownerless|missing (?:an )?owners?)\b/.test(t)) return { kind: 'unowned' };
-  if (owner === 'me' && /\b(actions?|items?|tasks?|stuff|work|things|list|plate|own|got|responsible|assigned|open|outstanding|milestones?|jobs?|to-?dos?|have|mine|lot)\b|^my\b|\bmine\b/.test(t)) return { kind: 'myActions' };
+  if (/\b(unowned|no owner|no lead|without (?:an? )?(?:owner|lead)|nobody owns|no one owns|orphan(?:ed)?|not assigned|unassigned|ownerless|missing (?:an )?owners?)\b/.test(t)) return { kind: 'unowned' };
+  if (owner === 'me' && /\b(actions?|items?|tasks?|stuff|work|things|list|plate|own|got|responsible|assigned|open|outstanding|milestones?|jobs?|to-?dos?|have|mine|lot|lead|leading|for me)\b|^my\b|\bmine\b/.test(t)) return { kind: 'myActions' };
+  if (/\b(?:what do i need to do|what(?:'s| is) (?:on )?my (?:list|plate)|what should i (?:be )?(?:doing|working on)|anything for me)\b/.test(t)) return { kind: 'myActions' };
   if (owner && owner !== 'me' && /\b(actions?|items?|tasks?|stuff|work|list)\b/.test(t)) return { kind: 'lookup', words: owner, display: ownerRaw ?? owner };
+  if ((m = t.match(/^what (?:does|has|is) (.+?) (?:have|got|own|lead|leading|responsible for|working on)$/)) && !/\b(my|me|i|mine)\b/.test(m[1])) return { kind: 'lookup', words: m[1], display: rawTail(raw, m[1]) };
   if ((m = t.match(/\b([a-z][a-z'-]+(?: [a-z][a-z'-]+)?)'s (?:actions?|items?|tasks?|stuff|work|list)\b/))) return { kind: 'lookup', words: m[1], display: rawTail(raw, m[1] + "'s").replace(/'s$/i, '') };
   if (/\b(summary|summarise|overview|plan status|dashboard|how are we doing|how(?:'s| is) (?:the |our )?(?:plan|it|everything|things)|rag (?:count|mix|split|breakdown|position)|position|big picture|headlines?|state of (?:the )?(?:plan|play)|progress overall|overall progress|where are we|highlights|totals?|bird's eye|snapshot|status report|progress report)\b/.test(t))
     return { kind: 'summary' };
@@ -289,7 +294,8 @@ function ownerPhrase(text: string): string | undefined {
   }
   const who = m[1].replace(/^(the|a|an)\s+/, '').trim();
   if (!who || /^(me|myself|mine|us|i)$/.test(who)) return who ? 'me' : undefined;
-  if (/^(everyone|everybody|all|anyone|anybody|the team|team|us|them|this|that|it|now|today|overdue|late|due|soon|next|a while|ages|long|days?|weeks?|months?|\d+ (?:days?|weeks?|months?)|more than .*|over .*)$/.test(who)) return undefined;
+  if (/\b(overdue|late|slipping|slip|risk|due|track|deadlines?|red|amber|green|behind|term|christmas|easter|summer|weeks?|months?|years?|quarter|fortnight|end)\b/.test(who)) return undefined;
+  if (/^(everyone|everybody|all|anyone|anybody|anything|something|everything|nothing|the team|team|us|them|this|that|it|now|today|overdue|late|due|soon|next|a while|ages|long|days?|weeks?|months?|\d+ (?:days?|weeks?|months?)|more than .*|over .*)$/.test(who)) return undefined;
   return who;
 }
 
@@ -297,6 +303,10 @@ const STOP_BEFORE_NAME = new Set(['show', 'me', 'list', 'what', 'are', 'is', 'ov
 
 /** Words left after "due in/by/before …" that no date reading took: a window named but not understood. */
 function unreadWindow(text: string): string | undefined {
+  // Time words the window reading did not take ("due nxt week", "due end of term"): a window was
+  // named, so no default may stand in for it.
+  const timeish = text.match(/\b(?:due|deadlines?|coming up)\b.*?\b((?:\S+\s+)?(?:weeks?|months?|days?|quarters?|years?|fortnights?|term|half[- ]term|christmas|easter|summer|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|\d{1,2}(?:st|nd|rd|th)|\d{1,2}\/\d{1,2}(?:\/\d{2,4})?))\b/);
+  if (timeish) return timeish[1];
   const m = text.match(/\b(?:due|deadlines?)\s+(?:in|by|before|until|till|during|on|within|around|for|from)\s+(.+)$/);
   if (!m) return undefined;
   const words = stripFiller(m[1]);
@@ -321,7 +331,7 @@ function rawTail(raw: string, mention: string): string {
 }
 
 function smallTalk(t: string): Intent | undefined {
-  const s = t.replace(/\b(bot|mate|pal|so much|very much|a lot|lots|loads|again|all|everyone|team)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  const s = t.replace(/\b(bot|mate|pal|so much|very much|v much|much|a lot|lots|loads|again|all|everyone|team|guys|folks)\b/g, ' ').replace(/\s+/g, ' ').trim();
   if (/^(thanks?|thank you|thankyou|thx|ty|cheers|ta|many thanks|much appreciated|appreciated|brilliant thanks|great thanks|perfect thanks|lovely thanks|nice one|that's (?:great|helpful|brilliant|perfect|lovely)|thanks that's (?:great|helpful|brilliant|perfect))( (?:that's|that is)? ?(?:great|helpful|brilliant|perfect|lovely|useful))?$/.test(s)) return { kind: 'smallTalk', topic: 'thanks' };
   if (/^(bye|goodbye|see you|see ya|cya|later|night|good night|ttfn|speak soon|have a good (?:day|weekend|evening))$/.test(s)) return { kind: 'smallTalk', topic: 'bye' };
   if (/^(ok|okay|k|cool|great|nice|lovely|brilliant|perfect|fine|got it|noted|understood|right|sure|fab|super|grand|sound|ace|yes|no|yep|nope)$/.test(s)) return { kind: 'smallTalk', topic: 'ok' };
@@ -380,6 +390,10 @@ export function parseUpdate(raw: string, opts: ParseOptions = {}): Extract<Inten
 const REF_IN_UPDATE = String.raw`(?:[A-Za-z][A-Za-z0-9]{0,19}(?:-[A-Za-z0-9]{1,20}){0,3}[-.])?\d{1,4}[a-z]{0,2}(?:\.\d{1,4}[a-z]{0,2}){0,5}`;
 
 /** A close example for text we could not read at all, only when it is genuinely close. */
+export function closeExample(raw: string): string | undefined {
+  return suggest(normalise(raw).slice(0, 100));
+}
+
 function suggest(text: string): string | undefined {
   if (text.length > 60) return undefined;
   let best: { ex: string; d: number } | undefined;

@@ -90,6 +90,25 @@ export function readWindow(text: string, today: string | undefined): WindowReadi
   }
 
   // Month names: "in January", "during march 2027", "by Feb", "before April".
+  if (/\bbetween\b/.test(t)) {
+    // "between now and Christmas": both ends must be read, or the window is not understood.
+    if (!today) return { ok: false, words: t.slice(t.indexOf('between')).trim() };
+    const words = t.slice(t.indexOf('between')).trim();
+    const parts = words.replace(/^between\s+/, '').split(/\s+(?:and|to|-)\s+/);
+    const end = (p: string | undefined) => (p && /^(now|today)$/.test(p.trim()) ? today : p ? readDate(p, today) : undefined);
+    const from = end(parts[0]);
+    const to = end(parts[1]);
+    if (parts.length !== 2 || !from || !to || to < from) return { ok: false, words };
+    return { ok: true, window: range(from < today ? today : from, to, `${formatBritishDate(from)} to ${formatBritishDate(to)}`), words };
+  }
+  if ((m = t.match(new RegExp(String.raw`\b(?:by |before |until )?(?:the )?end of ${MONTH_RE}\b(?:\s+(\d{4}))?`)))) {
+    if (!today) return { ok: false, words: m[0].trim() };
+    const month = MONTHS.findIndex((name) => name.startsWith(m![1].slice(0, 3))) + 1;
+    const y = Number(today.slice(0, 4));
+    const year = m[2] ? Number(m[2]) : month >= Number(today.slice(5, 7)) ? y : y + 1;
+    const to = endOfMonthOf(monthStart(year, month));
+    return { ok: true, window: range(today, to, `by ${formatBritishDate(to)}`), words: m[0].trim() };
+  }
   if ((m = t.match(new RegExp(String.raw`\b(in|during|for|by|before|until|till|on|of)?\s*${MONTH_RE}\b(?:\s+(\d{4}))?(?!\s*\d|\s*\/)`))) && (m[1] || !/^(may|mar|march)$/.test(m[2]))) {
     if (!today) return { ok: false, words: m[0].trim() };
     const month = MONTHS.findIndex((name) => name.startsWith(m![2].slice(0, 3))) + 1;
@@ -110,6 +129,7 @@ export function readWindow(text: string, today: string | undefined): WindowReadi
   const ref = new Date(`${today}T12:00:00`);
   const found = chrono.en.GB.parse(text, ref, { forwardDate: true });
   for (const r of found) {
+    if (/^(now|right now|at the moment)$/i.test(r.text.trim())) continue;
     const before = text.slice(0, r.index).trimEnd();
     const prep = before.match(/\b(by|before|until|till|on|for|due)$/)?.[1];
     const date = iso(r.start.date());

@@ -8,7 +8,7 @@
  * thing comes back as an Unresolved part naming the words, with the closest real choices only when
  * they are genuinely close.
  */
-import type { Intent } from '../intent';
+import { closeExample, type Intent } from '../intent';
 import type { Person } from '../model';
 import { refKey } from '../refs';
 import { closeWord, editDistance, looseKey, stem, wordsOf } from './text';
@@ -240,7 +240,9 @@ export function resolveRef(typed: string, v: Vocabulary, rephrase: (ref: string,
   const key = refKey(typed);
   const matches = v.items.filter((i) => refKey(i.seq === undefined ? i.ref : `${i.ref}.${i.seq}`) === key);
   const direct = matches.filter((i) => i.seq === undefined);
-  const found = direct.length ? direct.concat(matches.filter((i) => i.seq !== undefined && !direct.some((d) => d.planId === i.planId))) : matches;
+  // An action with that ref wins over the milestone reading of the same digits ("1.1.1" is Sefton's
+  // action, not milestone 1 of 1.1 elsewhere); the milestone reading is used only when no action has it.
+  const found = direct.length ? direct : matches;
   const planIds = [...new Set(found.map((i) => i.planId))];
   const label = (i: VocabularyItem) => (i.seq === undefined ? i.ref : `${i.ref}.${i.seq}`);
   if (planIds.length === 1) return { kind: 'ok', ref: label(found[0]), planId: planIds[0] };
@@ -295,7 +297,7 @@ function resolveKpiCode(typed: string, v: Vocabulary): KpiResult {
   const close = v.kpis.filter((k) => editDistance(typed.toLowerCase(), k.code.toLowerCase(), 2) <= (k.code.length >= 4 ? 1 : 1));
   const choices: Choice[] = close.map((k) => ({ label: `${k.code}: ${k.name.slice(0, 50)}`, ask: `kpi ${k.code}` }));
   if (closeWord(typed.toLowerCase(), 'list')) choices.unshift({ label: 'kpi list', ask: 'kpi list' });
-  return { kind: 'no', part: { what: 'kpi', words: typed, message: `I don't have a KPI with code “${typed}”.`, choices: choices.slice(0, MAX_CHOICES).concat(choices.length ? [] : [{ label: 'kpi list', ask: 'kpi list' }]) } };
+  return { kind: 'no', part: { what: 'kpi', words: typed, message: `I don't have a KPI with code ${typed}.`, choices: choices.slice(0, MAX_CHOICES).concat(choices.length ? [] : [{ label: 'kpi list', ask: 'kpi list' }]) } };
 }
 
 /** Words social-care staff use for KPIs, mapped to the words KPI names use. */
@@ -305,7 +307,7 @@ const KPI_SYNONYMS: Record<string, string[]> = {
   teeth: ['dental'], dentist: ['dental'], neet: ['education', 'employment', 'training'], eet: ['education', 'employment', 'training'],
   sw: ['social', 'worker'], sws: ['social', 'worker'], locum: ['agency'], locums: ['agency'], temp: ['agency'], repeat: ['second', 'subsequent'],
   leaver: ['experienced'], leavers: ['experienced'], conference: ['conference'], timeliness: ['timescale', 'time'], adopt: ['adoptive', 'adoption'],
-  adoption: ['adoptive', 'placement'], supervisions: ['supervision'], audit: ['audit'], visit: ['visited'], visits: ['visited'],
+  adoption: ['adoptive', 'placement'], staff: ['worker'], workers: ['worker'], social: ['social'], supervisions: ['supervision'], audit: ['audit'], visit: ['visited'], visits: ['visited'],
 };
 const KPI_STOP = new Set(['the', 'of', 'on', 'in', 'for', 'with', 'and', 'our', 'we', 'how', 'doing', 'kpi', 'kpis', 'is', 'are', 'a', 'an', 'to', 'rate', 'number', 'figure', 'figures', 'latest', 'what', 'whats', "what's", 'about', 'show', 'me', 'percentage', 'per', 'cent', 'pct', 'level', 'levels', 'performance', 'indicator', 'measure', 'doing', 'going', 'looking']);
 
@@ -380,7 +382,7 @@ function resolveLookup(intent: Extract<Intent, { kind: 'lookup' }>, v: Vocabular
     ...codeClose.map((k) => ({ label: `kpi ${k.code}`, ask: `kpi ${k.code}` })),
     ...(kpi.kind === 'no' ? kpi.part.choices.filter((c) => c.ask !== 'kpi list') : []),
   ];
-  if (!choices.length) return { kind: 'ok', intent: { kind: 'unknown', text: intent.display } };
+  if (!choices.length) return { kind: 'ok', intent: { kind: 'unknown', text: intent.display, suggestion: closeExample(intent.display) } };
   return {
     kind: 'clarify',
     intent,
