@@ -307,9 +307,9 @@ function unreadWindow(text: string): string | undefined {
   // named, so no default may stand in for it.
   const timeish = text.match(/\b(?:due|deadlines?|coming up)\b.*?\b((?:\S+\s+)?(?:weeks?|months?|days?|quarters?|years?|fortnights?|term|half[- ]term|christmas|easter|summer|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|\d{1,2}(?:st|nd|rd|th)|\d{1,2}\/\d{1,2}(?:\/\d{2,4})?))\b/);
   if (timeish) return timeish[1];
-  const m = text.match(/\b(?:due|deadlines?)\s+(?:in|by|before|until|till|during|on|within|around|for|from)\s+(.+)$/);
+  const m = text.match(/\b(?:due|deadlines?)\s+((?:in|by|before|until|till|during|on|within|around|for|from)\s+(.+))$/);
   if (!m) return undefined;
-  const words = stripFiller(m[1]);
+  const words = stripFiller(m[2]);
   if (!words || /^(the plan|plan|priority .*|theme .*)$/.test(words)) return undefined;
   return m[1].trim();
 }

@@ -3,8 +3,15 @@ import type { Caller, Services } from './context';
 import type { Scope } from './planQueries';
 import type { Intent } from '../domain/intent';
 
-/** Intents whose mentions need the plans' refs, owners and priorities (a whole-partition read). */
-const NEEDS_ITEMS = new Set<Intent['kind']>(['action', 'history', 'whoOwns', 'dueDate', 'signedOff', 'update', 'priority', 'overdue', 'rag', 'lookup', 'dueSoon', 'slipping']);
+/** Intents whose mentions always need the plans' refs, owners and priorities (a whole-partition read). */
+const NEEDS_ITEMS = new Set<Intent['kind']>(['action', 'history', 'whoOwns', 'dueDate', 'signedOff', 'update', 'priority', 'lookup']);
+
+/** "what's overdue" needs no vocabulary beyond the directory; "overdue for Group Managers" or "in priority 4" does. */
+function needsItems(intent: Intent): boolean {
+  if (NEEDS_ITEMS.has(intent.kind)) return true;
+  const i = intent as { ownerRole?: string; priorityRef?: string };
+  return !!i.priorityRef || (!!i.ownerRole && i.ownerRole !== 'me');
+}
 
 /**
  * The plan's own vocabulary for resolving a question, read from storage: the directory, the KPI
@@ -22,7 +29,7 @@ export async function loadVocabulary(s: Services, scope: Scope, caller: Caller, 
   const items: VocabularyItem[] = [];
   const priorities: Vocabulary['priorities'] = [];
   const ownerRoles = new Set<string>();
-  if (NEEDS_ITEMS.has(intent.kind)) {
+  if (needsItems(intent)) {
     await Promise.all(
       plans.map(async (p) => {
         const [all, prios] = await Promise.all([s.plans.listAllItems(p.id), s.plans.listPriorities(p.id)]);

@@ -172,7 +172,7 @@ export function resolvePerson(typed: string, v: Vocabulary, rephrase: (who: stri
   const choices: Choice[] = [
     ...close.map((p) => ({ label: p.name, ask: rephrase(p.name) })),
     ...closeRoles.map((r) => ({ label: r, ask: rephrase(r) })),
-    ...nearestPeople(loose, people).map((p) => ({ label: p.name, ask: rephrase(p.name) })),
+    ...nearestPeople(loose, people, words).map((p) => ({ label: p.name, ask: rephrase(p.name) })),
   ];
   return {
     kind: 'no',
@@ -218,8 +218,13 @@ function personKeys(p: Person): string[] {
   return [looseKey(p.name), looseKey(email), looseKey(email.split('@')[0])].filter((k) => k !== '');
 }
 
-function nearestPeople(loose: string, people: Person[]): Person[] {
+function nearestPeople(loose: string, people: Person[], typed = ''): Person[] {
   if (loose.length > 40) return [];
+  // A word of what was typed that is (nearly) someone's first name or surname makes them a choice:
+  // "Rosa Bennet Smith" offers Rosa Bennett.
+  const words = wordsOf(typed).filter((w) => w.length >= 4);
+  const byWord = people.filter((p) => words.some((w) => closeWord(w, firstName(p)) || closeWord(w, surname(p))));
+  if (byWord.length) return byWord.slice(0, 3);
   return people
     .map((p) => ({ p, d: Math.min(...personKeys(p).map((k) => editDistance(loose, k, 3)), editDistance(loose, looseKey(firstName(p)), 3), editDistance(loose, looseKey(surname(p)), 3)) }))
     .filter((x) => x.d <= Math.min(3, Math.floor(loose.length / 3)))
@@ -252,6 +257,7 @@ export function resolveRef(typed: string, v: Vocabulary, rephrase: (ref: string,
     const minePlans = [...new Set(mine.map((i) => i.planId))];
     if (minePlans.length === 1) return { kind: 'ok', ref: label(mine[0]), planId: minePlans[0] };
     const name = (id: string) => v.plans.find((p) => p.id === id)?.name ?? id;
+    planIds.sort((a, b) => name(a).localeCompare(name(b), 'en', { numeric: true }));
     return {
       kind: 'no',
       part: {
@@ -378,7 +384,7 @@ function resolveLookup(intent: Extract<Intent, { kind: 'lookup' }>, v: Vocabular
   const codeClose = v.kpis.filter((k) => loose.length >= 3 && loose.length <= 8 && editDistance(loose, k.code.toLowerCase(), 1) <= 1);
   const choices: Choice[] = [
     ...personExact.map((p) => ({ label: p.name, ask: `${p.name}'s actions` })),
-    ...nearestPeople(loose, people).map((p) => ({ label: p.name, ask: `${p.name}'s actions` })),
+    ...nearestPeople(loose, people, words).map((p) => ({ label: p.name, ask: `${p.name}'s actions` })),
     ...codeClose.map((k) => ({ label: `kpi ${k.code}`, ask: `kpi ${k.code}` })),
     ...(kpi.kind === 'no' ? kpi.part.choices.filter((c) => c.ask !== 'kpi list') : []),
   ];

@@ -199,7 +199,7 @@ describe('more than one plan', function () {
   it('a ref two plans share is not guessed: one button per plan, and naming the plan picks one', async () => {
     const kit = { aadObjectId: '6f1c2a10-0020-4c1e-9a51-000000000020', name: 'Kit Moran' };
     const both = await ask(h, 'action 2.4', 'personal', kit);
-    assert.match(both.text, /2\.4 is in 2 plans: Southend 2021, Southend 2016/);
+    assert.match(both.text, /2\.4 is in 2 plans: Southend 2016, Southend 2021/);
     const asks = (both.card.actions as { verb: string; data: { q: string } }[]).map((a) => `${a.verb}:${a.data.q}`);
     assert.deepEqual(asks.sort(), ['ask:action 2.4 in Southend 2016', 'ask:action 2.4 in Southend 2021']);
     const one = await ask(h, 'history 2.4 in Southend 2021', 'personal', kit);

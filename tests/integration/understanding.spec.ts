@@ -120,7 +120,7 @@ describe('understanding people (issue #11 examples, over HTTP)', function () {
     assert.doesNotMatch(big.text, /Did you mean/);
     assert.match(big.text, /You can ask me/);
     const unrelated = await ask('the weather in Southend is lovely');
-    assert.doesNotMatch(unrelated.text, /c056/);
+    assert.doesNotMatch(unrelated.text, /Did you mean/);
     const close = await ask('digest previe');
     assert.match(close.text, /Did you mean \*\*digest preview\*\*/);
   });
@@ -140,7 +140,8 @@ describe('understanding people (issue #11 examples, over HTTP)', function () {
     const who = await ask('who is [..](https://evil.example/x)', { kind: 'channel' });
     assert.doesNotMatch(JSON.stringify(who.card), /(?<!\\\\)\[\.\.\]\(https/);
     assert.match(who.text, /\\\[\.\.\\\]\(https:\/\/evil\.example\/x\)/);
-    await h.say('update 6.2 red: see [Click here](https://evil.example/p) for **why**');
+    const saved = await h.execute('submitUpdate', { planId: 'southend-2021', ref: '6.2', seq: '', version: '1', status: 'not_on_track', rag: 'red', commentary: 'see [Click here](https://evil.example/p) for **why**' });
+    assert.equal(saved.body.statusCode, 200);
     const card = await ask('action 6.2');
     assert.match(card.text, /see \\\[Click here\\\]\(https:\/\/evil\.example\/p\) for \\\*\\\*why\\\*\\\*/);
     assert.doesNotMatch(card.text, /(?<!\\)\[Click here(?<!\\)\]/);
