@@ -1,5 +1,5 @@
 import type { Rag } from './model';
-import { refsInText, PRIORITY_REF_SOURCE } from './refs';
+import { refsInText, PRIORITY_REF_SOURCE, REF_SOURCE } from './refs';
 import { normalise, editDistance, MAX_UNDERSTOOD_LENGTH, NUMBER_WORDS, closeWord } from './language/text';
 import { readWindow, readDate, type DueWindow } from './language/dates';
 
@@ -359,7 +359,7 @@ const DUE_WORDS = new Set(['due', 'new due date', 'revised due date', 'due date'
 export function parseUpdate(raw: string, opts: ParseOptions = {}): Extract<Intent, { kind: 'update' }> | undefined {
   const s = raw.normalize('NFKC').replace(/[\u00ad\u200b-\u200f\u2060-\u2069\ufeff]/g, '').replace(/[\u2018\u2019]/g, "'").trim();
   const words = UPDATE_WORDS.map((w) => w.replace(/ /g, '\\s+')).join('|');
-  const re = new RegExp(String.raw`^(?:please\s+)?(?:update|set|mark|change|move)?\s*(?:action|milestone|ref)?\s*(${REF_IN_UPDATE})\s*(?:is|as|to|=|-|:)?\s*(?:now\s+)?(${words})\b\s*(?:[:–—,-]\s*)?(.*)$`, 'is');
+  const re = new RegExp(String.raw`^(?:please\s+)?(?:update|set|mark|change|move)?\s*(?:action|milestone|ref)?\s*(${REF_SOURCE})\s*(?:is|as|to|=|-|:)?\s*(?:now\s+)?(${words})\b\s*(?:[:–—,-]\s*)?(.*)$`, 'is');
   const m = s.match(re);
   if (!m) return undefined;
   if (!/^(?:please\s+)?(update|set|mark|change|move|action|milestone|ref)\b/i.test(s) && !/^\d/.test(s)) return undefined;
@@ -387,7 +387,6 @@ export function parseUpdate(raw: string, opts: ParseOptions = {}): Extract<Inten
   return intent;
 }
 
-const REF_IN_UPDATE = String.raw`(?:[A-Za-z][A-Za-z0-9]{0,19}(?:-[A-Za-z0-9]{1,20}){0,3}[-.])?\d{1,4}[a-z]{0,2}(?:\.\d{1,4}[a-z]{0,2}){0,5}`;
 
 /** A close example for text we could not read at all, only when it is genuinely close. */
 export function closeExample(raw: string): string | undefined {

@@ -1,39 +1,50 @@
 /**
- * The one grammar for action, milestone and priority refs, in every scheme the import produces:
- *   "3.10", "1.3.6" (Sefton's three-part refs), "2.1.3" (a milestone of 2.1), "2.1a" (a repeated
- *   ref given the next letter), "SH-1.2a" and "LA-Misc.1" (refs under a priority with no number,
- *   prefixed by its key, see domain/import/planCells.priorityKey).
- * Card data validators and the chat parser both use this, so a ref the import wrote can always be
- * asked about and opened from a button.
+ * One grammar for action refs, shared by the importer (which must only produce refs people can
+ * type), the chat parser, typed commands and the card-data validators (which must accept exactly
+ * what the importer produces).
+ *
+ * A ref is an optional prefix, then a dotted number with an optional letter suffix:
+ *   "2.4", "3.10", "1.3.6", "1.1.1b"  plain council numbering (letters mark later actions under one ref);
+ *   "2.1.3"                            also milestone 3 of action 2.1 in layouts with two-part refs;
+ *   "SH-1.2a"                          a council's own prefix joined by "-";
+ *   "LA-Misc.1"                        a prefix the importer made from an unnumbered priority, joined by ".".
+ * A prefix is up to three words of letters and digits joined by "-", the first starting with a
+ * letter, so it never reads as part of the number. Refs compare without regard to case: people
+ * type "sh-1.2a" as readily as "SH-1.2A".
  */
-const NUMERIC = String.raw`\d{1,4}[a-z]{0,2}(?:\.\d{1,4}[a-z]{0,2}){0,5}`;
-/** A key prefix: words joined by hyphens, then "-" or "." before the number ("SH-", "LA-Misc."). */
-const PREFIX = String.raw`[A-Za-z][A-Za-z0-9]{0,19}(?:-[A-Za-z0-9]{1,20}){0,3}[-.]`;
 
-export const REF_SOURCE = String.raw`(?:${PREFIX})?${NUMERIC}`;
-/** Priority refs are the same grammar without the trailing number: "3", "1.3", "LA-Misc". */
-export const PRIORITY_REF_SOURCE = String.raw`(?:${REF_SOURCE}|[A-Za-z][A-Za-z0-9]{0,19}(?:-[A-Za-z0-9]{1,20}){1,3})`;
+const WORD = '[A-Za-z][A-Za-z0-9]{0,11}';
+const TAIL_WORD = '[A-Za-z0-9]{1,12}';
+const PREFIX = `${WORD}(?:-${TAIL_WORD}){0,2}[-.]`;
+const NUMBER = String.raw`\d{1,3}(?:\.\d{1,3}){0,3}[a-zA-Z]{0,2}`;
 
-const WHOLE_REF = new RegExp(`^${REF_SOURCE}$`, 'i');
-const WHOLE_PRIORITY = new RegExp(`^${PRIORITY_REF_SOURCE}$`, 'i');
+/** Regex source for a ref with no anchors or flags, to embed in larger patterns (use the i flag). */
+export const REF_SOURCE = `(?:${PREFIX})?${NUMBER}`;
 
-export const MAX_REF_LENGTH = 40;
+/** Priority refs: a ref, or a prefix key on its own ("3", "1.3", "LA-Misc"). */
+export const PRIORITY_REF_SOURCE = `(?:${REF_SOURCE}|${WORD}(?:-${TAIL_WORD}){1,2})`;
 
-export function isRef(s: string): boolean {
-  return s.length <= MAX_REF_LENGTH && WHOLE_REF.test(s);
+/** Longest ref the grammar allows; card data and table keys rely on it. */
+export const MAX_REF_LENGTH = 48;
+
+const WHOLE = new RegExp(`^${REF_SOURCE}$`, 'i');
+
+export function isRef(text: string): boolean {
+  return text.length <= MAX_REF_LENGTH && WHOLE.test(text);
 }
 
-export function isPriorityRef(s: string): boolean {
-  return s.length <= MAX_REF_LENGTH && WHOLE_PRIORITY.test(s);
+/** The form two refs are compared in: "sh-1.2a" and "SH-1.2A" are the same action. */
+export function refKey(ref: string): string {
+  return ref.toLowerCase();
 }
 
 /**
- * Refs inside a sentence, as typed. A prefixed ref must carry a hyphen in its prefix ("LA-Misc.1",
- * "SH-1.2") so that ordinary words next to a number ("in.2") are never read as refs; a bare numeric
- * ref needs a dot ("2.4") so that "14 days" or "priority 3" are numbers, not refs.
+ * Refs inside a sentence, as typed. In running text a prefix must carry a hyphen ("SH-1.2",
+ * "LA-Misc.1") so ordinary words next to a number ("in.2") are never read as refs, and a bare
+ * number needs a dot ("2.4") so "14 days" or "priority 3" stay numbers.
  */
 const IN_TEXT = new RegExp(
-  String.raw`(?<![\w.-])((?:[a-z][a-z0-9]{0,19}(?:-[a-z0-9]{1,20}){0,3}-|[a-z][a-z0-9]{0,19}(?:-[a-z0-9]{1,20}){1,3}\.)${NUMERIC}|\d{1,4}[a-z]{0,2}(?:\.\d{1,4}[a-z]{0,2}){1,5})(?![\w-]|\.\d)`,
+  String.raw`(?<![\w.-])((?:${WORD}(?:-${TAIL_WORD}){0,2}-|${WORD}(?:-${TAIL_WORD}){1,2}\.)${NUMBER}|\d{1,3}(?:\.\d{1,3}){1,3}[a-zA-Z]{0,2})(?![\w-]|\.\d)`,
   'gi',
 );
 
@@ -41,7 +52,18 @@ export function refsInText(text: string): { ref: string; index: number }[] {
   return [...text.matchAll(IN_TEXT)].map((m) => ({ ref: m[1], index: m.index ?? 0 }));
 }
 
-/** Case-insensitive comparison key: refs are stored as the plan printed them ("LA-Misc.1"). */
-export function refKey(ref: string): string {
-  return ref.toLowerCase();
+/**
+ * The nearest ref in the grammar to a ref cell as written, or undefined when there is none:
+ * "SH 1.2a" → "SH-1.2a", "1(a)" → "1a", "A/1" → "A-1", "1.2.A" → "1.2a".
+ */
+export function coerceRef(raw: string): string | undefined {
+  if (isRef(raw)) return raw;
+  const tidy = raw
+    .trim()
+    .replace(/\(([a-z])\)/gi, '$1')
+    .replace(/\.([a-z])$/i, '$1')
+    .replace(/[\s/_:]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
+  return isRef(tidy) ? tidy : undefined;
 }
