@@ -1,6 +1,6 @@
 import { parseIntent, type Intent } from '../domain/intent';
 import { resolveIntent, type Unresolved } from '../domain/language/resolve';
-import { loadVocabulary } from '../services/vocabulary';
+import { callerRoles, loadVocabulary } from '../services/vocabulary';
 import { plainText } from './views/userText';
 import { renderCard } from '../cards/render';
 import type { Caller, Services } from '../services/context';
@@ -57,7 +57,7 @@ async function list(ctx: AskContext, title: string, subtitle: string, emptyText:
 const handlers: Handlers = {
   help: async () => helpCard(),
   hello: async (ctx) => {
-    const roles = await ctx.services.directory.rolesOf(ctx.caller);
+    const roles = await callerRoles(ctx.services, ctx.caller);
     const who = roles[0]?.name ?? ctx.caller.name;
     return messageCard(`Hello${who && who !== 'Someone' ? ', ' + plainText(who.split(' ')[0]) : ''}!`, ['Ask me “my actions”, “what’s overdue” or “action 2.4”, or type help to see everything I can do.']);
   },
@@ -293,6 +293,9 @@ export async function understand(ctx: Pick<AskContext, 'services' | 'caller' | '
   if (parsed.kind === 'sendDigestNow') return { kind: 'sendDigestNow' };
   if (['help', 'hello', 'smallTalk', 'unknown', 'summary', 'unowned', 'kpiList', 'kpisOffTarget', 'digestPreview', 'remindersPreview', 'myActions', 'behind', 'signOffs'].includes(parsed.kind))
     return { kind: 'question', intent: parsed as Question };
+  // Questions that mention nothing to resolve ("what's overdue") read no vocabulary at all.
+  const mentions = parsed as { ownerRole?: string; priorityRef?: string; windowUnread?: boolean };
+  if (['overdue', 'slipping', 'dueSoon', 'rag'].includes(parsed.kind) && !mentions.ownerRole && !mentions.priorityRef && !mentions.windowUnread) return { kind: 'question', intent: parsed as Question };
   const vocab = await loadVocabulary(ctx.services, ctx.scope, ctx.caller, parsed);
   const r = resolveIntent(parsed, vocab);
   if (r.kind === 'clarify') return { kind: 'clarify', card: clarifyCard(r.unresolved) };

@@ -18,12 +18,25 @@ function needsItems(intent: Intent): boolean {
  * definitions, and (only when the question needs them) the refs, owners and priorities of the
  * plans in scope. Nothing here is a hard-coded list.
  */
+/** An identity that cannot even be put in a query (a forged, malformed object id) holds no roles. */
+export async function callerRoles(s: Services, caller: Caller) {
+  try {
+    return await s.directory.rolesOf(caller);
+  } catch (err) {
+    if (err instanceof URIError) return [];
+    throw err;
+  }
+}
+
 export async function loadVocabulary(s: Services, scope: Scope, caller: Caller, intent: Intent): Promise<Vocabulary> {
+  const owner = (intent as { ownerRole?: string }).ownerRole;
+  const kpiOnly = intent.kind === 'kpi';
   const [allPlans, people, kpis, mine] = await Promise.all([
     s.plans.listPlans(),
-    s.directory.listAll(),
+    kpiOnly ? Promise.resolve([]) : s.directory.listAll(),
     intent.kind === 'kpi' || intent.kind === 'lookup' ? s.kpis.listDefinitions() : Promise.resolve([]),
-    s.directory.rolesOf(caller),
+    // The caller's roles matter for "me" and for choosing the plan of a ref they own or manage.
+    owner === 'me' || (NEEDS_ITEMS.has(intent.kind) && !kpiOnly) ? callerRoles(s, caller) : Promise.resolve([]),
   ]);
   const plans = scope.planId ? allPlans.filter((p) => p.id === scope.planId) : allPlans;
   const items: VocabularyItem[] = [];

@@ -3,7 +3,7 @@ import { plainText } from './userText';
 
 const GROUPS = [
   { title: 'Your work', examples: '“my actions” · “my overdue actions” · “due this week” · “due in January” · “awaiting my sign-off”' },
-  { title: 'The plan', examples: '“what’s overdue” · “overdue for Leo Dunn” · “overdue in priority 2” · “who’s behind” · “what’s slipping” · “summary” · “unowned”' },
+  { title: 'The plan', examples: '“what’s overdue” · “overdue for HoS (RB)” · “overdue for Leo Dunn” · “overdue in priority 2” · “who’s behind” · “what’s slipping” · “summary” · “unowned”' },
   { title: 'One action or theme', examples: '“action 2.4” · “tell me about 3.10” · “when is 3.2 due” · “has 2.4 been signed off” · “priority four” · “red actions” · “who owns 3.2” · “who is HoS (RB)”' },
   { title: 'KPIs', examples: '“kpi c056” · “how is placement stability doing” · “kpis off target” · “kpi list”' },
   { title: 'Updating', examples: '“update 2.4 amber: recruitment delayed two months” · “update 2.4 due 31 Jan 2027: recruitment re-run” · “2.4 complete https://…” · “what changed on 2.4”' },
