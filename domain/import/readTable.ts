@@ -155,11 +155,16 @@ export function readCsvBuffer(data: Buffer): string[][] {
 
 export function readCsvText(text: string, delimiter = ','): string[][] {
   let records: string[][];
+  let count = 0;
+  const tooMany = new UnreadableFileError(`The file has more than ${MAX_ROWS} rows, the import limit. Split it into one file per plan.`);
   try {
     records = parse(text, {
     delimiter,
-    // Stop reading past the limit: the row count is checked before the whole file is held.
-    to_line: MAX_ROWS + 2,
+    // Stop at the limit, counting records (a quoted cell may span lines), before holding them all.
+    on_record: (record: string[]) => {
+      if (++count > MAX_ROWS) throw tooMany;
+      return record;
+    },
     bom: true,
     relax_column_count: true,
     relax_quotes: true,
@@ -168,10 +173,11 @@ export function readCsvText(text: string, delimiter = ','): string[][] {
     record_delimiter: ['\r\n', '\n', '\r'],
     });
   } catch (err) {
+    if (err === tooMany || (err as { cause?: unknown }).cause === tooMany) throw tooMany;
+    if (err instanceof Error && err.message === tooMany.message) throw tooMany;
     const e = err as { lines?: number; message?: string };
     throw new UnreadableFileError(`The CSV cannot be read near line ${e.lines ?? '?'}: ${(e.message ?? '').replace(/^Invalid /, 'invalid ')}. Open it in Excel and save it again as CSV.`);
   }
-  if (records.length > MAX_ROWS) throw new UnreadableFileError(`The file has more than ${MAX_ROWS} rows, the import limit. Split it into one file per plan.`);
   return records.map((record) => record.map((cell) => cell.replace(/\r\n?/g, '\n')));
 }
 
