@@ -1,12 +1,13 @@
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { plainText } from './userText';
 
+// The demo spec (tests/integration/demo.spec.ts) asks every example here as Rosa, so each must work on the demo data.
 const GROUPS = [
-  { title: 'Your work', examples: '“my actions” · “my overdue actions” · “due this week” · “due in January” · “awaiting my sign-off”' },
-  { title: 'The plan', examples: '“what’s overdue” · “overdue for HoS (RB)” · “overdue for Leo Dunn” · “overdue in priority 2” · “who’s behind” · “what’s slipping” · “summary” · “unowned”' },
-  { title: 'One action or theme', examples: '“action 2.4” · “tell me about 3.10” · “when is 3.2 due” · “has 2.4 been signed off” · “priority four” · “red actions” · “who owns 3.2” · “who is HoS (RB)”' },
-  { title: 'KPIs', examples: '“kpi c056” · “how is placement stability doing” · “kpis off target” · “kpi list”' },
-  { title: 'Updating', examples: '“update 2.4 amber: recruitment delayed two months” · “update 2.4 due 31 Jan 2027: recruitment re-run” · “2.4 complete https://…” · “what changed on 2.4”' },
+  { title: 'Your work', examples: '“my actions” · “due this week” · “due in 14 days”' },
+  { title: 'The plan', examples: '“what’s overdue” · “overdue for HoS (RB)” · “overdue in priority 2” · “summary” · “unowned”' },
+  { title: 'One action or theme', examples: '“action 2.4” · “priority 3” · “red actions” · “what’s amber in priority 2” · “who owns 3.2” · “who is HoS (RB)”' },
+  { title: 'KPIs', examples: '“kpi c056” · “kpis off target” · “kpi list”' },
+  { title: 'Updating', examples: '“update 2.4 amber: recruitment delayed two months” · “2.4 complete https://…” · “history 2.4”' },
 ];
 
 export function helpCard(opts: { heading?: string; suggestion?: string } = {}): AdaptiveCardJson {

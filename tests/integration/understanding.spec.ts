@@ -17,7 +17,9 @@ describe('understanding people (issue #11 examples, over HTTP)', function () {
   this.timeout(180_000);
   let h: Harness;
   const ask = async (text: string, where: Where = { kind: 'personal' }, from = ROSA) => {
-    const sent = await h.say(text, { from, where });
+    // Only the reply in this conversation: a proactive post elsewhere may land at the same moment.
+    const conversation = where.kind === 'personal' ? `a:personal-${from.aadObjectId}` : undefined;
+    const sent = (await h.say(text, { from, where })).filter((s) => !conversation || s.conversationId === conversation);
     assert.equal(sent.length, 1, `one reply to "${text.slice(0, 40)}"`);
     const card = cardOf(sent[0]);
     assertValidCard(card);
