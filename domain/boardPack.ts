@@ -168,8 +168,11 @@ const STATUSES: readonly ProgressStatus[] = ['not_on_track', 'some_issues', 'on_
 const zeroRag = (): Record<Rag, number> => Object.fromEntries(RAGS.map((r) => [r, 0])) as Record<Rag, number>;
 const zeroStatus = (): Record<ProgressStatus, number> => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ProgressStatus, number>;
 
-/** Red worst; blue (complete) best. "No rating" is not on the scale, so a move to or from it is neither better nor worse. */
-const RAG_RANK: Partial<Record<Rag, number>> = { red: 0, amber: 1, green: 2, blue: 3 };
+/**
+ * Red worst, blue (complete) best. "No rating" (not started, business as usual) ranks with green:
+ * a move from it into red or amber is a worsening the board must see, a move to green is not news.
+ */
+const RAG_RANK: Record<Rag, number> = { red: 0, amber: 1, none: 2, green: 2, blue: 3 };
 
 const REF_COLLATOR = new Intl.Collator('en', { numeric: true });
 
@@ -308,8 +311,8 @@ export function buildBoardPack(snap: PlanSnapshot, previous?: PlanSnapshot): Boa
       else {
         const a = RAG_RANK[was.rag];
         const b = RAG_RANK[item.rag];
-        if (a !== undefined && b !== undefined && b > a) movement.improved.push({ row, from: ragWord(was.rag), to: ragWord(item.rag) });
-        if (a !== undefined && b !== undefined && b < a) movement.worsened.push({ row, from: ragWord(was.rag), to: ragWord(item.rag) });
+        if (b > a) movement.improved.push({ row, from: ragWord(was.rag), to: ragWord(item.rag) });
+        if (b < a) movement.worsened.push({ row, from: ragWord(was.rag), to: ragWord(item.rag) });
       }
       if (dueKey(was.due) !== dueKey(item.due)) movement.revisedDates.push({ row, from: formatDue(was.due), to: formatDue(item.due) });
     }

@@ -83,9 +83,18 @@ async function freezeItem(d: BoardPackDeps, planId: string, i: PlanItem): Promis
     // Only revised items need their history read: the reason is the commentary given with the date change.
     const history = await d.services.plans.listHistory(planId, i.ref, 50);
     const change = history.find((h) => (h.seq ?? undefined) === (i.seq ?? undefined) && h.changes.some((c) => c.field === 'due'));
-    if (change?.commentary) item.revisionReason = change.commentary;
+    if (change?.commentary) item.revisionReason = reasonIn(change.commentary);
   }
   return item;
+}
+
+/**
+ * The reason part of a date change's commentary. domain/statusUpdate writes it as
+ * "<commentary> (new date: <reason>)" or "New due date: <reason>"; anything else is kept whole.
+ */
+function reasonIn(commentary: string): string {
+  const m = /\(new date: (.+)\)$/.exec(commentary) ?? /^New due date: (.+)$/.exec(commentary);
+  return m ? m[1] : commentary;
 }
 
 export type PackResult =
