@@ -42,3 +42,14 @@ function whoCan(a: Authority): string[] {
   out.push('a plan administrator');
   return out;
 }
+
+/**
+ * Who may produce a board pack or set the board meeting: plan admins, and managers, meaning anyone
+ * holding a role that someone in the directory reports to. Packs summarise everyone's work, so an
+ * owner without reports cannot pull one.
+ */
+export function mayProduceBoardPack(a: { callerRoles: Person[]; isAdmin: boolean; people: Person[] }): boolean {
+  if (a.isAdmin) return true;
+  const held = new Set(a.callerRoles.map((r) => roleKey(r.role)));
+  return a.people.some((p) => p.managerRole !== undefined && held.has(roleKey(p.managerRole)));
+}
