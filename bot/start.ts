@@ -17,6 +17,7 @@ import { ScheduleClaims } from '../storage/scheduleClaims';
 import { createSender } from './delivery/sender';
 import { DeliveryWorker, DEFAULT_WORKER_OPTIONS } from './delivery/worker';
 import { Scheduler } from './delivery/scheduler';
+import { boardPackBotDeps, registerBoardPackRoutes } from './registerBoardPack';
 
 export interface RunningBot {
   server: Server;
@@ -56,6 +57,7 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
       tickCron: '*/5 * * * *',
     },
   );
+  const boardPack = boardPackBotDeps(config, services, tables);
   const app = createApp({
     services,
     storage: new TableStateStorage(tables),
@@ -70,8 +72,10 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
       return n;
     },
     botAppId: config.MicrosoftAppId,
+    boardPack,
   });
   const server = createServer({ adapter, app, logger, maxBodyBytes: config.MAX_BODY_BYTES, isReady: () => pingStorage(tables) });
+  registerBoardPackRoutes(server, boardPack, logger);
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
   const address = server.address() as { port: number };
   logger.info({ port: address.port }, 'bot listening on /api/messages');
@@ -91,6 +95,7 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
     stop: async () => {
       scheduler.stop();
       await worker.stop();
+      await Promise.allSettled([...boardPack.pending]);
       await sender.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

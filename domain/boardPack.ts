@@ -6,6 +6,7 @@ import { daysSinceUpdate, isStale } from './reminders';
 import { directionOfTravel, kpiRag, type Direction } from './kpi';
 import { formatDue } from './dueDate';
 import { roleKey } from './roles';
+import { previousWorkingDay } from './workingTime';
 import { ragLabel } from './status';
 
 /**
@@ -346,3 +347,13 @@ export function buildBoardPack(snap: PlanSnapshot, previous?: PlanSnapshot): Boa
 const ragWord = ragLabel;
 
 export const KPI_GROUPS: readonly KpiGroup[] = ['going well', 'ones to watch', 'things to do better'];
+
+/**
+ * The day a meeting's pack is made: `workingDaysBefore` working days before the meeting (weekends
+ * skipped; bank holidays are not known, as elsewhere). 0 means the meeting day itself.
+ */
+export function packDay(meetingDate: string, workingDaysBefore: number): string {
+  let d = meetingDate;
+  for (let i = 0; i < workingDaysBefore; i++) d = previousWorkingDay(d);
+  return d;
+}

@@ -91,8 +91,8 @@ describe('board pack: the HTML page in headless Chromium, checked with axe-core'
 
     await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
     const result = (await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<unknown> } }).axe;
-      return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+      const g = globalThis as unknown as { axe: { run(ctx: unknown, opts: object): Promise<unknown> }; document: unknown };
+      return g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
     })) as AxeResult;
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`), []);
