@@ -155,6 +155,7 @@ var tableNames = [
   'Conversations'
   'Ledger'
   'Schedule'
+  'BoardPacks'
 ]
 var queueNames = [
   'outbox'
