@@ -1,5 +1,4 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
-import type { Storage } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Services } from '../services/context';
 import type { Logger } from './logger';
@@ -12,10 +11,10 @@ import { registerQuestions } from './registerQuestions';
 import { registerCardActions } from './registerCardActions';
 import { registerTenantGuard } from './registerTenantGuard';
 import { registerBoardPack, type BoardPackBotDeps } from './registerBoardPack';
+import { registerPlanAdmin } from './registerPlanAdmin';
 
 export interface BotDeps {
   services: Services;
-  storage: Storage;
   adapter: TeamsAdapter;
   timeZone: string;
   allowedTenants: ReadonlySet<string>;
@@ -29,8 +28,11 @@ export interface BotDeps {
 }
 
 export function createApp(deps: BotDeps): Application<TurnState> {
+  // No turn-state storage: no handler reads or writes teams-ai's conversation/user/temp state (every
+  // answer is built from the plan store), and with storage set teams-ai reads two BotState rows
+  // before every turn and writes them back after it: two of every question's table requests.
+  // teams-ai treats a missing storage as "state lives for this turn only".
   const app = new Application<TurnState>({
-    storage: deps.storage,
     adapter: deps.adapter,
     botAppId: deps.botAppId,
     removeRecipientMention: true,
@@ -43,6 +45,7 @@ export function createApp(deps: BotDeps): Application<TurnState> {
   registerWelcome(app, deps);
   registerCardActions(app, deps);
   registerUpdates(app, deps);
+  registerPlanAdmin(app, deps);
   // Last, so it only sees verbs no one else claimed (a stale card from an older version, a forged one).
   registerVerbs(app, { [UNKNOWN_VERB]: unknownVerb });
   // Before the questions: "board pack" and "board meeting …" are claimed here, not parsed as questions.

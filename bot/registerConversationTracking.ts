@@ -14,18 +14,21 @@ export function registerConversationTracking(app: Application<TurnState>, deps: 
     const conv = deps.services.conversations;
     const removed = a.type === 'installationUpdate' && a.action === 'remove';
     const channelId = (a.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+    // A message writes the reference only when it changed (most questions cost no write); an
+    // install or membership change always writes, so a reinstall heals a forgotten reference.
+    const opts = { ifChanged: a.type === 'message' };
     try {
       if (a.conversation?.conversationType === 'personal' && a.from?.aadObjectId) {
         if (removed) await conv.remove('user', a.from.aadObjectId);
-        else await conv.save('user', a.from.aadObjectId, ref);
+        else await conv.save('user', a.from.aadObjectId, ref, opts);
       } else if (a.conversation?.conversationType === 'channel' && channelId) {
         // Post to the channel itself, not into the thread the bot was mentioned in.
         const channelRef = { ...ref, conversation: { ...ref.conversation, id: channelId } } as typeof ref;
         if (removed) await conv.remove('channel', channelId);
-        else await conv.save('channel', channelId, channelRef);
+        else await conv.save('channel', channelId, channelRef, opts);
       } else if (a.conversation?.conversationType === 'groupChat' && a.conversation.id) {
         if (removed) await conv.remove('group', a.conversation.id);
-        else await conv.save('group', a.conversation.id, ref);
+        else await conv.save('group', a.conversation.id, ref, opts);
       }
     } catch (err) {
       deps.logger.warn({ err }, 'could not store the conversation reference');

@@ -6,7 +6,6 @@ import { createLogger, type Logger } from './logger';
 import { createServer } from './server';
 import { createNotifier } from './notifier';
 import { openTables, ensureTables, pingStorage } from '../storage/tables';
-import { TableStateStorage } from '../storage/tableStateStorage';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Services } from '../services/context';
 import { createServices } from '../services/createServices';
@@ -60,7 +59,6 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
   const boardPack = boardPackBotDeps(config, services, tables);
   const app = createApp({
     services,
-    storage: new TableStateStorage(tables),
     adapter,
     timeZone: config.TIME_ZONE,
     allowedTenants: new Set(config.ALLOWED_TENANT_IDS),

@@ -151,7 +151,6 @@ var tableNames = [
   'PlanItems'
   'Kpis'
   'Directory'
-  'BotState'
   'Conversations'
   'Ledger'
   'Schedule'

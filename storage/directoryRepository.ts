@@ -3,7 +3,6 @@ import type { Person } from '../domain/model';
 import { roleKey } from '../domain/roles';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey, odataString } from './keys';
-import { countRequest } from './requestCounter';
 
 /**
  * The people directory: role label → person.
@@ -56,7 +55,6 @@ export class DirectoryRepository {
       if (before.email && before.email.toLowerCase() !== p.email.toLowerCase()) stale.push({ pk: `email|${encodeKey(before.email.toLowerCase())}`, rk });
     }
     for (const { pk, rk } of stale) {
-      countRequest();
       await this.table.deleteEntity(pk, rk).catch((err) => {
         if (!(err instanceof RestError && err.statusCode === 404)) throw err;
       });
@@ -70,7 +68,6 @@ export class DirectoryRepository {
     }
     for (const rows of byPartition.values()) {
       for (let i = 0; i < rows.length; i += 100) {
-        countRequest();
         await this.table.submitTransaction(rows.slice(i, i + 100).map((r): TransactionAction => ['upsert', r, 'Replace']));
       }
     }
@@ -78,7 +75,6 @@ export class DirectoryRepository {
 
   async findByRole(label: string): Promise<Person | undefined> {
     try {
-      countRequest();
       return toPerson(await this.table.getEntity<PersonEntity>('role', encodeKey(roleKey(label))));
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 404) return undefined;
@@ -102,7 +98,6 @@ export class DirectoryRepository {
 
   private async partition(pk: string): Promise<Person[]> {
     const out: Person[] = [];
-    countRequest();
     for await (const e of this.table.listEntities<PersonEntity>({ queryOptions: { filter: `PartitionKey eq ${odataString(pk)}` } })) {
       out.push(toPerson(e));
     }

@@ -2,7 +2,6 @@ import { RestError, type TransactionAction } from '@azure/data-tables';
 import type { KpiDefinition, KpiValue } from '../domain/model';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey, odataString } from './keys';
-import { countRequest } from './requestCounter';
 
 /**
  * KPI definitions in PK "def" (RK = code): a few hundred at most, listed together for "kpis off target".
@@ -42,7 +41,6 @@ export class KpiRepository {
     for (const code of new Set(values.map((v) => v.code.toLowerCase()))) {
       const series = await this.getSeries(code);
       const [previous, latest] = series.slice(-2).length === 2 ? series.slice(-2) : [undefined, series.at(-1)];
-      countRequest();
       await this.table.upsertEntity(
         { partitionKey: 'def', rowKey: codeKey(code), latestJson: JSON.stringify(latest ?? null), previousJson: JSON.stringify(previous ?? null) },
         'Merge',
@@ -52,7 +50,6 @@ export class KpiRepository {
 
   async listDefinitionsWithLatest(): Promise<{ def: KpiDefinition; latest?: KpiPoint; previous?: KpiPoint }[]> {
     const out: { def: KpiDefinition; latest?: KpiPoint; previous?: KpiPoint }[] = [];
-    countRequest();
     for await (const e of this.table.listEntities<DefEntity>({ queryOptions: { filter: `PartitionKey eq 'def'` } })) {
       if (!e.json) continue; // values arrived before their definition
       out.push({
@@ -66,7 +63,6 @@ export class KpiRepository {
 
   async getDefinition(code: string): Promise<KpiDefinition | undefined> {
     try {
-      countRequest();
       const e = await this.table.getEntity<DefEntity>('def', codeKey(code));
       return e.json ? (JSON.parse(e.json) as KpiDefinition) : undefined;
     } catch (err) {
@@ -77,7 +73,6 @@ export class KpiRepository {
 
   async listDefinitions(): Promise<KpiDefinition[]> {
     const out: KpiDefinition[] = [];
-    countRequest();
     for await (const e of this.table.listEntities<DefEntity>({ queryOptions: { filter: `PartitionKey eq 'def'` } })) {
       if (e.json) out.push(JSON.parse(e.json) as KpiDefinition);
     }
@@ -87,7 +82,6 @@ export class KpiRepository {
   /** The whole series, oldest first. */
   async getSeries(code: string): Promise<KpiPoint[]> {
     const out: KpiPoint[] = [];
-    countRequest();
     for await (const e of this.table.listEntities<ValueEntity>({
       queryOptions: { filter: `PartitionKey eq ${odataString(`series|${codeKey(code)}`)}` },
     })) {
@@ -98,7 +92,6 @@ export class KpiRepository {
 
   private async batched(rows: (DefEntity | ValueEntity)[], mode: 'Merge' | 'Replace' = 'Replace'): Promise<void> {
     for (let i = 0; i < rows.length; i += 100) {
-      countRequest();
       await this.table.submitTransaction(rows.slice(i, i + 100).map((r): TransactionAction => ['upsert', r, mode]));
     }
   }

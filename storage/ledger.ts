@@ -1,7 +1,6 @@
 import { RestError } from '@azure/data-tables';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey } from './keys';
-import { countRequest } from './requestCounter';
 import type { Job } from './outbox';
 
 /**
@@ -54,7 +53,6 @@ export class Ledger {
   async plan(job: Job): Promise<{ created: boolean; state?: LedgerState }> {
     const { pk, rk } = keysOf(job);
     try {
-      countRequest();
       await this.table.createEntity<LedgerEntity>({ partitionKey: pk, rowKey: rk, state: 'queued', recipient: job.recipient, kind: job.kind, attempts: 0 });
       return { created: true };
     } catch (err) {
@@ -74,7 +72,6 @@ export class Ledger {
     const { pk, rk } = keysOf(job);
     let e: LedgerEntity & { etag: string };
     try {
-      countRequest();
       e = await this.table.getEntity<LedgerEntity>(pk, rk);
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 404) return { kind: 'missing' };
@@ -87,7 +84,6 @@ export class Ledger {
     }
     if (e.state !== 'queued') return { kind: 'done', state: e.state };
     try {
-      countRequest();
       const r = await this.table.updateEntity({ partitionKey: pk, rowKey: rk, state: 'sending', claimedAt: now.toISOString(), attempts: e.attempts + 1 }, 'Merge', { etag: e.etag });
       return { kind: 'claimed', claim: { pk, rk, etag: r.etag ?? '*', attempts: e.attempts + 1 } };
     } catch (err) {
@@ -97,14 +93,12 @@ export class Ledger {
   }
 
   async transition(claim: Claim, state: LedgerState, extra: { activityId?: string; reason?: string; sentAt?: string } = {}): Promise<void> {
-    countRequest();
     await this.table.updateEntity({ partitionKey: claim.pk, rowKey: claim.rk, state, ...extra }, 'Merge', { etag: claim.etag });
   }
 
   /** Given up: recorded whatever state the row was in, because the job will not be tried again. */
   async markFailed(job: Job, reason: string): Promise<void> {
     const { pk, rk } = keysOf(job);
-    countRequest();
     await this.table.upsertEntity({ partitionKey: pk, rowKey: rk, state: 'failed' as LedgerState, reason }, 'Merge');
   }
 

@@ -1,13 +1,45 @@
-/**
- * Counts table requests so benchmarks can report "requests per question" without a proxy.
- * A process-wide counter is enough: benchmarks read it before and after one question.
- */
-let count = 0;
+import type { TableServiceClientOptions } from '@azure/data-tables';
 
-export function countRequest(n = 1): void {
-  count += n;
+type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
+
+/**
+ * Counts table requests and the entities they return, in one place: a pipeline policy on every
+ * table client openTables() makes (storage/tables.ts), so no call site has to remember to count
+ * (hand counting at 25+ call sites missed some, e.g. teams-ai's turn-state reads).
+ * It sits per retry, so a retried request counts as often as it goes over the wire.
+ * A process-wide counter is enough: benchmarks and tests read it before and after one question.
+ */
+let requests = 0;
+let entities = 0;
+
+// With the SDK's minimal-metadata JSON every returned entity carries exactly one "odata.etag";
+// counting that marker is much cheaper than parsing a 1,000-entity page a second time.
+const ENTITY_MARKER = '"odata.etag"';
+
+function countEntities(body: string | undefined): number {
+  if (!body) return 0;
+  let n = 0;
+  for (let i = body.indexOf(ENTITY_MARKER); i !== -1; i = body.indexOf(ENTITY_MARKER, i + ENTITY_MARKER.length)) n++;
+  return n;
 }
 
+export const requestCountingPolicy: PipelinePolicy = {
+  name: 'requestCounter',
+  sendRequest: async (request, next) => {
+    requests++;
+    const response = await next(request);
+    // Only reads return entities (writes are sent with "return-no-content"; a batch answers multipart).
+    if (request.method === 'GET' && response.status === 200) entities += countEntities(response.bodyAsText ?? undefined);
+    return response;
+  },
+};
+
+/** Table requests sent by this process so far (every try of every table client from openTables). */
 export function tableRequestCount(): number {
-  return count;
+  return requests;
+}
+
+/** Entities returned by table reads so far (point reads and query pages). */
+export function entitiesReadCount(): number {
+  return entities;
 }

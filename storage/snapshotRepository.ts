@@ -4,7 +4,6 @@ import { RestError, type TransactionAction } from '@azure/data-tables';
 import type { Meeting, PlanSnapshot } from '../domain/boardPack';
 import { TABLES, type TableSet } from './tables';
 import { decodeKey, encodeKey, odataString } from './keys';
-import { countRequest } from './requestCounter';
 
 /**
  * Board-pack snapshots: a plan frozen as at a date, written once and never changed, so a later pack
@@ -121,7 +120,6 @@ export class SnapshotRepository {
     };
     const actions: TransactionAction[] = [['create', header], ...rows.map((r): TransactionAction => ['create', r])];
     try {
-      countRequest();
       await this.table.submitTransaction(actions);
       return { created: true, snapshot: snap };
     } catch (err) {
@@ -138,7 +136,6 @@ export class SnapshotRepository {
     const from = `${asAt}|`;
     const filter = `PartitionKey eq ${odataString(pk)} and RowKey ge ${odataString(from)} and RowKey lt ${odataString(`${asAt}}`)}`;
     for await (const page of this.table.listEntities<HeaderEntity | ChunkEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: 1000 })) {
-      countRequest();
       rows.push(...page);
     }
     const header = rows.find((r): r is HeaderEntity => r.kind === 'header');
@@ -158,7 +155,6 @@ export class SnapshotRepository {
     const out: SnapshotHeader[] = [];
     const filter = `PartitionKey eq ${odataString(pk)} and kind eq 'header'`;
     for await (const page of this.table.listEntities<HeaderEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: 1000 })) {
-      countRequest();
       for (const h of page)
         out.push({ planId, asAt: h.asAt, takenAt: h.takenAt, planName: h.planName, meeting: h.meetingDate ? { date: h.meetingDate, title: h.meetingTitle || undefined } : undefined });
     }
@@ -173,7 +169,6 @@ export class SnapshotRepository {
 
   async getMeeting(planId: string): Promise<(Meeting & { setBy: string; setAt: string }) | undefined> {
     try {
-      countRequest();
       const e = await this.table.getEntity<MeetingEntity>('meeting', encodeKey(planId));
       return { date: e.date, title: e.title || undefined, setBy: e.setBy, setAt: e.setAt };
     } catch (err) {
@@ -188,13 +183,11 @@ export class SnapshotRepository {
     for await (const e of this.table.listEntities<MeetingEntity>({ queryOptions: { filter: `PartitionKey eq 'meeting'` } })) {
       out.push({ planId: decodeKey(e.rowKey), date: e.date, title: e.title || undefined });
     }
-    countRequest();
     return out;
   }
 
   /** Set the next meeting. The last admin to set it wins; it is one fact, not a history. */
   async setMeeting(planId: string, meeting: Meeting, setBy: string, setAt: string): Promise<void> {
-    countRequest();
     await this.table.upsertEntity<MeetingEntity>({ partitionKey: 'meeting', rowKey: encodeKey(planId), date: meeting.date, title: meeting.title ?? '', setBy, setAt }, 'Replace');
   }
 }

@@ -1,4 +1,5 @@
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { requestCountingPolicy } from './requestCounter';
 
 type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
 
@@ -11,7 +12,6 @@ type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies'
  *              See planKeys.ts for the row-key layout.
  * - Kpis:      definitions (PK "def") and one partition per KPI series (PK "series|<code>").
  * - Directory: role → person (PK "role"), and reverse indexes by Entra id and by email.
- * - BotState:  teams-ai turn state (botbuilder Storage).
  * - Conversations: conversation references for proactive messages.
  * - Ledger:    one row per proactive message and recipient: the exactly-once record (ledger.ts).
  * - Schedule:  one row per scheduler period, claimed by one instance (scheduleClaims.ts).
@@ -22,7 +22,6 @@ export const TABLES = {
   planItems: 'PlanItems',
   kpis: 'Kpis',
   directory: 'Directory',
-  botState: 'BotState',
   conversations: 'Conversations',
   ledger: 'Ledger',
   schedule: 'Schedule',
@@ -45,7 +44,11 @@ function clientOptions(connectionString: string) {
   return {
     allowInsecureConnection: /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(connectionString),
     retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
-    additionalPolicies: [{ policy: tryTimeout, position: 'perRetry' as const }],
+    // Counting sits on the pipeline, so every request through these clients is counted once per try.
+    additionalPolicies: [
+      { policy: tryTimeout, position: 'perRetry' as const },
+      { policy: requestCountingPolicy, position: 'perRetry' as const },
+    ],
   };
 }
 

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { startHarness, cardOf, cardText, ROSA, type Harness } from '../support/botHarness';
+import { seedFixtures } from '../support/fixtures';
+import { entitiesReadCount, tableRequestCount } from '../../storage/requestCounter';
+
+/** Southend 2021 on 15 Nov 2021 (as questions.spec.ts): 13 open items are overdue. */
+const TODAY = '2021-11-15';
+
+/** What one question cost in table requests and entities read, with its reply's text. */
+async function cost(h: Harness, text: string): Promise<{ requests: number; entities: number; reply: string }> {
+  const r0 = tableRequestCount();
+  const e0 = entitiesReadCount();
+  const sent = await h.say(text);
+  const requests = tableRequestCount() - r0;
+  const entities = entitiesReadCount() - e0;
+  assert.equal(sent.length, 1, `one reply to "${text}"`);
+  return { requests, entities, reply: cardText(cardOf(sent[0])) };
+}
+
+describe('what a question costs in table storage', function () {
+  this.timeout(90_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ today: TODAY });
+    await seedFixtures(h.bot.services, ['southend2021']);
+    await h.say('hello', { from: ROSA });
+  });
+  after(async () => h?.stop());
+
+  it('reads and writes no turn state, and does not rewrite an unchanged conversation reference', async () => {
+    await h.say('help'); // fills the plan list cache, as any earlier question would have
+    const c = await cost(h, 'help');
+    assert.match(c.reply, /overdue/i, 'help was answered');
+    assert.equal(c.requests, 0, 'help needs no storage at all once the reference is stored');
+  });
+
+  it('"what\'s overdue" costs at most 2 table requests', async () => {
+    const c = await cost(h, "what's overdue");
+    assert.match(c.reply, /showing 1–10 of 13/);
+    assert.ok(c.requests <= 2, `${c.requests} requests`);
+  });
+
+  it('"my actions" costs at most 2 table requests; "action X" its reads of the action, lead and history', async () => {
+    const mine = await cost(h, 'my actions');
+    assert.match(mine.reply, /HoS \(RB\)/);
+    assert.ok(mine.requests <= 2, `my actions: ${mine.requests} requests`);
+    const action = await cost(h, 'action 2.4');
+    assert.match(action.reply, /2\.4/);
+    // The action with its milestones, its lead, its last five history rows, and 2 per cited KPI code.
+    assert.ok(action.requests <= 3 + 2 * 6, `action 2.4: ${action.requests} requests`);
+  });
+});
+
+describe('conversation references are written when they change', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ today: TODAY });
+  });
+  after(async () => h?.stop());
+
+  it('skips an unchanged reference, writes a changed one, and writes again after it was forgotten', async () => {
+    const conv = h.bot.services.conversations;
+    const ref = { serviceUrl: 'https://smba.example/uk/', conversation: { id: 'a:1', conversationType: 'personal', isGroup: false, name: '' }, activityId: 'm1' };
+    assert.equal(await conv.save('user', 'user-1', ref, { ifChanged: true }), true, 'first sight is written');
+    assert.equal(await conv.save('user', 'user-1', { ...ref, activityId: 'm2' }, { ifChanged: true }), false, 'only the message id differs: no write');
+    const moved = { ...ref, serviceUrl: 'https://smba.example/emea/' };
+    assert.equal(await conv.save('user', 'user-1', moved, { ifChanged: true }), true, 'a moved service URL is written');
+    assert.equal((await conv.get('user', 'user-1'))?.serviceUrl, moved.serviceUrl);
+    await conv.remove('user', 'user-1');
+    assert.equal(await conv.save('user', 'user-1', moved, { ifChanged: true }), true, 'a forgotten reference is written again');
+    assert.equal((await conv.get('user', 'user-1'))?.serviceUrl, moved.serviceUrl);
+    assert.equal(await conv.save('user', 'user-1', moved), true, 'without ifChanged it always writes');
+  });
+});
