@@ -18,6 +18,9 @@ import { scopeOf } from './scope';
 import { messageCard } from './views/helpView';
 import { boardPackCard } from './boardPackView';
 import type { Logger } from './logger';
+import type { Content } from './delivery/worker';
+import type { Job } from '../storage/outbox';
+import { dueBoardPacks, planBoardPack } from '../services/boardPackSchedule';
 
 /**
  * The board pack in Teams: "board pack" (admins and managers) and "board meeting <date>" (admins),
@@ -237,4 +240,27 @@ export function registerBoardPackRoutes(server: restify.Server, bp: BoardPackBot
     if (!pack) return send(404, PAGE('No pack here', 'The pack this link names no longer exists.'));
     send(200, boardPackHtml(pack));
   });
+}
+
+/**
+ * The scheduler's hook: plans whose next meeting is BOARD_PACK_DAYS_BEFORE working days away (or
+ * nearer) today, each as a period one instance claims; planning produces the pack and its jobs.
+ */
+export function boardPackPeriods(bp: BoardPackBotDeps): (today: string) => Promise<{ period: string; plan(): Promise<Job[]> }[]> {
+  return async (today) =>
+    (await dueBoardPacks(bp.pack, { today, daysBefore: bp.daysBefore })).map((due) => ({
+      period: due.period,
+      plan: () => planBoardPack(bp.pack, { today, planId: due.planId, meeting: due.meeting, adminIds: bp.pack.services.adminIds }),
+    }));
+}
+
+/** The worker's hook: a board-pack job's card, made from its stored snapshot when it is sent. */
+export function boardPackContent(bp: BoardPackBotDeps): (job: Job) => Promise<Content | undefined> {
+  return async (job) => {
+    if (job.kind !== 'boardPack' && job.kind !== 'channelBoardPack') return undefined;
+    const pack = job.planId && job.stage ? await storedBoardPack(bp.pack, job.planId, job.stage) : undefined;
+    if (!pack) return { kind: 'skip', reason: 'the board pack snapshot no longer exists' };
+    const link = bp.links?.linkFor({ planId: pack.planId, asAt: pack.asAt }, bp.pack.services.clock.now());
+    return { kind: 'card', card: boardPackCard(pack, { link, files: link ? 'link-only' : 'none' }), summary: `Board pack: ${pack.planName}` };
+  };
 }
