@@ -11,6 +11,7 @@ import { registerQuestions } from './registerQuestions';
 import { registerCardActions } from './registerCardActions';
 import { registerTenantGuard } from './registerTenantGuard';
 import { registerBoardPack, type BoardPackBotDeps } from './registerBoardPack';
+import { registerKpiRecording } from './registerKpiRecording';
 import { registerPlanAdmin } from './registerPlanAdmin';
 
 export interface BotDeps {
@@ -45,6 +46,8 @@ export function createApp(deps: BotDeps): Application<TurnState> {
   registerWelcome(app, deps);
   registerCardActions(app, deps);
   registerUpdates(app, deps);
+  // Before the question router: it claims only messages that record a value for a KPI that exists.
+  registerKpiRecording(app, deps);
   registerPlanAdmin(app, deps);
   // Last, so it only sees verbs no one else claimed (a stale card from an older version, a forged one).
   registerVerbs(app, { [UNKNOWN_VERB]: unknownVerb });

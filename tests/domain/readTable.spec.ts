@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { readCsvBuffer, readCsvText, readTable, readTableBuffer } from '../../domain/import/readTable';
 import { parsePlan } from '../../domain/import/planParser';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures');
+const FIXTURES = path.resolve(__dirname, '../fixtures');
 
 describe('readTable: CSV', () => {
   it('strips a BOM and keeps quoted multi-line cells as one row', () => {
