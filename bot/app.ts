@@ -11,6 +11,8 @@ import { registerQuestions } from './registerQuestions';
 import { registerCardActions } from './registerCardActions';
 import { registerTenantGuard } from './registerTenantGuard';
 import { registerProactive } from './registerProactive';
+import { registerBoardPack, type BoardPackBotDeps } from './registerBoardPack';
+import { registerKpiRecording } from './registerKpiRecording';
 import { registerPlanAdmin } from './registerPlanAdmin';
 
 export interface BotDeps {
@@ -25,6 +27,8 @@ export interface BotDeps {
   /** Proactive delivery for operators and first contact (bot/registerProactive.ts). */
   proactive?: import('./registerProactive').ProactiveDeps;
   botAppId?: string;
+  /** Board packs (bot/registerBoardPack.ts); absent in tools that build an app without them. */
+  boardPack?: BoardPackBotDeps;
 }
 
 export function createApp(deps: BotDeps): Application<TurnState> {
@@ -46,9 +50,13 @@ export function createApp(deps: BotDeps): Application<TurnState> {
   registerWelcome(app, deps);
   registerCardActions(app, deps);
   registerUpdates(app, deps);
+  // Before the question router: it claims only messages that record a value for a KPI that exists.
+  registerKpiRecording(app, deps);
   registerPlanAdmin(app, deps);
   // Last, so it only sees verbs no one else claimed (a stale card from an older version, a forged one).
   registerVerbs(app, { [UNKNOWN_VERB]: unknownVerb });
+  // Before the questions: "board pack" and "board meeting …" are claimed here, not parsed as questions.
+  if (deps.boardPack) registerBoardPack(app, deps, deps.boardPack);
   registerQuestions(app, deps);
   return app;
 }

@@ -21,6 +21,7 @@ import { createProactiveContent } from './proactiveContent';
 import { DeliveryWorker, DEFAULT_WORKER_OPTIONS } from '../proactive/worker';
 import { Scheduler, DEFAULT_SCHEDULER_TIMING } from '../proactive/scheduler';
 import { countsOf } from './registerProactive';
+import { boardPackBotDeps, boardPackContent, boardPackPeriods, registerBoardPackRoutes } from './registerBoardPack';
 
 export interface RunningBot {
   server: Server;
@@ -47,13 +48,16 @@ export async function startBot(
   await ensureTables(tables);
   const clock = opts.clock ?? systemClock(config.TIME_ZONE, config.FAKE_TODAY);
   const services: Services = createServices(tables, { clock, adminIds: config.ADMIN_USER_IDS });
-  const adapter = createAdapter(config);
+  const adapter = createAdapter(config, logger);
   const outbox = new Outbox(config.STORAGE_CONNECTION_STRING);
   await outbox.ensure();
   const ledger = new Ledger(tables);
   // Proactive sends get an adapter of their own: the serving adapter's onTurnError would swallow send failures.
-  const sender = createProactiveSender(createAdapter(config), config.MicrosoftAppId, new SendBudget(tables, config.SEND_RATE_PER_SECOND));
-  const content = createProactiveContent(services, { staleDays: config.STALE_AFTER_DAYS, timeZone: config.TIME_ZONE });
+  const sender = createProactiveSender(createAdapter(config, logger), config.MicrosoftAppId, new SendBudget(tables, config.SEND_RATE_PER_SECOND));
+  const boardPack = boardPackBotDeps(config, services, tables);
+  const planContent = createProactiveContent(services, { staleDays: config.STALE_AFTER_DAYS, timeZone: config.TIME_ZONE });
+  const packContent = boardPackContent(boardPack);
+  const content = { build: async (job: Parameters<typeof planContent.build>[0]) => (await packContent(job)) ?? planContent.build(job) };
   const worker = new DeliveryWorker(
     { outbox, ledger, services, sender, content, logger },
     { ...DEFAULT_WORKER_OPTIONS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, ...opts.workerOptions },
@@ -61,7 +65,7 @@ export async function startBot(
   const claims = new ScheduleClaims(tables);
   const prefs = new ReminderPrefs(tables);
   const scheduler = new Scheduler(
-    { services, outbox, ledger, claims, logger, clock, preferences: () => prefs.all() },
+    { services, outbox, ledger, claims, logger, clock, preferences: () => prefs.all(), morePeriods: boardPackPeriods(boardPack) },
     {
       timeZone: config.TIME_ZONE,
       hours: { start: config.WORKING_HOURS_START, end: config.WORKING_HOURS_END },
@@ -112,6 +116,7 @@ export async function startBot(
     },
     proactive: { enqueue, prefs, rowsOfDay: (day) => ledger.rowsOfDay(day), lastDigestDay: () => claims.lastDay('digest') },
     botAppId: config.MicrosoftAppId,
+    boardPack,
   });
   // Operators' view of proactive delivery on /readyz; a day's ledger scan, so read at most once a minute.
   let cached: { at: number; value: Record<string, unknown> } | undefined;
@@ -124,6 +129,7 @@ export async function startBot(
     return cached.value;
   };
   const server = createServer({ adapter, app, logger, maxBodyBytes: config.MAX_BODY_BYTES, isReady: () => pingStorage(tables), details: deliveryDetails });
+  registerBoardPackRoutes(server, boardPack, logger);
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
   const address = server.address() as { port: number };
   logger.info({ port: address.port }, 'bot listening on /api/messages');
@@ -131,6 +137,7 @@ export async function startBot(
     scheduler.start();
     worker.start();
   }
+  let stopped: Promise<void> | undefined;
   return {
     server,
     port: address.port,
@@ -140,11 +147,14 @@ export async function startBot(
     worker,
     outbox,
     ledger,
-    stop: async () => {
-      scheduler.stop();
-      await worker.stop();
-      await sender.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    // Idempotent: a second call (a repeated signal, a test's cleanup after a failed stop) waits for the first.
+    stop: () =>
+      (stopped ??= (async () => {
+        scheduler.stop();
+        await worker.stop();
+        await Promise.allSettled([...boardPack.pending]);
+        await sender.stop();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })()),
   };
 }

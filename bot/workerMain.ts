@@ -10,6 +10,7 @@ import { openTables, ensureTables } from '../storage/tables';
 import { Outbox } from '../storage/outbox';
 import { Ledger } from '../storage/ledger';
 import { systemClock } from '../domain/clock';
+import { onceOnSignals } from './shutdown';
 
 /**
  * A delivery worker on its own, with no HTTP server: run as many as the send rate needs. The bot
@@ -34,12 +35,7 @@ async function main(): Promise<void> {
   );
   worker.start();
   logger.info('delivery worker started');
-  const stop = async () => {
-    await worker.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  onceOnSignals(() => worker.stop(), logger);
 }
 
 main().catch((err) => {

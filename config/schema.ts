@@ -45,7 +45,7 @@ export const configSchema = z
       .string()
       .optional()
       .refine((v) => !v || /^https?:\/\/[^\s/]+/i.test(v), 'must be the token issuer URL, e.g. https://api.botframework.com'),
-    /** Absent means "start an embedded Azurite" (dev and tests); present means a real account. */
+    /** Absent means "start an embedded Azurite" (dev and tests only: required once MicrosoftAppId is set); present means a real account. */
     STORAGE_CONNECTION_STRING: z.string().optional(),
     AZURITE_LOCATION: z.string().default('.data/azurite'),
     TIME_ZONE: z
@@ -75,9 +75,28 @@ export const configSchema = z
     /** How long a received outbox message stays hidden from other workers, and how long a claim is honoured. */
     OUTBOX_VISIBILITY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(7200).default(120),
+    /**
+     * Board packs. The signed-link secret turns on links to the HTML pack for channels and people
+     * outside the team: anyone holding a link can read that one pack until it expires (see
+     * docs/ADMIN.md). Unset, no links are made. At least 32 characters so it cannot be guessed.
+     */
+    BOARD_PACK_LINK_SECRET: z.string().min(32, 'must be at least 32 characters (use a random value)').optional(),
+    /** How long a board-pack link works, in hours. */
+    BOARD_PACK_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+    /** The bot's public https address, for board-pack links (https://bot.example.org). */
+    BOARD_PACK_BASE_URL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^https?:\/\/[^\s/]+/i.test(v), 'must be the http(s) address the bot is reached at'),
+    /** The pack for a board meeting is produced and sent this many working days before it. */
+    BOARD_PACK_DAYS_BEFORE: z.coerce.number().int().min(0).max(20).default(5),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Dev/test only: pretend today is this date (yyyy-mm-dd), so demos and tests are repeatable. */
+    /**
+     * Dev/test only (refused with MicrosoftAppId): pretend today is this date (yyyy-mm-dd), so demos
+     * are repeatable. The time of day stays real (domain/clock.ts systemClock); the scheduler and the
+     * delivery worker read the same clock.
+     */
     FAKE_TODAY: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be yyyy-mm-dd')
@@ -93,6 +112,11 @@ export function crossFieldProblems(env: Record<string, string | undefined>): str
   const type = env.MicrosoftAppType ?? 'MultiTenant';
   if (env.MicrosoftAppId && !env.MicrosoftAppPassword && type !== 'UserAssignedMSI') problems.push('MicrosoftAppPassword is required when MicrosoftAppId is set');
   if (type === 'SingleTenant' && !env.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant');
+  // An app id means a real Teams deployment. Without a connection string the bot would quietly start
+  // Azurite on the server's disk: plans would live on one instance and vanish with it.
+  if (env.MicrosoftAppId && !env.STORAGE_CONNECTION_STRING)
+    problems.push('STORAGE_CONNECTION_STRING is required when MicrosoftAppId is set (the embedded Azurite store is for local development only)');
+  if (env.MicrosoftAppId && env.FAKE_TODAY) problems.push('FAKE_TODAY must not be set when MicrosoftAppId is set (it is for local demos and tests only)');
   return problems;
 }
 

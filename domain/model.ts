@@ -108,6 +108,8 @@ export interface KpiDefinition {
   statNeighbours?: number;
   england?: number;
   source?: string;
+  /** The role that records this KPI's values (a directory role label), from the file or set in chat. */
+  ownerRole?: string;
 }
 
 export interface KpiValue {

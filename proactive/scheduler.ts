@@ -43,7 +43,10 @@ export class Scheduler {
   private readonly digest: Cron;
 
   constructor(
-    private readonly deps: { services: Services; outbox: Outbox; ledger: Ledger; claims: ScheduleClaims; logger: ProactiveLogger; clock: Clock; preferences?: () => Promise<Map<string, ReminderPreference>> },
+    private readonly deps: { services: Services; outbox: Outbox; ledger: Ledger; claims: ScheduleClaims; logger: ProactiveLogger; clock: Clock; preferences?: () => Promise<Map<string, ReminderPreference>>;
+      /** Further periods due today, each claimed by one instance (board packs before a meeting). */
+      morePeriods?: (today: string) => Promise<{ period: string; plan(): Promise<Job[]> }[]>;
+    },
     private readonly o: SchedulerOptions,
   ) {
     this.digest = new Cron(o.digestCron, { timezone: o.timeZone, paused: true });
@@ -93,6 +96,13 @@ export class Scheduler {
     if (last && localTime(last, this.o.timeZone).date === today && (await this.deps.claims.claim(`digest|${today}`, this.o.instanceId, now, this.o.takeoverMs))) {
       planned += await this.planPeriod(`digest|${today}`, now);
       periods.push(`digest|${today}`);
+    }
+    for (const extra of (await this.deps.morePeriods?.(today)) ?? []) {
+      if (!(await this.deps.claims.claim(extra.period, this.o.instanceId, now, this.o.takeoverMs))) continue;
+      const jobs = await extra.plan();
+      planned += await this.enqueue(jobs, now);
+      await this.deps.claims.done(extra.period, jobs.length);
+      periods.push(extra.period);
     }
     return { planned, periods, swept };
   }

@@ -117,7 +117,7 @@ export class DeliveryWorker {
     if (m.dequeueCount > this.o.maxDeliveries) {
       const reason = `gave up after ${m.dequeueCount - 1} deliveries`;
       await ledger.markFailed(job, reason);
-      await outbox.poison(m, reason);
+      await outbox.poison(m, reason, this.now());
       logger.error({ job: job.id, recipient: job.recipient, state: 'failed', reason }, 'proactive message failed: moved to the poison queue');
       return;
     }
@@ -195,7 +195,7 @@ export class DeliveryWorker {
     const reason = `connector answered ${r.status || 'no response'}: ${r.message.slice(0, 200)}`;
     if (claim.attempts >= this.o.maxAttempts) {
       await ledger.transition(claim, 'failed', { reason: `gave up after ${claim.attempts} attempts; last: ${reason}` });
-      await outbox.poison(m, reason);
+      await outbox.poison(m, reason, this.now());
       logger.error({ job: job.id, recipient: job.recipient, state: 'failed', reason }, 'proactive message failed after every retry');
       return;
     }

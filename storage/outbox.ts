@@ -17,7 +17,10 @@ export type JobKind =
   /** Everything awaiting a manager's sign-off, sent when they first talk to the bot. */
   | 'pendingSignoffs'
   /** An event's message (RAG change, red alert, sign-off outcome, run summary): its card travels in the job. */
-  | 'notice';
+  | 'notice'
+  /** A board pack for an admin, or for a plan's channel (bot/registerBoardPack.ts builds it). */
+  | 'boardPack'
+  | 'channelBoardPack';
 
 export interface Job {
   /** Stable and unique per (message, recipient): also the ledger row's identity. */
@@ -40,7 +43,7 @@ export interface Job {
   summary?: string;
 }
 
-export const recipientKind = (job: Pick<Job, 'kind' | 'to'>): 'user' | 'channel' | 'group' => job.to ?? (job.kind === 'channelDigest' ? 'channel' : 'user');
+export const recipientKind = (job: Pick<Job, 'kind' | 'to'>): 'user' | 'channel' | 'group' => job.to ?? (job.kind === 'channelDigest' || job.kind === 'channelBoardPack' ? 'channel' : 'user');
 
 export interface Received {
   job: Job;
@@ -108,8 +111,8 @@ export class Outbox {
   }
 
   /** Give up on a job: park it with the reason, so an operator can see what failed and why. */
-  async poison(m: Received, reason: string): Promise<void> {
-    await this.poisonQueue.sendMessage(Buffer.from(JSON.stringify({ job: m.job, reason, dequeueCount: m.dequeueCount, at: new Date().toISOString() })).toString('base64'));
+  async poison(m: Received, reason: string, at: Date): Promise<void> {
+    await this.poisonQueue.sendMessage(Buffer.from(JSON.stringify({ job: m.job, reason, dequeueCount: m.dequeueCount, at: at.toISOString() })).toString('base64'));
     await this.complete(m);
   }
 

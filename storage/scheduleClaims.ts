@@ -41,10 +41,10 @@ export class ScheduleClaims {
    * failed under it), without starting periods nobody began: a manual digest on a day with no
    * scheduled one is resumed here, not by the digest schedule.
    */
-  async resumeStale(now: Date, instance: string, takeoverMs = 10 * 60_000): Promise<string[]> {
+  async resumeStale(now: Date, instance: string, takeoverMs = 10 * 60_000, kinds: readonly string[] = ['daily', 'digest']): Promise<string[]> {
     const out: string[] = [];
     for await (const e of this.table.listEntities<ClaimEntity>({ queryOptions: { filter: `PartitionKey eq 'period' and state eq 'planning'` } })) {
-      if (now.getTime() - Date.parse(e.at) < takeoverMs) continue;
+      if (now.getTime() - Date.parse(e.at) < takeoverMs || !kinds.includes(decodeKey(e.rowKey).split('|')[0])) continue;
       try {
         await this.table.updateEntity({ partitionKey: 'period', rowKey: e.rowKey, state: 'planning', instance, at: now.toISOString() }, 'Merge', { etag: e.etag });
         out.push(decodeKey(e.rowKey));

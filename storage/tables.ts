@@ -16,6 +16,7 @@ type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies'
  * - Ledger:    one row per proactive message and recipient: the exactly-once record (ledger.ts).
  * - Schedule:  one row per scheduler period, claimed by one instance (scheduleClaims.ts).
  * - SendBudget: the tenant-wide proactive send budget, one row per second slot (sendBudget.ts).
+ * - BoardPacks: immutable plan snapshots for board packs, and each plan's next meeting (snapshotRepository.ts).
  */
 export const TABLES = {
   plans: 'Plans',
@@ -26,6 +27,7 @@ export const TABLES = {
   ledger: 'Ledger',
   schedule: 'Schedule',
   sendBudget: 'SendBudget',
+  boardPacks: 'BoardPacks',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

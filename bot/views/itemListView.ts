@@ -2,7 +2,7 @@ import type { ItemWithPlan } from '../../services/planQueries';
 import type { Rag } from '../../domain/model';
 import { itemLabel } from '../../domain/planItem';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
-import { RAG_COLOR, RAG_WORD, STATUS_TEXT, dueText, relativeDue, truncate } from './format';
+import { RAG_COLOR, RAG_SYMBOL, RAG_WORD, STATUS_TEXT, dueText, relativeDue, truncate } from './format';
 
 export const PAGE_SIZE = 10;
 
@@ -39,7 +39,8 @@ export function listCard(input: ListCardInput): AdaptiveCardJson {
       `${dueText(i.due)}${rel ? ` (${rel})` : ''}`,
       i.ownerRole ?? 'No owner',
       STATUS_TEXT[i.status],
-      input.multiplePlans ? i.planName : undefined,
+      // Every item names its plan: refs repeat across plans.
+      i.planName,
     ]
       .filter(Boolean)
       .join(' · ');
@@ -51,6 +52,7 @@ export function listCard(input: ListCardInput): AdaptiveCardJson {
       detail,
       ragWord: RAG_WORD[i.rag],
       ragColor: RAG_COLOR[i.rag],
+      ragSymbol: RAG_SYMBOL[i.rag],
     };
   });
   const remaining = input.items.length - (start + shown.length);
