@@ -76,7 +76,8 @@ describe('proactive reminders, nudges and digests', function () {
   it('sends nothing about completed work, and nothing at weekends or outside working hours', async () => {
     await h.execute('submitUpdate', { planId: 'southend-2021', ref: '2.5', seq: '', version: '1', status: 'complete', evidenceUrl: 'https://intranet.example/2.5' });
     h.stub.clear();
-    await h.bot.worker.drain(); // the sign-off request for 2.5
+    await h.stub.waitFor((s) => /Sign-off needed: 2\.5/.test(textOf(s)), 20_000); // the sign-off request for 2.5, sent after the reply
+    await h.bot.worker.drain();
     h.stub.clear();
     const planned = async (d: string, t?: string) => (({ planned, periods }) => ({ planned, periods }))(await day(h, d, t));
     assert.deepEqual(await planned('2021-12-25'), { planned: 0, periods: [] }, 'Saturday');
