@@ -48,7 +48,7 @@ export function trendChart(k: KpiStatus): TrendChart {
   const lo = Math.min(0, -d.tolerance, ...gaps);
   const hi = Math.max(0, ...gaps);
   const pad = Math.max((hi - lo) * 0.1, 0.5);
-  const unitWord = unitKind(d.unit) === 'percent' ? 'percentage points' : unitKind(d.unit) === 'days' ? 'days' : unitKind(d.unit) === 'count' ? 'number' : d.unit || 'units';
+  const unitWord = unitKind(d.unit) === 'percent' ? 'points' : unitKind(d.unit) === 'days' ? 'days' : 'units';
   const better = d.polarity === 'higher' ? 'above' : 'below';
   return {
     labels: points.map((p) => shortPeriod(p.period)),
@@ -56,7 +56,8 @@ export function trendChart(k: KpiStatus): TrendChart {
     yMin: Math.floor((lo - pad) * 10) / 10,
     yMax: Math.ceil((hi + pad) * 10) / 10,
     title: `${d.code}: distance from target (${fmt(d.target, d.unit)}), last ${points.length} ${/quarter/i.test(d.frequency) ? 'quarters' : 'periods'}`,
-    yAxisTitle: `${unitWord} better (+) or worse (−) than target`,
+    // Short: the Playground cuts an axis title longer than the chart is tall.
+    yAxisTitle: `± target (${unitWord})`,
     text: `Trend, oldest first: ${points.map((p) => `${formatPeriod(p.period)} ${fmt(p.value, d.unit)} (${RAG_WORD[kpiRag(d, p.value)]})`).join('; ')}. Target ${fmt(d.target, d.unit)}, ${better} is better; amber within ${d.tolerance}.`,
   };
 }
