@@ -3,6 +3,7 @@ import { addDays } from '../domain/clock';
 import { lastEndedPeriod, periodDueDate, periodKind } from '../domain/kpi';
 import { DEFAULT_KPI_DUE_WORKING_DAYS } from './kpiRecording';
 import type { Services } from './context';
+import type { Job } from '../storage/outbox';
 
 /** Days after the due date before a missing value gets its one nudge. */
 export const DEFAULT_KPI_NUDGE_DAYS = 5;
@@ -52,4 +53,9 @@ export function dueNow(def: KpiDefinition, latestPeriod: string | undefined, tod
   const dueDate = periodDueDate(period, workingDays);
   if (today < dueDate) return undefined;
   return { period, stage: today >= addDays(dueDate, nudgeDays) ? 'nudge' : 'due', dueDate };
+}
+
+/** The plans as outbox jobs (ledger partition "kpiReminder|kpis"): ids only, the card is built when sent. */
+export async function planKpiReminderJobs(s: Services, today: string, o: { workingDays?: number; nudgeDays?: number } = {}): Promise<Job[]> {
+  return (await planKpiReminders(s, { today, ...o })).map((p) => ({ id: p.id, kind: 'kpiReminder', recipient: p.recipient, planId: 'kpis', ref: p.code, period: p.period, stage: p.stage, day: today }));
 }

@@ -8,13 +8,15 @@ import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 export interface Job {
   /** Stable and unique per (message, recipient): also the ledger row's identity. */
   id: string;
-  kind: 'reminder' | 'nudge' | 'digest' | 'channelDigest';
+  kind: 'reminder' | 'nudge' | 'digest' | 'channelDigest' | 'kpiReminder';
   /** Entra object id, or channel id for channel digests. */
   recipient: string;
   planId?: string;
   ref?: string;
   seq?: number;
   stage?: string;
+  /** kpiReminder: the KPI (in ref) and the period whose value is owed. */
+  period?: string;
   /** The day the scheduler planned it for, in the council's zone. */
   day: string;
 }

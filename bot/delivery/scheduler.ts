@@ -6,6 +6,7 @@ import type { Services } from '../../services/context';
 import type { Logger } from '../logger';
 import { isWorkingTime, localTime, type WorkingHours } from '../../domain/workingTime';
 import { planDigests, planNudges, planReminders } from '../../services/proactivePlanner';
+import { planKpiReminderJobs } from '../../services/kpiReminders';
 
 export interface SchedulerOptions {
   timeZone: string;
@@ -56,7 +57,7 @@ export class Scheduler {
     let planned = 0;
     if (await this.deps.claims.claim(`daily|${today}`, this.o.instanceId, now)) {
       const s = this.deps.services;
-      const jobs = [...(await planReminders(s, { today, staleDays: this.o.staleDays })), ...(await planNudges(s, { today, staleDays: this.o.staleDays }))];
+      const jobs = [...(await planReminders(s, { today, staleDays: this.o.staleDays })), ...(await planNudges(s, { today, staleDays: this.o.staleDays })), ...(await planKpiReminderJobs(s, today))];
       planned += await this.enqueue(jobs);
       await this.deps.claims.done(`daily|${today}`, jobs.length);
       periods.push(`daily|${today}`);

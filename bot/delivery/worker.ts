@@ -6,6 +6,7 @@ import type { AdaptiveCardJson } from '../../cards/render';
 import type { Sender } from './sender';
 import { backoffMs } from './sender';
 import { buildDigest, digestShared, type DigestShared } from '../../services/digest';
+import { kpiReminderContent } from '../kpiReminderContent';
 import { digestCard, reminderCard, type ReminderKind } from '../views/proactiveViews';
 import { isOpen } from '../../domain/schedule';
 import { itemLabel } from '../../domain/planItem';
@@ -155,6 +156,7 @@ export class DeliveryWorker {
       const d = await buildDigest(s, { manager, planId: job.kind === 'channelDigest' ? job.planId : undefined, today }, await this.shared.value);
       return { kind: 'card', card: digestCard(d), summary: d.title };
     }
+    if (job.kind === 'kpiReminder') return kpiReminderContent(s, job);
     const loaded = job.planId && job.ref ? await s.plans.getItemForUpdate(job.planId, job.ref, job.seq) : undefined;
     if (!loaded) return { kind: 'skip', reason: 'item no longer exists' };
     const item = loaded.item;

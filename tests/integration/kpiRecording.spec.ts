@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KpiDefinition } from '../../domain/model';
 import { importPlanFile } from '../../services/importFiles';
+import { buildDigest } from '../../services/digest';
 import type { SentActivity } from '../support/connectorStub';
 
 /** 9 Dec 2026: November has ended, December has not. Everything here is made up for the test. */
@@ -231,6 +232,8 @@ describe('recording KPI values', function () {
     assert.equal(posts.length, 2, posts.join('\n---\n'));
     const moves = await h.bot.services.kpis.listMovesSince('2026-12-01');
     assert.deepEqual(moves.filter((m) => m.code === 'c301').map((m) => `${m.from}>${m.to}`), ['red>green', 'green>amber', 'amber>red']);
+    const digest = await buildDigest(h.bot.services, { today: TODAY });
+    assert.deepEqual(digest.moved.filter((m) => m.item === 'KPI c301').map((m) => `${m.from}>${m.to} ${m.direction}`), ['red>green better', 'green>amber worse', 'amber>red worse']);
   });
 
   it('chart data: a monthly KPI shows its last 13 months as the gap to target, with readable labels', async () => {
