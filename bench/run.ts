@@ -11,6 +11,7 @@
  *   BENCH_OUT                 where to write the report (default BENCHMARKS.md; quick: nowhere)
  */
 import { execFileSync } from 'node:child_process';
+import { phrasingBlock, withPhrasingBlock } from '../scripts/phrasingSection';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -704,7 +705,8 @@ async function main(): Promise<void> {
   };
   const report = renderReport(results);
   if (OUT) {
-    fs.writeFileSync(OUT, report);
+    // The phrasing section (npm run eval:phrasings -- --write) is carried over, not regenerated here.
+    fs.writeFileSync(OUT, withPhrasingBlock(report, fs.existsSync(OUT) ? phrasingBlock(fs.readFileSync(OUT, 'utf8')) : undefined));
     log(`wrote ${path.relative(process.cwd(), OUT)}`);
   } else {
     console.log('\n' + report);
