@@ -3,7 +3,7 @@ import type { Caller, Services } from '../services/context';
 import * as q from '../services/planQueries';
 import { kpiByCode, kpiOverview } from '../services/kpiQueries';
 import type { AdaptiveCardJson } from '../cards/render';
-import { listCard } from './views/itemListView';
+import { PAGE_SIZE, listCard, type ListCardInput } from './views/itemListView';
 import { actionCard } from './views/actionView';
 import { summaryCard } from './views/summaryView';
 import { kpiCard, kpiLine } from './views/kpiView';
@@ -35,8 +35,9 @@ async function planCount(ctx: AskContext): Promise<number> {
   return ctx.scope.planId ? 1 : (await ctx.services.plans.listPlans()).length;
 }
 
-async function list(ctx: AskContext, title: string, subtitle: string, emptyText: string, items: q.ItemWithPlan[], showRagCounts = false): Promise<Answer> {
+async function list(ctx: AskContext, title: string, subtitle: string, emptyText: string, items: q.ItemWithPlan[], showRagCounts = false, whole?: Pick<ListCardInput, 'total' | 'ragCounts'>): Promise<Answer> {
   return listCard({
+    ...whole,
     title,
     subtitle,
     emptyText,
@@ -67,10 +68,11 @@ const handlers: Handlers = {
   },
 
   overdue: async (ctx, i) => {
-    const items = await q.overdue(ctx.services, ctx.scope, i);
+    // Only the rows up to this page are read; the count and RAG mix come from the plans' summaries.
+    const r = await q.overduePage(ctx.services, ctx.scope, i, (Math.max(0, ctx.page ?? 0) + 1) * PAGE_SIZE);
     const filters = [i.ownerRole && `for ${i.ownerRole}`, i.priorityRef && `in priority ${i.priorityRef}`, i.rag && `rated ${RAG_WORD[i.rag]}`].filter(Boolean).join(' ');
     const today = britishDate(ctx.services.clock.today());
-    return list(ctx, `Overdue${filters ? ' ' + filters : ''}`, `Open items past their due date, oldest first, as at ${today}`, `Nothing is overdue${filters ? ' ' + filters : ''}.`, items, true);
+    return list(ctx, `Overdue${filters ? ' ' + filters : ''}`, `Open items past their due date, oldest first, as at ${today}`, `Nothing is overdue${filters ? ' ' + filters : ''}.`, r.items, true, { total: r.total, ragCounts: r.rag });
   },
 
   dueSoon: async (ctx, i) => {
