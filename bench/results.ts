@@ -55,18 +55,59 @@ export function resultRows(actions: number, latency: LatencyRow[] | undefined, c
 
 /**
  * Headings this generator writes (now or in earlier versions). Any other "## " section found in the
- * previous BENCHMARKS.md was added by someone else (e.g. a phrasing or import-memory section) and
- * is carried over verbatim, so regenerating the file never deletes another benchmark's figures.
+ * previous BENCHMARKS.md was added by someone else and is carried over verbatim, so regenerating the
+ * file never deletes another benchmark's figures.
  */
 const GENERATED = /^## (How to read this|Data|Goals\b|Compared with the previous run|Findings|\d+\. (Question latency|Update latency|Table requests per question|Import$|Throughput|Digest fan-out|Memory and CPU by phase))/;
 
-export function foreignSections(previous: string | undefined): string[] {
-  if (!previous) return [];
-  const out: string[] = [];
-  const parts = previous.split(/^(?=## )/m).slice(1);
-  for (const part of parts) {
-    const heading = part.split('\n', 1)[0];
-    if (!GENERATED.test(heading)) out.push(part.trimEnd());
+const MARKED = /<!-- ([\w-]+):start -->[\s\S]*?<!-- \1:end -->/g;
+
+function sections(text: string, level: '## ' | '### '): string[] {
+  return text.split(new RegExp(`^(?=${level})`, 'm')).filter((p) => p.startsWith(level));
+}
+
+const headingOf = (section: string) => section.split('\n', 1)[0].trim();
+const sectionNumber = (heading: string) => /^## (\d+)\./.exec(heading)?.[1];
+
+/**
+ * `report` with what other benchmarks wrote into the previous file put back:
+ *  - blocks between `<!-- name:start -->` and `<!-- name:end -->` markers (kept as they were, at the end);
+ *  - "## " sections this generator does not write (before Findings);
+ *  - "### " subsections inside generated sections (at the end of the same section of the new report).
+ * Anything the new report already has (same heading or block) is left as generated.
+ */
+export function carryOver(report: string, previous: string | undefined): string {
+  if (!previous) return report;
+  let out = report;
+  const blocks = [...previous.matchAll(MARKED)].map((m) => m[0]).filter((b) => !out.includes(b.split('\n', 1)[0]));
+  const rest = previous.replace(MARKED, '');
+  const has = (heading: string) => out.split('\n').some((l) => l.trim() === heading);
+  const insertBefore = (marker: string, text: string) => {
+    const i = out.indexOf(`\n${marker}`);
+    out = i >= 0 ? `${out.slice(0, i)}\n${text.trimEnd()}\n${out.slice(i)}` : `${out.trimEnd()}\n\n${text.trimEnd()}\n`;
+  };
+  for (const section of sections(rest, '## ')) {
+    const heading = headingOf(section);
+    if (!GENERATED.test(heading)) {
+      if (!has(heading)) insertBefore('## Findings', `${section.trimEnd()}\n`);
+      continue;
+    }
+    for (const sub of sections(section, '### ')) {
+      if (has(headingOf(sub))) continue;
+      // The end of the new report's section with the same number (or heading), else before Findings.
+      const num = sectionNumber(heading);
+      const lines = out.split('\n');
+      const at = lines.findIndex((l) => l.startsWith('## ') && (num ? sectionNumber(l) === num : l.trim() === heading));
+      if (at < 0) {
+        insertBefore('## Findings', `${sub.trimEnd()}\n`);
+        continue;
+      }
+      const next = lines.findIndex((l, i) => i > at && l.startsWith('## '));
+      const end = next < 0 ? lines.length : next;
+      lines.splice(end, 0, ...`${sub.trimEnd()}\n`.split('\n'));
+      out = lines.join('\n');
+    }
   }
+  for (const b of blocks) out = `${out.trimEnd()}\n\n${b}\n`;
   return out;
 }

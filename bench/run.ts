@@ -47,7 +47,7 @@ import { destroyClientAgent, executeActivity, messageActivity, post, type Caller
 import { ResourceSampler, childrenCpuSeconds } from './resources';
 import { median, summarise } from './stats';
 import { renderReport, resultsOf, type CountCell, type ImportResult, type LatencyRow, type Results, type ThroughputRow } from './report';
-import type { ResultsFile } from './results';
+import { carryOver, type ResultsFile } from './results';
 import { itemsOfPlan } from '../services/importPlan';
 import { measureDelivery } from './delivery';
 
@@ -743,9 +743,9 @@ async function main(): Promise<void> {
       const text = readIfThere(JSON_OUT);
       return text ? (JSON.parse(text) as ResultsFile) : undefined;
     })(),
-    previousReport: readIfThere(OUT),
   };
-  const report = renderReport(results);
+  // Sections other benchmarks wrote into the file (phrasings, tracker import, …) are carried over.
+  const report = carryOver(renderReport(results), readIfThere(OUT));
   if (OUT) {
     fs.writeFileSync(OUT, report);
     const file: ResultsFile = { generatedAt: results.date, code: results.code, quick: QUICK, rows: resultsOf(results) };
