@@ -10,6 +10,8 @@ import { registerWelcome } from './registerWelcome';
 import { registerQuestions } from './registerQuestions';
 import { registerCardActions } from './registerCardActions';
 import { registerTenantGuard } from './registerTenantGuard';
+import { registerKpiRecording } from './registerKpiRecording';
+import { registerPlanAdmin } from './registerPlanAdmin';
 
 export interface BotDeps {
   services: Services;
@@ -41,6 +43,9 @@ export function createApp(deps: BotDeps): Application<TurnState> {
   registerWelcome(app, deps);
   registerCardActions(app, deps);
   registerUpdates(app, deps);
+  // Before the question router: it claims only messages that record a value for a KPI that exists.
+  registerKpiRecording(app, deps);
+  registerPlanAdmin(app, deps);
   // Last, so it only sees verbs no one else claimed (a stale card from an older version, a forged one).
   registerVerbs(app, { [UNKNOWN_VERB]: unknownVerb });
   registerQuestions(app, deps);

@@ -10,7 +10,7 @@ export const LINK_COMMAND = /^link (?:this )?channel to (?:plan )?(.{1,100})$/i;
 export async function linkChannel(context: TurnContext, deps: BotDeps, planName: string): Promise<AdaptiveCardJson> {
   const caller = callerOf(context);
   if (!caller.aadObjectId || !deps.services.adminIds.has(caller.aadObjectId.toLowerCase()))
-    return messageCard('Only a plan administrator can link channels', ['Ask an administrator (listed in ADMIN_USER_IDS) to do this.']);
+    return messageCard('Only a plan administrator can link channels', ['Ask a plan administrator to do this: whoever runs the bot for your council can make someone one.']);
   const channelId = (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
   if (!channelId) return messageCard('Not a channel', ['Say this in the team channel you want to link, with an @mention.']);
   const plans = await deps.services.plans.listPlans();

@@ -21,7 +21,8 @@ export async function currentCard(deps: BotDeps, t: Target, notice?: string, sav
   if (!view) return messageCard(`No action ${ref}`, [`I couldn't find ${ref} in this plan any more.`]);
   const kpis = (await Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiByCode(deps.services, c)))).filter((k): k is NonNullable<typeof k> => !!k);
   const card = actionCard(view, kpis, deps.services.clock.today(), deps.timeZone);
-  if (notice) card.body.unshift({ type: 'TextBlock', text: notice, wrap: true, weight: 'Bolder', color: 'Attention' });
+  // Notices are successes as often as problems ("Saved. It now waits for sign-off…"), so they are never red.
+  if (notice) card.body.unshift({ type: 'TextBlock', text: notice, wrap: true, weight: 'Bolder' });
   return card;
 }
 

@@ -2,6 +2,7 @@
  * The view model each template in cards/templates binds to, keyed by card name: renderCard checks
  * the data a view builds against its template's type, so a renamed or missing field is a compile
  * error rather than an empty "${…}" on a card. Only plain data: ids, text and flags.
+ * A template that gains a field gains it here too (the compiler names this file when one is missing).
  */
 export interface Fact {
   title: string;
@@ -13,7 +14,7 @@ export interface ItemListData {
   subtitle: string;
   ragLine: string;
   emptyText: string;
-  rows: { planId: string; ref: string; label: string; title: string; detail: string; ragWord: string; ragColor: string }[];
+  rows: { planId: string; ref: string; label: string; title: string; detail: string; ragWord: string; ragSymbol: string; ragColor: string }[];
   hasMore: boolean;
   moreText: string;
   query: string;
@@ -26,28 +27,70 @@ export interface ActionCardData {
   ref: string;
   title: string;
   ragWord: string;
+  ragSymbol: string;
   ragColor: string;
   statusText: string;
   facts: Fact[];
   outcomes: string[];
-  milestones: { label: string; text: string; detail: string; ragWord: string; ragColor: string; style: 'emphasis' | 'default' }[];
+  milestones: { label: string; text: string; detail: string; ragWord: string; ragSymbol: string; ragColor: string; style: 'emphasis' | 'default' }[];
   kpis: { code: string; text: string }[];
   history: { text: string }[];
   updatedLine: string;
 }
 
+export interface ChartPoint {
+  x: string;
+  y: number;
+}
+
 export interface KpiCardData {
+  notice: string;
+  recordable: boolean;
   code: string;
   name: string;
   ragWord: string;
+  ragSymbol: string;
   ragColor: string;
   headline: string;
   facts: (Fact | undefined)[];
   points: unknown[];
-  chartValues: { x: string; y: number }[];
-  targetValues: { x: string; y: number }[];
+  chartTitle: string;
+  xAxisTitle: string;
+  yAxisTitle: string;
+  yMin: number;
+  yMax: number;
+  gapLegend: string;
+  targetLegend: string;
+  amberLegend: string;
+  gapValues: ChartPoint[];
+  targetValues: ChartPoint[];
+  amberValues: ChartPoint[];
   trendText: string;
+  chartNote: string;
   recent: { period: string; value: string }[];
+}
+
+export interface KpiRecordData {
+  code: string;
+  name: string;
+  about: string;
+  notice: string;
+  periods: { period: string; title: string }[];
+  versions: string;
+  valueLabel: string;
+  example: string;
+  errors: Record<string, string>;
+  values: Record<'period' | 'value' | 'note' | 'source' | 'reason', string>;
+}
+
+export interface KpiReminderData {
+  heading: string;
+  line: string;
+  valueLabel: string;
+  example: string;
+  code: string;
+  period: string;
+  versions: string;
 }
 
 export interface ChartSlice {
@@ -70,6 +113,7 @@ export interface ReminderCardData {
   label: string;
   title: string;
   ragWord: string;
+  ragSymbol: string;
   ragColor: string;
   statusText: string;
   facts: Fact[];
@@ -134,6 +178,8 @@ export interface CardData {
   action: ActionCardData;
   summary: SummaryCardData;
   kpi: KpiCardData;
+  kpiRecord: KpiRecordData;
+  kpiReminder: KpiReminderData;
   updateForm: UpdateFormData;
   signoff: SignoffCardData;
   digest: DigestCardData;

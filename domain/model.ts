@@ -60,6 +60,14 @@ export interface Action {
   status: ProgressStatus;
   rag: Rag;
   commentary?: string;
+  /** ISO date of the latest commentary, from a tracker's "Last updated" column. */
+  commentaryDate?: string;
+  /** Who wrote the latest commentary, from a tracker's "Updated by" column. */
+  commentaryBy?: string;
+  /** A tracker's evidence column: a link or a note of where the evidence is. */
+  evidence?: string;
+  /** The due date as first planned, when the tracker has a revised due date column. */
+  originalDue?: Due;
   /** KPI codes mentioned in the text, lower-case (c056). */
   kpiCodes: string[];
   milestones: Milestone[];
@@ -100,6 +108,8 @@ export interface KpiDefinition {
   statNeighbours?: number;
   england?: number;
   source?: string;
+  /** The role that records this KPI's values (a directory role label), from the file or set in chat. */
+  ownerRole?: string;
 }
 
 export interface KpiValue {

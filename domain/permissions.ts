@@ -42,3 +42,15 @@ function whoCan(a: Authority): string[] {
   out.push('a plan administrator');
   return out;
 }
+
+/**
+ * Who may record a KPI's value: whoever holds its owner role, and plan admins. Not the owner's manager:
+ * a figure is the data owner's to report, and a manager who disagrees asks for a correction.
+ */
+export function mayRecordKpi(a: Authority): Permission {
+  const held = new Set(a.callerRoles.map((r) => roleKey(r.role)));
+  if (a.ownerRole && held.has(roleKey(a.ownerRole))) return { allowed: true, as: 'owner' };
+  if (a.isAdmin) return { allowed: true, as: 'admin' };
+  const who = a.owner ? `${a.owner.name} (${a.ownerRole})` : a.ownerRole ? `whoever holds ${a.ownerRole} (nobody in the directory does)` : 'its owner (none is set yet: an admin can set one)';
+  return { allowed: false, whoCan: [who, 'a plan administrator'] };
+}

@@ -58,3 +58,30 @@ export function shiftPeriod(period: string, months: number): string {
   }
   return period;
 }
+
+/**
+ * A copy of the plan with the given actions (or, with `seq`, milestones) due on fixed dates. An
+ * action with milestones keeps falling due with its latest milestone, so a pinned milestone also
+ * moves its action's date when it becomes the latest.
+ */
+export function pinDue(plan: ParsedPlan, pins: readonly { ref: string; seq?: number; date: string }[]): ParsedPlan {
+  if (!pins.length) return plan;
+  return {
+    ...plan,
+    actions: plan.actions.map((a) => {
+      const mine = pins.filter((p) => p.ref === a.ref);
+      if (!mine.length) return a;
+      const milestones = a.milestones.map((m) => {
+        const pin = mine.find((p) => p.seq === m.seq);
+        return pin ? { ...m, due: { kind: 'date' as const, date: pin.date } } : m;
+      });
+      const own = mine.find((p) => p.seq === undefined);
+      let due: Due = own ? { kind: 'date', date: own.date } : a.due;
+      if (!own && milestones.length) {
+        const dated = milestones.flatMap((m) => (m.due.kind === 'date' ? [m.due.date] : []));
+        if (dated.length) due = { kind: 'date', date: dated.sort().at(-1)! };
+      }
+      return { ...a, due, milestones };
+    }),
+  };
+}

@@ -1,10 +1,11 @@
-import { readTable } from '../domain/import/readTable';
-import { parsePlan } from '../domain/import/planParser';
+import { writeFile } from 'node:fs/promises';
+import { readTable, readTableDetail } from '../domain/import/readTable';
+import { hasPlanHeader, parsePlan } from '../domain/import/planParser';
 import { parseDirectory } from '../domain/import/directoryParser';
 import { parseKpis, parseKpiValues } from '../domain/import/kpiParser';
 import type { ImportProblem, ParsedPlan } from '../domain/model';
 import type { Services } from './context';
-import { importPlan, planIdFor, type ImportSummary } from './importPlan';
+import { importPlan, NothingToImportError, planIdFor, type ImportSummary } from './importPlan';
 
 export interface ImportReport {
   kind: 'plan' | 'directory' | 'kpis' | 'kpi-values';
@@ -14,18 +15,60 @@ export interface ImportReport {
   dryRun: boolean;
   plan?: ImportSummary;
   written?: number;
+  /** Set when nothing was written because the file cannot make a plan; the CLI exits non-zero. */
+  failed?: string;
+  /** Every column of the plan's header row with what it was read as. */
+  columns?: { column: string; readAs: string }[];
+  sheet?: string;
+  statusKey?: string[];
+  /** Where the full problem list was written, when it was. */
+  problemsFile?: string;
+  problemsFileError?: string;
 }
 
 /** Parse, then hand the plan to a transform (the demo shifts dates) before it is stored. */
 export async function importPlanFile(
   s: Services,
-  args: { file: string; planName: string; dryRun: boolean; transform?: (p: ParsedPlan) => ParsedPlan },
+  args: { file: string; planName: string; dryRun: boolean; sheet?: string; transform?: (p: ParsedPlan) => ParsedPlan; problemsFile?: string },
 ): Promise<ImportReport> {
-  const rows = await readTable(args.file);
-  const parsed = parsePlan(rows);
+  const planId = planIdFor(args.planName);
+  // With no sheet named, a cover or contents sheet before the plan is passed over.
+  const table = await readTableDetail(args.file, { sheet: args.sheet, accept: hasPlanHeader });
+  const parsed = parsePlan(table.rows, { fills: table.fills });
   const plan = args.transform ? args.transform(parsed.plan) : parsed.plan;
-  const summary = await importPlan(s.plans, { planId: planIdFor(args.planName), planName: args.planName, parsed: plan, dryRun: args.dryRun, now: s.clock.now() });
-  return { kind: 'plan', file: args.file, rowsRead: parsed.rowsRead, problems: parsed.problems, dryRun: args.dryRun, plan: summary };
+  const report: ImportReport = { kind: 'plan', file: args.file, rowsRead: parsed.rowsRead, problems: parsed.problems, dryRun: args.dryRun, columns: parsed.columns };
+  if (table.sheet) report.sheet = table.sheet;
+  if (parsed.statusKey) report.statusKey = parsed.statusKey;
+  try {
+    report.plan = await importPlan(s.plans, { planId, planName: args.planName, parsed: plan, dryRun: args.dryRun, now: s.clock.now() });
+  } catch (err) {
+    if (!(err instanceof NothingToImportError)) throw err;
+    report.failed = `${args.file}${table.sheet ? ` (sheet "${table.sheet}")` : ''} yields no actions, so nothing was written and no plan "${args.planName}" was made.`;
+  }
+  if (args.problemsFile && report.problems.length > 0) {
+    try {
+      await writeFile(args.problemsFile, problemsCsv(report.problems));
+      report.problemsFile = args.problemsFile;
+    } catch (err) {
+      // The import itself stands; only the list could not be saved (a read-only folder, say).
+      report.problemsFileError = `The full problem list could not be written to ${args.problemsFile} (${(err as { code?: string }).code ?? 'error'}).`;
+    }
+  }
+  return report;
+}
+
+/** A cell for the problems CSV: quoted when needed, and never read by Excel as a formula. */
+function csvCell(v: string | number): string {
+  let t = String(v);
+  if (/^[=+\-@\t\r]/.test(t)) t = `'${t}`;
+  return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+/** The full problem list as CSV (row, column, value, outcome, message), for an admin to work through. */
+export function problemsCsv(problems: readonly ImportProblem[]): string {
+  const lines = [['row', 'column', 'value', 'outcome', 'message'].join(',')];
+  for (const p of problems) lines.push([p.row, p.column, p.value, p.outcome, p.message].map(csvCell).join(','));
+  return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }
 
 export async function importDirectoryFile(s: Services, args: { file: string; dryRun: boolean }): Promise<ImportReport> {
@@ -51,26 +94,40 @@ export async function importKpiValuesFile(
   return { kind: 'kpi-values', file: args.file, rowsRead: r.rowsRead, problems: r.problems, dryRun: args.dryRun, written: args.dryRun ? 0 : values.length };
 }
 
-/** The report an admin reads after an import: counts, then every problem with row, column and value. */
+/** One screen of problems; the rest are in the problems CSV. */
+export const PROBLEMS_ON_SCREEN = 40;
+
+/** The report an admin reads after an import: counts, columns, then a page of problems with row, column and value. */
 export function formatReport(r: ImportReport, opts: { maxProblems?: number } = {}): string {
   const lines: string[] = [];
-  lines.push(`${r.dryRun ? '[dry run — nothing written] ' : ''}${r.kind} import of ${r.file}`);
+  lines.push(`${r.dryRun ? '[dry run — nothing written] ' : ''}${r.kind} import of ${r.file}${r.sheet ? ` (sheet "${r.sheet}")` : ''}`);
+  if (r.failed) lines.push(`  FAILED: ${r.failed}`);
   lines.push(`  rows read: ${r.rowsRead}`);
+  if (r.columns?.length) {
+    lines.push('  columns:');
+    for (const c of r.columns) lines.push(`    "${c.column}": ${c.readAs}`);
+  }
+  if (r.statusKey) lines.push(`  status key on the sheet: ${r.statusKey.join('; ')}`);
   if (r.plan) {
     const p = r.plan;
-    lines.push(`  plan id: ${p.planId}`);
+    lines.push(`  plan id: ${p.planId}${p.archived ? ' (archived: stays hidden from questions and digests)' : ''}`);
     lines.push(`  actions: ${p.actions}, milestones: ${p.milestones}`);
     lines.push(`  created: ${p.created}, updated: ${p.updated}, unchanged: ${p.unchanged}, history entries: ${p.historyRecorded}`);
+    if (p.conflicts.length) lines.push(`  changed in Teams while importing, so not written (re-run to compare again): ${p.conflicts.join(', ')}`);
+    for (const k of p.keptFromTeams) lines.push(`  ${k.item}: ${k.field} set in Teams kept ("${k.kept.slice(0, 60)}"); the file says "${k.file.slice(0, 60)}"`);
     if (p.notInFile.length) lines.push(`  in storage but not in this file (kept): ${p.notInFile.join(', ')}`);
   } else if (r.written !== undefined) {
     lines.push(`  written: ${r.written}`);
   }
-  lines.push(`  problems: ${r.problems.length}`);
-  const shown = r.problems.slice(0, opts.maxProblems ?? r.problems.length);
+  lines.push(`  problems: ${r.problems.length}${r.problemsFile ? ` (all listed in ${r.problemsFile})` : ''}`);
+  if (r.problemsFileError) lines.push(`  ${r.problemsFileError}`);
+  const shown = r.problems.slice(0, opts.maxProblems ?? PROBLEMS_ON_SCREEN);
   for (const p of shown) {
     const value = p.value.length > 80 ? p.value.slice(0, 77) + '...' : p.value;
     lines.push(`    row ${p.row}, column "${p.column}", value "${value.replace(/\n/g, ' ⏎ ')}": ${p.message} → ${p.outcome}`);
   }
-  if (shown.length < r.problems.length) lines.push(`    (${r.problems.length - shown.length} more: run npm run import with --dry-run on this file to list them all)`);
+  if (shown.length < r.problems.length) {
+    lines.push(`    (${r.problems.length - shown.length} more${r.problemsFile ? ` in ${r.problemsFile}` : ': run npm run import with --dry-run on this file to list them all'})`);
+  }
   return lines.join('\n');
 }

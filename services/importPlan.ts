@@ -1,6 +1,6 @@
 import type { Action, Due, ParsedPlan } from '../domain/model';
 import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
-import type { PlanItem, PlanRepository } from '../storage/planRepository';
+import type { ConcurrencyToken, ImportWrite, PlanItem, PlanRepository } from '../storage/planRepository';
 
 export interface ImportSummary {
   planId: string;
@@ -13,7 +13,19 @@ export interface ImportSummary {
   notInFile: string[];
   historyRecorded: number;
   transactions: number;
+  /**
+   * Items changed in Teams after this import read them and before it wrote: not written, so the
+   * Teams update stands. Re-run the import to compare again.
+   */
+  conflicts: string[];
+  /** Where the file's status or commentary differs from a newer update made in Teams, which is kept. */
+  keptFromTeams: { item: string; field: string; file: string; kept: string }[];
+  /** True when the plan was archived: the import updated it, and it stays archived. */
+  archived?: boolean;
 }
+
+/** Thrown before anything is written: the file holds no action, so storing it would make an empty plan. */
+export class NothingToImportError extends Error {}
 
 export function planIdFor(name: string): string {
   const slug = name
@@ -29,7 +41,7 @@ export function planIdFor(name: string): string {
 const IMPORT_USER = 'import';
 
 function actionItem(planId: string, a: Action): ActionDetail {
-  return {
+  const item: ActionDetail = {
     planId,
     kind: 'action',
     ref: a.ref,
@@ -39,6 +51,8 @@ function actionItem(planId: string, a: Action): ActionDetail {
     status: a.status,
     rag: a.rag,
     commentary: a.commentary,
+    evidenceUrl: a.evidence,
+    originalDue: a.originalDue,
     version: 1,
     priorityRef: a.priorityRef,
     priorityTitle: a.priorityTitle,
@@ -48,6 +62,12 @@ function actionItem(planId: string, a: Action): ActionDetail {
     extra: a.extra,
     milestones: [],
   };
+  // The tracker's "last updated" is when the latest commentary was written: the card shows it and
+  // the stale-update nudge counts from it. Noon UTC keeps the day the same in Europe/London.
+  if (a.commentaryDate) item.updatedAt = `${a.commentaryDate}T12:00:00.000Z`;
+  if (a.commentaryBy) item.updatedByName = a.commentaryBy;
+  for (const k of ['commentary', 'evidenceUrl', 'originalDue'] as const) if (item[k] === undefined) delete item[k];
+  return item;
 }
 
 function milestoneItems(planId: string, a: Action): ItemState[] {
@@ -76,22 +96,35 @@ const show = (d: Due) => (d.kind === 'date' ? d.date : d.kind === 'recurring' ? 
 /** Fields the spreadsheet owns. Status belongs to the file only until someone updates it in the bot. */
 function sourceFingerprint(e: PlanItem): string {
   const a = e.kind === 'action' && 'outcomes' in e ? e : undefined;
-  return JSON.stringify([e.title, e.ownerRole ?? null, e.due, a?.outcomes ?? null, a?.priorityTitle ?? null, a?.objective ?? null]);
+  const extra = a ? Object.entries(a.extra ?? {}).sort(([x], [y]) => x.localeCompare(y)) : null;
+  return JSON.stringify([e.title, e.ownerRole ?? null, e.due, e.originalDue ?? null, a?.outcomes ?? null, a?.priorityTitle ?? null, a?.objective ?? null, extra]);
+}
+
+/** The tracker's own update: commentary and evidence, compared apart because Teams may own them. */
+function updateFingerprint(e: PlanItem): string {
+  return JSON.stringify([e.commentary ?? null, e.evidenceUrl ?? null]);
 }
 
 const keyOf = (i: Pick<ItemState, 'ref' | 'seq'>) => `${i.ref}|${i.seq ?? ''}`;
 
 /**
  * Bring a plan in storage in line with a parsed file, by ref. Re-importing the same file writes
- * nothing; an edited file updates what changed and records due-date and owner changes as history.
+ * nothing; an edited file updates what changed and records due-date, owner, status and commentary
+ * changes as history from the import.
+ *
+ * All or nothing for the plan's content: every item is compared and built before the first write,
+ * and a file with no action writes nothing at all. Each write is conditional on the version read,
+ * so an update made in Teams meanwhile is reported as a conflict and kept, never overwritten.
  */
 export async function importPlan(
   repo: PlanRepository,
   args: { planId: string; planName: string; parsed: ParsedPlan; dryRun: boolean; now?: Date },
 ): Promise<ImportSummary> {
   const { planId, parsed } = args;
+  if (parsed.actions.length === 0) throw new NothingToImportError('The file yields no actions, so nothing was written.');
   const now = (args.now ?? new Date()).toISOString();
-  const existing = new Map((await repo.listAllItems(planId)).map((e) => [keyOf(e), e]));
+  const read = await repo.listAllItemsForImport(planId);
+  const existing = new Map(read.map((e) => [keyOf(e.item), e]));
   const desired = itemsOfPlan(planId, parsed);
   const summary: ImportSummary = {
     planId,
@@ -103,40 +136,58 @@ export async function importPlan(
     notInFile: [],
     historyRecorded: 0,
     transactions: 0,
+    conflicts: [],
+    keptFromTeams: [],
   };
-  const writes: { item: ItemState | ActionDetail; previous?: ItemState; history?: HistoryEntry }[] = [];
+  const writes: ImportWrite[] = [];
   const seen = new Set<string>();
 
   for (const item of desired) {
     const key = keyOf(item);
     seen.add(key);
-    const old = existing.get(key);
-    if (!old) {
+    const found = existing.get(key);
+    if (!found) {
       summary.created++;
-      writes.push({ item: { ...item, updatedAt: now, updatedBy: IMPORT_USER, updatedByName: 'Plan import' } });
+      writes.push({ item: { ...item, updatedAt: item.updatedAt ?? now, updatedBy: IMPORT_USER, updatedByName: item.updatedByName ?? 'Plan import' } });
       continue;
     }
+    const old = found.item;
     const touchedInBot = old.updatedBy !== undefined && old.updatedBy !== IMPORT_USER;
-    const statusChanged = !touchedInBot && (old.status !== item.status || old.rag !== item.rag);
-    if (sourceFingerprint(old) === sourceFingerprint(item) && !statusChanged) {
+    // A tracker row dated after the last Teams update is newer news than the bot holds.
+    const fileIsNewer = touchedInBot && item.updatedAt !== undefined && old.updatedAt !== undefined && item.updatedAt.slice(0, 10) > old.updatedAt.slice(0, 10);
+    const fileOwnsUpdate = !touchedInBot || fileIsNewer;
+    const statusDiffers = old.status !== item.status || old.rag !== item.rag;
+    const updateDiffers = updateFingerprint(old) !== updateFingerprint(item) && (item.commentary !== undefined || item.evidenceUrl !== undefined);
+    const statusChanged = fileOwnsUpdate && statusDiffers;
+    const updateChanged = fileOwnsUpdate && updateDiffers;
+    const label = item.seq ? `${item.ref}.${item.seq}` : item.ref;
+    if (!fileOwnsUpdate) {
+      if (statusDiffers) summary.keptFromTeams.push({ item: label, field: 'status', file: `${item.status}/${item.rag}`, kept: `${old.status}/${old.rag}` });
+      if (updateDiffers && (item.commentary ?? '') !== (old.commentary ?? '')) summary.keptFromTeams.push({ item: label, field: 'commentary', file: item.commentary ?? '', kept: old.commentary ?? '' });
+    }
+    if (sourceFingerprint(old) === sourceFingerprint(item) && !statusChanged && !updateChanged) {
       summary.unchanged++;
       continue;
     }
     const previous = old;
+    const stamp = statusChanged || updateChanged;
     const next = {
       ...item,
-      // What people recorded in the bot outlives the spreadsheet.
-      status: touchedInBot ? previous.status : item.status,
-      rag: touchedInBot ? previous.rag : item.rag,
-      commentary: touchedInBot ? previous.commentary : item.commentary ?? previous.commentary,
-      evidenceUrl: previous.evidenceUrl,
-      originalDue: previous.originalDue,
+      // What people recorded in the bot outlives the spreadsheet, unless the tracker is newer.
+      status: statusChanged ? item.status : previous.status,
+      rag: statusChanged ? item.rag : previous.rag,
+      commentary: updateChanged ? item.commentary ?? previous.commentary : previous.commentary,
+      evidenceUrl: updateChanged ? item.evidenceUrl ?? previous.evidenceUrl : previous.evidenceUrl,
+      originalDue: item.originalDue ?? previous.originalDue,
       version: previous.version + 1,
-      updatedAt: touchedInBot ? previous.updatedAt : now,
-      updatedBy: touchedInBot ? previous.updatedBy : IMPORT_USER,
-      updatedByName: touchedInBot ? previous.updatedByName : 'Plan import',
+      updatedAt: stamp ? item.updatedAt ?? now : previous.updatedAt,
+      updatedBy: stamp ? IMPORT_USER : previous.updatedBy,
+      updatedByName: stamp ? item.updatedByName ?? 'Plan import' : previous.updatedByName,
       lastRequestId: previous.lastRequestId,
     };
+    if (next.commentary === undefined) delete next.commentary;
+    if (next.evidenceUrl === undefined) delete next.evidenceUrl;
+    if (next.originalDue === undefined) delete next.originalDue;
     const changes: HistoryEntry['changes'] = [];
     if (dueKey(previous.due) !== dueKey(item.due)) changes.push({ field: 'due', from: show(previous.due), to: show(item.due) });
     if ((previous.ownerRole ?? '') !== (item.ownerRole ?? '')) changes.push({ field: 'owner', from: previous.ownerRole ?? '', to: item.ownerRole ?? '' });
@@ -144,20 +195,32 @@ export async function importPlan(
       if (previous.status !== item.status) changes.push({ field: 'status', from: previous.status, to: item.status });
       if (previous.rag !== item.rag) changes.push({ field: 'RAG', from: previous.rag, to: item.rag });
     }
+    if (updateChanged && (previous.commentary ?? '') !== (next.commentary ?? '')) changes.push({ field: 'commentary', from: previous.commentary ? 'earlier commentary' : '', to: 'updated in the tracker' });
+    if (updateChanged && (previous.evidenceUrl ?? '') !== (next.evidenceUrl ?? '')) changes.push({ field: 'evidence', from: previous.evidenceUrl ?? '', to: next.evidenceUrl ?? '' });
     const history: HistoryEntry | undefined = changes.length
-      ? { planId, ref: item.ref, seq: item.seq, at: now, by: IMPORT_USER, byName: 'Plan import', source: 'import', changes }
+      ? { planId, ref: item.ref, seq: item.seq, at: now, by: IMPORT_USER, byName: item.updatedByName && stamp ? `${item.updatedByName} (tracker)` : 'Plan import', source: 'import', changes }
       : undefined;
+    if (history && updateChanged && next.commentary) history.commentary = next.commentary;
     if (history) summary.historyRecorded++;
     summary.updated++;
-    writes.push({ item: next, previous, history });
+    writes.push({ item: next, previous, token: found.token as ConcurrencyToken, history });
   }
   for (const [key, e] of existing) {
-    if (!seen.has(key)) summary.notInFile.push(e.seq ? `${e.ref}.${e.seq}` : e.ref);
+    if (!seen.has(key)) summary.notInFile.push(e.item.seq ? `${e.item.ref}.${e.item.seq}` : e.item.ref);
   }
   const knownPriorities = new Map((await repo.listPriorities(planId)).map((p) => [p.ref, p.title]));
   const priorities = parsed.priorities.filter((p) => knownPriorities.get(p.ref) !== p.title);
+  const plan = (await repo.listAllPlans()).find((p) => p.id === planId);
+  if (plan?.archivedAt) summary.archived = true;
   if (!args.dryRun) {
-    summary.transactions = await repo.bulkWrite(planId, writes, priorities);
+    const result = await repo.writeImport(planId, writes, priorities);
+    summary.transactions = result.transactions;
+    for (const c of result.conflicts) {
+      summary.conflicts.push(c.item.seq ? `${c.item.ref}.${c.item.seq}` : c.item.ref);
+      if (c.previous) summary.updated--;
+      else summary.created--;
+      if (c.history) summary.historyRecorded--;
+    }
     await repo.savePlan({ id: planId, name: args.planName, importedAt: now });
   }
   return summary;

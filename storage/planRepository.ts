@@ -14,6 +14,8 @@ export interface PlanInfo {
   name: string;
   channelId?: string;
   importedAt?: string;
+  /** Set when an admin archived the plan: hidden from questions and digests, kept with its history. */
+  archivedAt?: string;
   /** Changes on every write of the plan row (each import); see dueSummary.ts. */
   revision?: string;
 }
@@ -51,8 +53,8 @@ type HistoryEntity = {
   evidenceUrl?: string;
 };
 
-const MAX_BATCH = 100;
-export const PLAN_LIST_TTL_MS = 5_000; // Azure Tables' entity-group transaction limit.
+const MAX_BATCH = 100; // Azure Tables' entity-group transaction limit.
+export const PLAN_LIST_TTL_MS = 5_000;
 
 function isStatus(err: unknown, ...codes: number[]): boolean {
   return err instanceof RestError && codes.includes(err.statusCode ?? 0);
@@ -92,7 +94,13 @@ export class PlanRepository {
     return this.tables.client(TABLES.plans);
   }
 
+  /** The live plans: what questions, digests and reminders see. Archived plans are left out. */
   async listPlans(): Promise<PlanInfo[]> {
+    return (await this.listAllPlans()).filter((p) => !p.archivedAt);
+  }
+
+  /** Every plan, archived ones included: for admins (archive, export, import). */
+  async listAllPlans(): Promise<PlanInfo[]> {
     if (this.planList && Date.now() - this.planList.at < PLAN_LIST_TTL_MS) return this.planList.value;
     const value = this.readPlans();
     this.planList = { at: Date.now(), value };
@@ -100,12 +108,22 @@ export class PlanRepository {
     return value;
   }
 
+  /** Archive (or, with undefined, restore) a plan. Its items and history stay where they are. */
+  async setArchived(planId: string, archivedAt: string | undefined): Promise<void> {
+    this.planList = undefined;
+    // Merge with an empty string clears the flag: a Merge cannot remove a property.
+    await this.plans.updateEntity({ partitionKey: 'plans', rowKey: planId, archivedAt: archivedAt ?? '' }, 'Merge');
+  }
+
   private async readPlans(): Promise<PlanInfo[]> {
     const out: PlanInfo[] = [];
-    for await (const e of this.plans.listEntities<{ name: string; channelId?: string; importedAt?: string; revision?: string }>({
+    for await (const e of this.plans.listEntities<{ name: string; channelId?: string; importedAt?: string; archivedAt?: string; revision?: string }>({
       queryOptions: { filter: `PartitionKey eq 'plans'` },
     })) {
-      out.push({ id: e.rowKey as string, name: e.name, channelId: e.channelId || undefined, importedAt: e.importedAt, revision: e.revision });
+      const info: PlanInfo = { id: e.rowKey as string, name: e.name, channelId: e.channelId || undefined, importedAt: e.importedAt };
+      if (e.archivedAt) info.archivedAt = e.archivedAt;
+      if (e.revision) info.revision = e.revision;
+      out.push(info);
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -339,33 +357,91 @@ export class PlanRepository {
     ];
   }
 
+  /** Every item in a plan with the token an import's conditional write needs. */
+  async listAllItemsForImport(planId: string): Promise<{ item: PlanItem; token: ConcurrencyToken }[]> {
+    const rows = await collect<ItemEntity>(this.items, planId, prefixRange(planKeys.allItemsPrefix));
+    return rows.map((e) => ({ item: e.kind === 'action' ? entityToAction(e, []) : entityToItem(e), token: (e as ItemEntity & { etag?: string }).etag as ConcurrencyToken }));
+  }
+
   /**
-   * Bulk writes for import: items with their index rows, and history for changed fields.
-   * Chunks of 100 per transaction. Not conditional: import runs from a file an admin controls,
-   * and a status changed in the bot is preserved by the import service before it gets here.
+   * Import writes. Each item travels with its index rows and its history row, and is conditional
+   * on what the import read: a new item must not exist yet, a changed one must still carry the
+   * ETag read. Items are packed several to a transaction for speed (an item's rows are never split
+   * across two); when a pack fails on a condition, its items are retried one per transaction so
+   * only the item someone changed in between is refused, and it is reported, never overwritten.
    */
-  async bulkWrite(
+  async writeImport(
     planId: string,
-    writes: { item: ItemState | ActionDetail; previous?: ItemState; history?: HistoryEntry }[],
+    writes: ImportWrite[],
     priorities: Priority[],
-  ): Promise<number> {
-    const ops: TransactionAction[] = [];
-    for (const p of priorities) {
-      ops.push(['upsert', { partitionKey: planId, rowKey: planKeys.priority(p.ref), ref: p.ref, title: p.title }, 'Replace']);
-    }
-    for (const w of writes) {
-      ops.push(['upsert', itemToEntity(w.item), 'Replace']);
-      if (w.previous) ops.push(...this.indexDiff(w.previous, w.item));
-      else ops.push(...indexRowsFor(w.item).map((r): TransactionAction => ['upsert', r, 'Replace']));
-      if (w.history) ops.push(['create', historyEntity(w.history, w.item.version)]);
-    }
+  ): Promise<{ transactions: number; written: number; conflicts: ImportWrite[] }> {
     let transactions = 0;
-    for (let i = 0; i < ops.length; i += MAX_BATCH) {
-      await this.items.submitTransaction(ops.slice(i, i + MAX_BATCH));
+    const priorityOps: TransactionAction[] = priorities.map((p) => ['upsert', { partitionKey: planId, rowKey: planKeys.priority(p.ref), ref: p.ref, title: p.title }, 'Replace']);
+    for (let i = 0; i < priorityOps.length; i += MAX_BATCH) {
+      await this.items.submitTransaction(priorityOps.slice(i, i + MAX_BATCH));
       transactions++;
     }
-    return transactions;
+    const groups = writes.map((w) => ({ w, ops: this.importOps(w) }));
+    const conflicts: ImportWrite[] = [];
+    let written = 0;
+    let pack: typeof groups = [];
+    let size = 0;
+    const flush = async () => {
+      if (pack.length === 0) return;
+      const current = pack;
+      pack = [];
+      size = 0;
+      try {
+        transactions++;
+        await this.items.submitTransaction(current.flatMap((g) => g.ops));
+        written += current.length;
+        return;
+      } catch (err) {
+        if (!isStatus(err, 412, 409, 404) || current.length === 1) {
+          if (isStatus(err, 412, 409, 404)) {
+            conflicts.push(current[0].w);
+            return;
+          }
+          throw err;
+        }
+      }
+      for (const g of current) {
+        try {
+          transactions++;
+          await this.items.submitTransaction(g.ops);
+          written++;
+        } catch (err) {
+          if (isStatus(err, 412, 409, 404)) conflicts.push(g.w);
+          else throw err;
+        }
+      }
+    };
+    for (const g of groups) {
+      if (size + g.ops.length > MAX_BATCH) await flush();
+      pack.push(g);
+      size += g.ops.length;
+    }
+    await flush();
+    return { transactions, written, conflicts };
   }
+
+  private importOps(w: ImportWrite): TransactionAction[] {
+    const ops: TransactionAction[] = [];
+    if (w.previous && w.token) ops.push(['update', itemToEntity(w.item), 'Replace', { etag: w.token }]);
+    else ops.push(['create', itemToEntity(w.item)]);
+    if (w.previous) ops.push(...this.indexDiff(w.previous, w.item));
+    else ops.push(...indexRowsFor(w.item).map((r): TransactionAction => ['upsert', r, 'Replace']));
+    if (w.history) ops.push(['create', historyEntity(w.history, w.item.version)]);
+    return ops;
+  }
+}
+
+/** One item an import writes: new (no previous), or changed from `previous` as read with `token`. */
+export interface ImportWrite {
+  item: ItemState | ActionDetail;
+  previous?: ItemState;
+  token?: ConcurrencyToken;
+  history?: HistoryEntry;
 }
 
 function historyEntity(h: HistoryEntry, version: number): HistoryEntity {

@@ -1,7 +1,7 @@
 import type { ActionView } from '../../services/planQueries';
 import type { KpiStatus } from '../../services/kpiQueries';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
-import { RAG_COLOR, RAG_WORD, STATUS_TEXT, britishDateTime, dueText, relativeDue, truncate } from './format';
+import { RAG_COLOR, RAG_SYMBOL, RAG_WORD, STATUS_TEXT, britishDateTime, dueText, relativeDue, truncate } from './format';
 import { historyLine } from './historyView';
 import { kpiLine } from './kpiView';
 
@@ -24,6 +24,7 @@ export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, t
     title: truncate(a.title, 400),
     ragWord: RAG_WORD[a.rag],
     ragColor: RAG_COLOR[a.rag],
+    ragSymbol: RAG_SYMBOL[a.rag],
     statusText: STATUS_TEXT[a.status],
     facts,
     outcomes: a.outcomes.slice(0, 8).map((o) => truncate(o, 300)),
@@ -35,6 +36,7 @@ export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, t
         detail: [`${dueText(m.due)}${mrel ? ` (${mrel})` : ''}`, m.ownerRole ?? a.ownerRole ?? 'No owner', STATUS_TEXT[m.status]].join(' · '),
         ragWord: RAG_WORD[m.rag],
         ragColor: RAG_COLOR[m.rag],
+        ragSymbol: RAG_SYMBOL[m.rag],
         style: view.focusSeq === m.seq ? 'emphasis' : 'default',
       };
     }),

@@ -30,7 +30,16 @@ export function relativeDue(due: Due, status: ProgressStatus, today: string): st
 
 /** RAG is always a word as well as a colour, for colour-blind readers and screen readers. */
 export const RAG_WORD: Record<Rag, string> = { red: 'Red', amber: 'Amber', green: 'Green', blue: 'Complete', none: 'No RAG' };
-export const RAG_COLOR: Record<Rag, string> = { red: 'Attention', amber: 'Warning', green: 'Good', blue: 'Accent', none: 'Default' };
+/**
+ * RAG text is drawn in the host's default text colour. Teams' "good" (#92C353) and "warning" (#F8D22A)
+ * text is about 2:1 and 1.5:1 on its light theme, and "attention" (#D74654) about 3.3:1 on its dark one,
+ * all under WCAG's 4.5:1 for text, and a card cannot pick its own hex colours. So the word and a symbol
+ * carry RAG; colour appears only in charts, beside a legend that names it.
+ * tests/accessibility.spec.ts checks every template and view against the theme values.
+ */
+export const RAG_COLOR: Record<Rag, string> = { red: 'Default', amber: 'Default', green: 'Default', blue: 'Default', none: 'Default' };
+/** One shape per RAG, so RAG can be told apart without colour and without reading the word. */
+export const RAG_SYMBOL: Record<Rag, string> = { red: '✖', amber: '▲', green: '✔', blue: '★', none: '○' };
 /** Teams chart colour names; without them every slice is a shade of purple. */
 export const RAG_CHART_COLOR: Record<Rag, string> = { red: 'attention', amber: 'warning', green: 'good', blue: 'categoricalBlue', none: 'neutral' };
 

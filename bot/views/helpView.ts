@@ -21,5 +21,8 @@ export function welcomeCard(name: string | undefined, planNames: string[]): Adap
 }
 
 export function messageCard(title: string, lines: string[], tone: 'default' | 'attention' | 'good' = 'default'): AdaptiveCardJson {
-  return renderCard('message', { title, lines, color: tone === 'default' ? 'Default' : tone === 'attention' ? 'Attention' : 'Good' });
+  // The tone is said in words; the heading keeps the default colour, because Teams' good and attention
+  // text colours fall under 4.5:1 on one theme or the other (see RAG_COLOR).
+  void tone;
+  return renderCard('message', { title, lines, color: 'Default' });
 }

@@ -2,7 +2,7 @@ import type { ItemWithPlan } from '../../services/planQueries';
 import type { Rag } from '../../domain/model';
 import { itemLabel } from '../../domain/planItem';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
-import { RAG_COLOR, RAG_WORD, STATUS_TEXT, dueText, relativeDue, truncate } from './format';
+import { RAG_COLOR, RAG_SYMBOL, RAG_WORD, STATUS_TEXT, dueText, relativeDue, truncate } from './format';
 
 export const PAGE_SIZE = 10;
 
@@ -57,6 +57,7 @@ export function listCard(input: ListCardInput): AdaptiveCardJson {
       detail,
       ragWord: RAG_WORD[i.rag],
       ragColor: RAG_COLOR[i.rag],
+      ragSymbol: RAG_SYMBOL[i.rag],
     };
   });
   const total = input.total ?? input.items.length;

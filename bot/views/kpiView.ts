@@ -1,9 +1,15 @@
 import type { KpiStatus } from '../../services/kpiQueries';
-import { formatPeriod } from '../../domain/kpi';
+import type { KpiDefinition, Rag } from '../../domain/model';
+import { formatPeriod, formatValue, gapToTarget, kpiRag, shortPeriod, unitKind } from '../../domain/kpi';
+import { formatBritishDate } from '../../domain/dueDate';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
-import { RAG_COLOR, RAG_WORD } from './format';
+import { RAG_COLOR, RAG_SYMBOL, RAG_WORD } from './format';
+import type { DuePeriod, RecordField } from '../../services/kpiRecording';
 
-const fmt = (v: number, unit: string) => (unit === '%' ? `${v}%` : `${v}`);
+const fmt = (v: number, unit: string) => formatValue(v, unit);
+
+/** How many periods the trend shows: a year and the same month a year ago, or five quarters. */
+export const TREND_PERIODS = { monthly: 13, quarterly: 5, other: 13 } as const;
 
 /** One line per KPI, the same in every card: "**c162** Agency social workers in post: 13 (Sep 2022), target 8 — Red, worsening". */
 export function kpiLine(k: KpiStatus, opts: { bold?: boolean; direction?: boolean } = {}): string {
@@ -13,14 +19,61 @@ export function kpiLine(k: KpiStatus, opts: { bold?: boolean; direction?: boolea
   return `${name}: ${fmt(k.latest.value, d.unit)} (${formatPeriod(k.latest.period)}), target ${fmt(d.target, d.unit)} — ${RAG_WORD[k.rag ?? 'none']}${opts.direction === false ? '' : `, ${k.direction}`}`;
 }
 
-export function kpiCard(k: KpiStatus): AdaptiveCardJson {
+const ragLabel = (r: Rag) => `${RAG_SYMBOL[r]} ${RAG_WORD[r]}`;
+
+export interface TrendChart {
+  /** Short period labels, oldest first ("Nov 25", "Q3 25/26"). */
+  labels: string[];
+  /** How far each value is on the right side of target, in the KPI's unit (0 = on target). */
+  gaps: number[];
+  yMin: number;
+  yMax: number;
+  title: string;
+  yAxisTitle: string;
+  /** Every point in words, for screen readers and clients without charts. */
+  text: string;
+}
+
+/**
+ * The trend as the gap to target. Teams' Chart.Line starts its y-axis at 0 and has no documented way
+ * to move it, so 84–87.5% against 87% draws a flat line at the top; the gap (−3 … +0.5) fills the
+ * chart whatever the host, and its zero line is the target. Hosts that know yMin/yMax (the Agents
+ * Playground does) get a range fitted to the data as well.
+ */
+export function trendChart(k: KpiStatus): TrendChart {
+  const d = k.def;
+  const n = /quarter/i.test(d.frequency) ? TREND_PERIODS.quarterly : TREND_PERIODS.monthly;
+  const points = k.series.slice(-n);
+  const gaps = points.map((p) => gapToTarget(d, p.value));
+  const lo = Math.min(0, -d.tolerance, ...gaps);
+  const hi = Math.max(0, ...gaps);
+  const pad = Math.max((hi - lo) * 0.1, 0.5);
+  const unitWord = unitKind(d.unit) === 'percent' ? 'percentage points' : unitKind(d.unit) === 'days' ? 'days' : unitKind(d.unit) === 'count' ? 'number' : d.unit || 'units';
+  const better = d.polarity === 'higher' ? 'above' : 'below';
+  return {
+    labels: points.map((p) => shortPeriod(p.period)),
+    gaps,
+    yMin: Math.floor((lo - pad) * 10) / 10,
+    yMax: Math.ceil((hi + pad) * 10) / 10,
+    title: `${d.code}: distance from target (${fmt(d.target, d.unit)}), last ${points.length} ${/quarter/i.test(d.frequency) ? 'quarters' : 'periods'}`,
+    yAxisTitle: `${unitWord} better (+) or worse (−) than target`,
+    text: `Trend, oldest first: ${points.map((p) => `${formatPeriod(p.period)} ${fmt(p.value, d.unit)} (${RAG_WORD[kpiRag(d, p.value)]})`).join('; ')}. Target ${fmt(d.target, d.unit)}, ${better} is better; amber within ${d.tolerance}.`,
+  };
+}
+
+export function kpiCard(k: KpiStatus, opts: { notice?: string; recordable?: boolean } = {}): AdaptiveCardJson {
   const d = k.def;
   const better = d.polarity === 'higher' ? 'higher is better' : 'lower is better';
-  const points = k.series.slice(-36);
+  const chart = trendChart(k);
+  const points = k.series.slice(-chart.labels.length);
+  const signed = (g: number) => (g > 0 ? `+${g}` : g < 0 ? `−${-g}` : '0');
   return renderCard('kpi', {
+    notice: opts.notice ?? '',
+    recordable: opts.recordable !== false,
     code: d.code,
     name: d.name,
     ragWord: RAG_WORD[k.rag ?? 'none'],
+    ragSymbol: RAG_SYMBOL[k.rag ?? 'none'],
     ragColor: RAG_COLOR[k.rag ?? 'none'],
     headline: k.latest
       ? `${fmt(k.latest.value, d.unit)} in ${formatPeriod(k.latest.period)} against a target of ${fmt(d.target, d.unit)} (${better}); ${k.direction}.`
@@ -29,15 +82,92 @@ export function kpiCard(k: KpiStatus): AdaptiveCardJson {
       { title: 'Unit', value: d.unit },
       { title: 'Target', value: `${fmt(d.target, d.unit)}, amber within ${d.tolerance}` },
       { title: 'Frequency', value: d.frequency },
+      { title: 'Owner', value: d.ownerRole ?? 'not set' },
       d.statNeighbours !== undefined ? { title: 'Statistical neighbours', value: fmt(d.statNeighbours, d.unit) } : undefined,
       d.england !== undefined ? { title: 'England', value: fmt(d.england, d.unit) } : undefined,
       k.previous ? { title: 'Previous', value: `${fmt(k.previous.value, d.unit)} (${formatPeriod(k.previous.period)})` } : undefined,
+      k.latest?.enteredByName ? { title: 'Last recorded', value: `${k.latest.enteredByName}, ${formatBritishDate(k.latest.enteredAt.slice(0, 10))}` } : undefined,
       d.source ? { title: 'Source', value: d.source } : undefined,
     ].filter(Boolean),
     points,
-    chartValues: points.map((p) => ({ x: formatPeriod(p.period), y: p.value })),
-    targetValues: points.map((p) => ({ x: formatPeriod(p.period), y: d.target })),
-    trendText: points.map((p) => `${formatPeriod(p.period)} ${fmt(p.value, d.unit)}`).join(', '),
-    recent: points.slice(-6).reverse().map((p) => ({ period: formatPeriod(p.period), value: fmt(p.value, d.unit) })),
+    chartTitle: chart.title,
+    xAxisTitle: /quarter/i.test(d.frequency) ? 'Quarter (financial year)' : 'Month',
+    yAxisTitle: chart.yAxisTitle,
+    yMin: chart.yMin,
+    yMax: chart.yMax,
+    gapLegend: `${d.code} against target`,
+    targetLegend: `Target ${fmt(d.target, d.unit)}`,
+    amberLegend: `Red below −${d.tolerance}`,
+    gapValues: chart.labels.map((x, i) => ({ x, y: chart.gaps[i] })),
+    targetValues: chart.labels.map((x) => ({ x, y: 0 })),
+    amberValues: chart.labels.map((x) => ({ x, y: -d.tolerance })),
+    trendText: chart.text,
+    chartNote: `The line is the distance from target: above 0 is better than target, between 0 and −${d.tolerance} is amber, below −${d.tolerance} is red. Latest: ${points.length ? signed(chart.gaps.at(-1)!) : '—'}.`,
+    recent: points
+      .slice(-6)
+      .reverse()
+      .map((p) => ({ period: formatPeriod(p.period), value: `${fmt(p.value, d.unit)} · ${ragLabel(kpiRag(d, p.value))}${p.note ? ` · ${p.note}` : ''}` })),
+  });
+}
+
+export interface RecordFormInput {
+  def: KpiDefinition;
+  periods: DuePeriod[] | { period: string; version: number; value?: number }[];
+  values?: Partial<Record<RecordField, string>>;
+  errors?: Partial<Record<RecordField, string>>;
+  notice?: string;
+}
+
+const NO_ERRORS: Record<RecordField, string> = { value: '', period: '', note: '', source: '', reason: '' };
+
+/** "Value (%)", "Value (count)": the label says the unit, so nobody has to guess. */
+function valueLabel(def: KpiDefinition): string {
+  const kind = unitKind(def.unit);
+  const unit = kind === 'percent' ? '%, 0 to 100' : kind === 'rate' ? 'rate per 10,000' : kind === 'count' ? 'count, a whole number' : def.unit;
+  return `Value (${unit})`;
+}
+
+function example(def: KpiDefinition): string {
+  return unitKind(def.unit) === 'count' ? String(Math.round(def.target)) : String(def.target);
+}
+
+/** Versions per period, "2026-11:0,2026-10:2", so the save can tell a value recorded meanwhile. */
+function versionsOf(periods: { period: string; version: number }[]): string {
+  return periods.map((p) => `${p.period}:${p.version}`).join(',');
+}
+
+/** The "Record value" form: the periods due, the value in its unit, optional note and source. */
+export function kpiRecordCard(f: RecordFormInput): AdaptiveCardJson {
+  const d = f.def;
+  const periods = f.periods.map((p) => ({
+    period: p.period,
+    title: `${formatPeriod(p.period)}${p.value !== undefined ? ` (has ${fmt(p.value, d.unit)}: a correction needs a reason)` : ' (no value yet)'}`,
+  }));
+  const firstMissing = f.periods.find((p) => p.value === undefined)?.period ?? f.periods[0]?.period ?? '';
+  return renderCard('kpiRecord', {
+    code: d.code,
+    name: d.name,
+    about: `Target ${fmt(d.target, d.unit)} (${d.polarity === 'higher' ? 'higher' : 'lower'} is better), reported ${d.frequency}. Owner: ${d.ownerRole ?? 'not set'}.`,
+    notice: f.notice ?? '',
+    periods,
+    versions: versionsOf(f.periods),
+    valueLabel: valueLabel(d),
+    example: example(d),
+    errors: { ...NO_ERRORS, ...f.errors },
+    values: { period: f.values?.period ?? firstMissing, value: f.values?.value ?? '', note: f.values?.note ?? '', source: f.values?.source ?? '', reason: f.values?.reason ?? '' },
+  });
+}
+
+/** One reminder per KPI and period due, with the value field on the card. */
+export function kpiReminderCard(def: KpiDefinition, due: { period: string; version: number }, stage: 'due' | 'nudge', dueDate: string): AdaptiveCardJson {
+  const when = formatBritishDate(dueDate);
+  return renderCard('kpiReminder', {
+    heading: stage === 'due' ? `${def.code}: ${formatPeriod(due.period)} value due` : `${def.code}: ${formatPeriod(due.period)} value still missing`,
+    line: `${def.name}. ${stage === 'due' ? `The value is due by ${when}.` : `It was due by ${when}.`} Target ${fmt(def.target, def.unit)}. You can also type “kpi ${def.code} ${formatPeriod(due.period).replace(/ \(.*\)$/, '')} <value>”.`,
+    valueLabel: valueLabel(def),
+    example: example(def),
+    code: def.code,
+    period: due.period,
+    versions: versionsOf([due]),
   });
 }

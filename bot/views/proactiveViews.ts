@@ -4,7 +4,7 @@ import type { Rag } from '../../domain/model';
 import { itemLabel } from '../../domain/planItem';
 import { kpiLine } from './kpiView';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
-import { RAG_CHART_COLOR, RAG_COLOR, RAG_WORD, STATUS_TEXT, britishDate, dueText, relativeDue, truncate } from './format';
+import { RAG_CHART_COLOR, RAG_COLOR, RAG_SYMBOL, RAG_WORD, STATUS_TEXT, britishDate, dueText, relativeDue, truncate } from './format';
 
 const SECTION_LIMIT = 8;
 
@@ -60,11 +60,13 @@ export function reminderCard(item: ItemState, kind: ReminderKind, today: string,
   const rel = relativeDue(item.due, item.status, today);
   return renderCard('reminder', {
     heading: kind === 'stale' ? `${HEADINGS.stale} ${itemLabel(item)} has had no update for ${staleDays}+ days` : `${HEADINGS[kind]}: ${itemLabel(item)}`,
-    headingColor: kind === 'overdue' ? 'Attention' : 'Default',
+    // The heading says "Overdue"; Teams' attention red is under 4.5:1 on its dark theme.
+    headingColor: 'Default',
     label: itemLabel(item),
     title: truncate(item.title, 300),
     ragWord: RAG_WORD[item.rag],
     ragColor: RAG_COLOR[item.rag],
+    ragSymbol: RAG_SYMBOL[item.rag],
     statusText: STATUS_TEXT[item.status],
     facts: [
       { title: 'Due', value: `${dueText(item.due)}${rel ? ` (${rel})` : ''}` },

@@ -13,7 +13,15 @@ export type ColumnRole =
   | 'objective'
   | 'priority'
   | 'start'
-  | 'commentary';
+  | 'commentary'
+  | 'lastUpdated'
+  | 'updatedBy'
+  | 'evidence'
+  | 'revisedDue'
+  | 'revisedReason'
+  | 'signoff'
+  /** A RAG colour column beside a status column (as the export writes): it sets the colour only. */
+  | 'rag';
 
 /** Header text with case, spaces and punctuation removed: "Action No." → "actionno". */
 export function normaliseHeader(header: string): string {
@@ -25,17 +33,52 @@ export function normaliseHeader(header: string): string {
 }
 
 const SYNONYMS: Record<ColumnRole, readonly string[]> = {
-  ref: ['Ref', 'Action Ref', 'Action No.', 'Action Number', 'Reference', 'Ref No', 'Action Reference'],
+  ref: ['Ref', 'Action Ref', 'Action No.', 'Action Number', 'Reference', 'Ref No', 'Action Reference', 'No.', 'Action ID', 'ID'],
   // Sefton's "Milestones" column holds the dates, not milestone text.
-  due: ['Due Date', 'Date Due', 'Milestone Due', 'Target date', 'Deadline', 'Milestones', 'Due', 'Target Completion Date', 'Timescale', 'Timescales', 'By When'],
-  lead: ['Lead', 'Action owners', 'Action owner', 'Responsible Lead Officer', 'Owner', 'Owners', 'Lead Officer', 'Responsible Officer', 'Lead Role'],
-  status: ['Rag Rating', 'RAG', 'BRAG', 'Status', 'Progress', 'RAG Status', 'BRAG Rating', 'Progress Status'],
-  action: ['Action', 'The Actions We Are Taking', 'Actions', 'Action Description'],
-  outcome: ['Outcome', 'Outcomes', 'How we will know it has worked', 'Success measures', 'Success criteria', 'Success measure', 'Measures of success'],
+  due: ['Due Date', 'Date Due', 'Milestone Due', 'Target date', 'Deadline', 'Milestones', 'Due', 'Target Completion Date', 'Timescale', 'Timescales', 'By When', 'Due by', 'Completion date', 'Target', 'Original due date'],
+  lead: ['Lead', 'Action owners', 'Action owner', 'Responsible Lead Officer', 'Owner', 'Owners', 'Lead Officer', 'Responsible Officer', 'Lead Role', 'Responsible', 'Accountable officer', 'Lead officers'],
+  status: ['Rag Rating', 'RAG', 'BRAG', 'Status', 'Progress', 'RAG Status', 'BRAG Rating', 'Progress Status', 'BRAG status', 'Status (BRAG)', 'Status (RAG)', 'RAG / status', 'Status / RAG', 'Current RAG'],
+  action: ['Action', 'The Actions We Are Taking', 'Actions', 'Action Description', 'Action required', 'Actions required', 'What we will do'],
+  outcome: ['Outcome', 'Outcomes', 'How we will know it has worked', 'Success measures', 'Success criteria', 'Success measure', 'Measures of success', 'Measure of success', 'Impact measure', 'Expected outcome'],
   objective: ['Objective', 'Objectives'],
-  priority: ['Priority', 'Recommendation', 'Theme', 'The Outcomes We Are Aiming For', 'Priorities', 'Recommendations', 'Themes'],
+  // A workstream groups actions exactly as a priority or theme does.
+  priority: ['Priority', 'Recommendation', 'Theme', 'The Outcomes We Are Aiming For', 'Priorities', 'Recommendations', 'Themes', 'Workstream', 'Workstreams', 'Work stream', 'Priority area'],
   start: ['Start Date', 'Start'],
-  commentary: ['Commentary', 'Comments', 'Update', 'Comment', 'Updates', 'Progress update', 'Latest update'],
+  commentary: [
+    'Commentary', 'Comments', 'Update', 'Comment', 'Updates', 'Progress update', 'Latest update', 'Update / commentary', 'Commentary / update',
+    'Latest commentary', 'Progress commentary', 'Progress to date', 'Current position', 'Latest position', 'Update on progress',
+  ],
+  lastUpdated: ['Last updated', 'Date updated', 'Update date', 'Last update', 'Date of update', 'Commentary date', 'Last updated on', 'Date of last update', 'Updated on'],
+  updatedBy: ['Updated by', 'Last updated by', 'Update by', 'Commentary by', 'Update author'],
+  evidence: ['Evidence', 'Evidenced by', 'Evidence of impact', 'Evidence of completion', 'Evidence / link', 'Supporting evidence'],
+  revisedDue: ['Revised due date', 'Revised date', 'Revised target date', 'Revised deadline', 'New due date'],
+  revisedReason: ['Reason for revised date', 'Reason for revision', 'Revision reason', 'Reason for change', 'Revised due reason'],
+  signoff: ['Awaiting sign-off', 'Awaiting signoff', 'Sign-off', 'Signed off'],
+  // Never matched by name alone: a lone "RAG" column is the status column (see recogniseColumns).
+  rag: [],
+};
+
+const RAG_HEADERS = new Set(['rag', 'ragrating', 'brag', 'bragrating', 'ragstatus', 'currentrag']);
+
+/** What each role is called in the import report's column list. */
+export const ROLE_LABEL: Record<ColumnRole, string> = {
+  ref: 'ref',
+  due: 'due date',
+  lead: 'lead (owner)',
+  status: 'status / RAG',
+  action: 'action',
+  outcome: 'outcomes / success measure',
+  objective: 'objective',
+  priority: 'priority / theme / workstream',
+  start: 'start date',
+  commentary: 'latest commentary',
+  lastUpdated: 'date of latest commentary',
+  updatedBy: 'author of latest commentary',
+  evidence: 'evidence',
+  revisedDue: 'revised due date',
+  revisedReason: 'reason for revised due date (kept as text)',
+  signoff: 'awaiting sign-off',
+  rag: 'RAG colour',
 };
 
 const ROLE_BY_KEY: ReadonlyMap<string, ColumnRole> = new Map(
@@ -64,7 +107,8 @@ export function recogniseColumns(headerRow: readonly string[]): ColumnMap {
   headerRow.forEach((raw, index) => {
     const header = raw.replace(/\s+/g, ' ').trim() || `Column ${index + 1}`;
     map.headers[index] = header;
-    const role = roleOfHeader(header);
+    let role = roleOfHeader(header);
+    if (role === 'status' && map.roles.status !== undefined && map.roles.rag === undefined && RAG_HEADERS.has(normaliseHeader(header))) role = 'rag';
     if (role === undefined) {
       map.extra.push({ index, header });
     } else if (map.roles[role] !== undefined) {

@@ -32,6 +32,7 @@ const DEFINITION_COLUMNS = {
   statNeighbours: ['Statistical neighbours', 'Stat neighbours', 'Statistical neighbour', 'SN'],
   england: ['England', 'National', 'England average'],
   source: ['Source'],
+  ownerRole: ['Owner', 'Owner role', 'KPI owner', 'Data owner', 'Responsible officer', 'Lead'],
 } as const;
 
 const VALUE_COLUMNS = {
@@ -163,6 +164,9 @@ export function parseKpis(rows: readonly string[][]): KpiParseResult {
     }
     const source = get(row, cols.source);
     if (source !== '') kpi.source = source;
+    // The role that records the values, as the directory names it; the bot looks up who holds it when a value is recorded.
+    const ownerRole = get(row, cols.ownerRole);
+    if (ownerRole !== '') kpi.ownerRole = ownerRole;
     seen.set(code, rowNo);
     kpis.push(kpi);
   });

@@ -44,7 +44,12 @@ export function priorityKey(label: string): string {
   const words = oneLine(label)
     .split(/[^A-Za-z0-9]+/)
     .filter((w) => w !== '' && !/^(?:recommendations?|priorit(?:y|ies)|themes?)$/i.test(w));
-  return words.slice(0, 3).join('-') || 'P';
+  const key = words
+    .slice(0, 3)
+    .map((w) => w.slice(0, 12))
+    .join('-');
+  // The ref grammar (domain/refs.ts) needs a prefix to start with a letter.
+  return key === '' ? 'P' : /^[A-Za-z]/.test(key) ? key : `P-${key}`;
 }
 
 /** Tidies a ref cell: "1." → "1", inner spaces removed ("1. 2" → "1.2"). */

@@ -1,8 +1,10 @@
 import type { Action, Due, ImportProblem, Milestone, ParsedPlan, Priority, ProgressStatus, Rag } from '../model';
 import { formatBritishDate, formatDue, parseDue } from '../dueDate';
-import { parseStatus, rollUpStatus } from '../status';
+import { rollUpStatus } from '../status';
 import { roleKey } from '../roles';
-import { recogniseColumns, recognisedCount, type ColumnMap, type ColumnRole } from './columns';
+import { recogniseColumns, recognisedCount, ROLE_LABEL, type ColumnMap, type ColumnRole } from './columns';
+import { coerceRef, isRef, refKey } from '../refs';
+import { isFooterText, parseStatusKey, ragOfFill, readLastUpdated, readTrackerDue, readTrackerStatus, type StatusKey } from './trackerCells';
 import { alignRow, headerOf, isStatusList, type RowView } from './rowAlignment';
 import {
   cellLines,
@@ -53,6 +55,15 @@ export interface ParsePlanResult {
   problems: ImportProblem[];
   /** Non-blank rows read after the header. */
   rowsRead: number;
+  /** Every column of the header row, with what it was read as ("ignored" for a blank one). */
+  columns: { column: string; readAs: string }[];
+  /** The status key found on the sheet, as printed ("B = complete"), when there is one. */
+  statusKey?: string[];
+}
+
+export interface ParsePlanOptions {
+  /** Cell fill colours by "row,col" (0-based), from an XLSX: read as RAG where the status cell is blank. */
+  fills?: ReadonlyMap<string, string>;
 }
 
 interface Context {
@@ -67,9 +78,17 @@ interface Context {
   actions: Action[];
   priorities: Priority[];
   autoNumber: number;
+  statusKey?: StatusKey;
+  fills?: ReadonlyMap<string, string>;
+  rowIndex: number;
 }
 
 const STATUS_NONE: { status: ProgressStatus; rag: Rag } = { status: 'not_started', rag: 'none' };
+
+/** True when the rows hold a plan header (used to pass over cover sheets). */
+export function hasPlanHeader(rows: readonly string[][]): boolean {
+  return findHeaderRow(rows) >= 0;
+}
 
 function findHeaderRow(rows: readonly string[][]): number {
   const limit = Math.min(rows.length, 15);
@@ -90,7 +109,33 @@ function tidyCell(cell: string | undefined): string {
     .trim();
 }
 
-export function parsePlan(rows: readonly string[][]): ParsePlanResult {
+/** A key printed anywhere on the sheet ("Key: B = complete, G = on track…"), in one cell. */
+function findStatusKey(rows: readonly string[][]): { key: StatusKey; row: number; text: string } | undefined {
+  for (let i = 0; i < rows.length; i++) {
+    for (const c of rows[i]) {
+      if (c.length > 400) continue;
+      const key = parseStatusKey(c);
+      if (key) return { key, row: i, text: c };
+    }
+  }
+  return undefined;
+}
+
+function columnReport(cols: ColumnMap, rows: readonly string[][], headerIndex: number): { column: string; readAs: string }[] {
+  const used = new Map<number, ColumnRole>((Object.entries(cols.roles) as [ColumnRole, number][]).map(([r, i]) => [i, r]));
+  const dup = new Map(cols.duplicates.map((d) => [d.index, d.role]));
+  return cols.headers.map((header, index) => {
+    const role = used.get(index);
+    if (role) return { column: header, readAs: ROLE_LABEL[role] };
+    if (dup.has(index)) return { column: header, readAs: `kept as text (a second ${ROLE_LABEL[dup.get(index)!]} column)` };
+    const blankHeader = oneLine(rows[headerIndex][index] ?? '') === '';
+    const hasData = rows.slice(headerIndex + 1).some((r) => tidyCell(r[index]) !== '');
+    if (blankHeader && !hasData) return { column: header, readAs: 'ignored (empty)' };
+    return { column: header, readAs: 'kept as text on the action (not recognised)' };
+  });
+}
+
+export function parsePlan(rows: readonly string[][], opts: ParsePlanOptions = {}): ParsePlanResult {
   const problems: ImportProblem[] = [];
   const headerIndex = findHeaderRow(rows);
   if (headerIndex < 0) {
@@ -101,9 +146,10 @@ export function parsePlan(rows: readonly string[][]): ParsePlanResult {
       message: 'No header row with an action column (Action, Actions, The Actions We Are Taking) was found in the first 15 rows.',
       outcome: 'skipped',
     });
-    return { plan: { priorities: [], actions: [] }, problems, rowsRead: 0 };
+    return { plan: { priorities: [], actions: [] }, problems, rowsRead: 0, columns: [] };
   }
   const cols = recogniseColumns(rows[headerIndex].map((c) => oneLine(c)));
+  const foundKey = findStatusKey(rows);
   const ctx: Context = {
     cols,
     problems,
@@ -113,6 +159,9 @@ export function parsePlan(rows: readonly string[][]): ParsePlanResult {
     actions: [],
     priorities: [],
     autoNumber: 0,
+    statusKey: foundKey?.key,
+    fills: opts.fills,
+    rowIndex: 0,
   };
   for (const dup of cols.duplicates) {
     problems.push({
@@ -152,6 +201,13 @@ export function parsePlan(rows: readonly string[][]): ParsePlanResult {
     if (cells.every((c) => c === '')) continue;
     rowsRead++;
     const row = i + 1;
+    const firstText = cells.find((c) => c !== '') ?? '';
+    if (isFooterText(firstText) && cells.filter((c) => c !== '').length <= 2) {
+      // A key or a document footer below the plan: it names no action, so it must not start a priority.
+      problem(ctx, row, '', firstText, foundKey?.row === i ? 'The status key; used to read the status column, not imported as an action.' : 'A note or footer below the plan, not an action; not imported.', 'skipped');
+      continue;
+    }
+    ctx.rowIndex = i;
     const aligned = alignRow(cells, cols, row, carry);
     carry = aligned.carry;
     problems.push(...aligned.problems);
@@ -161,7 +217,9 @@ export function parsePlan(rows: readonly string[][]): ParsePlanResult {
   for (const action of ctx.actions) {
     action.kpiCodes = kpiCodesIn([action.title, ...action.outcomes, action.commentary ?? '', ...action.milestones.map((m) => m.text)]);
   }
-  return { plan: { priorities: ctx.priorities, actions: ctx.actions }, problems, rowsRead };
+  const result: ParsePlanResult = { plan: { priorities: ctx.priorities, actions: ctx.actions }, problems, rowsRead, columns: columnReport(cols, rows, headerIndex) };
+  if (foundKey) result.statusKey = [...foundKey.key.entries()].map(([code, v]) => `${code.toUpperCase()} = ${v.label}`);
+  return result;
 }
 
 function cell(view: RowView, role: ColumnRole): string {
@@ -188,12 +246,22 @@ function readRow(view: RowView, row: number, ctx: Context): void {
   const priorityText = cell(view, 'priority');
   if (priorityText !== '' && priorityText !== ctx.priority?.label) startPriority(priorityText, view, row, ctx);
 
-  const refText = tidyRef(cell(view, 'ref'));
+  let refText = tidyRef(cell(view, 'ref'));
+  if (refText !== '' && !/^\d+$/.test(refText) && !isRef(refText)) {
+    const coerced = coerceRef(refText);
+    if (coerced !== undefined) {
+      problem(ctx, row, columnName(ctx, view, 'ref'), cell(view, 'ref'), `Ref "${refText}" cannot be typed in Teams as written; stored as ${coerced}.`, 'fixed');
+      refText = coerced;
+    } else {
+      problem(ctx, row, columnName(ctx, view, 'ref'), cell(view, 'ref'), `"${refText}" is not a ref that can be typed in Teams (a number such as 2.4 or 1.1.1b, optionally after a prefix such as SH-); read as a blank ref cell, so the action is numbered from the ref above or in file order.`, 'fixed');
+      refText = '';
+    }
+  }
   if (refText !== '') {
     const base = /^\d+$/.test(refText) && ctx.priority?.ref ? `${ctx.priority.ref}.${refText}` : refText;
     if (base !== ctx.group) {
       ctx.group = base;
-      const earlier = ctx.usedRefs.get(base);
+      const earlier = ctx.usedRefs.get(refKey(base));
       if (earlier !== undefined) {
         problem(ctx, row, columnName(ctx, view, 'ref'), cell(view, 'ref'), `Ref ${base} was already used at row ${earlier}; this action gets the next free letter instead.`, 'fixed');
       }
@@ -244,9 +312,9 @@ function nextRef(ctx: Context, row: number, view: RowView): string {
   do {
     n++;
     ref = n === 1 ? base : `${base}${letters(n)}`;
-  } while (ctx.usedRefs.has(ref));
+  } while (ctx.usedRefs.has(refKey(ref)));
   ctx.groupCount.set(base, n);
-  ctx.usedRefs.set(ref, row);
+  ctx.usedRefs.set(refKey(ref), row);
   return ref;
 }
 
@@ -348,7 +416,7 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
         'fixed',
       );
     }
-    const parsedLines = steps.dues.map((line) => ({ line, result: parseDue(line) }));
+    const parsedLines = steps.dues.map((line) => ({ line, result: readTrackerDue(line) }));
     const latestListed = latestDue(parsedLines.flatMap((p) => (p.result.ok ? [p.result.due] : [])));
     const dueConsequence =
       latestListed.kind === 'date'
@@ -373,7 +441,7 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
       const milestone: Milestone = { seq: k + 1, text: steps.texts[k], due: { kind: 'none' }, status: 'not_started', rag: 'none' };
       const dueLine = duePairs.values[k];
       if (dueLine !== undefined) {
-        const parsed = parseDue(dueLine);
+        const parsed = readTrackerDue(dueLine);
         if (parsed.ok) milestone.due = parsed.due;
         // A line shared by every milestone is reported once, on the first.
         else if (steps.dues.length > 1 || k === 0) {
@@ -391,7 +459,7 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
       if (owner !== undefined && !isCrossReference(owner)) milestone.ownerRole = owner;
       const statusLine = statusPairs.values[k];
       if (statusLine !== undefined) {
-        const parsed = parseStatus(statusLine);
+        const parsed = readTrackerStatus(statusLine, ctx.statusKey);
         if (parsed.ok) {
           milestone.status = parsed.status;
           milestone.rag = parsed.rag;
@@ -407,21 +475,31 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
     if (action.due.kind === 'none' && parsedLines.some((p) => !p.result.ok)) dueReported = true;
   } else {
     if (dueText !== '') {
-      const parsed = parseDue(dueText);
+      const parsed = readTrackerDue(dueText);
       if (parsed.ok) action.due = parsed.due;
       else {
         problem(ctx, row, dueColumn, dueText, `Due date not read: ${parsed.reason}.`, 'left blank');
         dueReported = true;
       }
     }
+    const fill = ctx.cols.roles.status === undefined ? undefined : ragOfFill(ctx.fills?.get(`${ctx.rowIndex},${ctx.cols.roles.status}`));
     if (statusText !== '') {
-      const parsed = parseStatus(statusText);
+      const parsed = readTrackerStatus(statusText, ctx.statusKey);
       if (parsed.ok) {
         action.status = parsed.status;
         action.rag = parsed.rag;
+      } else if (fill) {
+        action.status = fill.status;
+        action.rag = fill.rag;
+        problem(ctx, row, statusColumn, statusText, `Status words not read (${parsed.reason}); took ${fill.rag} from the cell's fill colour, ${fill.colour}.`, 'fixed');
       } else {
         problem(ctx, row, statusColumn, statusText, `Status not read: ${parsed.reason}; recorded as not started.`, 'left blank');
       }
+    } else if (fill) {
+      // Colour-only RAG: the sheet shows the status by the cell's fill alone.
+      action.status = fill.status;
+      action.rag = fill.rag;
+      problem(ctx, row, statusColumn, '', `No status text; read ${fill.rag} from the cell's fill colour, ${fill.colour}.`, 'fixed');
     } else if (ctx.cols.roles.status !== undefined) {
       problem(ctx, row, homeColumn(ctx, 'status'), '', `No status for ${ref}; recorded as not started (no rating).`, 'left blank');
     }
@@ -434,6 +512,7 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
     }
   }
   if (action.leadRole !== undefined) ctx.filled.lead = action.leadRole;
+  readTrackerFields(action, view, row, ctx);
 
   if (action.due.kind === 'none' && !dueReported && ctx.cols.roles.due !== undefined) {
     problem(ctx, row, homeColumn(ctx, 'due'), dueText, `No due date for ${ref}: an action without a timescale cannot be chased.`, 'left blank');
@@ -508,7 +587,7 @@ function continueAction(view: RowView, row: number, ctx: Context): void {
   }
   current.outcomes.push(...splitOutcomes(outcome));
   if (dueText !== '') {
-    const parsed = parseDue(dueText);
+    const parsed = readTrackerDue(dueText);
     const same = parsed.ok && JSON.stringify(parsed.due) === JSON.stringify(current.due);
     if (!same) {
       problem(
@@ -536,9 +615,58 @@ function continueAction(view: RowView, row: number, ctx: Context): void {
   }
   const commentary = oneLine(cell(view, 'commentary'));
   if (commentary !== '') current.commentary = current.commentary ? `${current.commentary}\n${commentary}` : commentary;
+  const evidence = oneLine(cell(view, 'evidence'));
+  if (evidence !== '') current.evidence = current.evidence ? `${current.evidence}\n${evidence}` : evidence;
   for (const [header, value] of Object.entries(view.extra)) {
     const before = current.extra[header];
     if (before === undefined) current.extra[header] = value;
     else if (before !== value) current.extra[header] = `${before}\n${value}`;
+  }
+}
+
+const YES = /^(?:y|yes|true|awaiting(?: sign[- ]?off)?)$/i;
+
+/**
+ * The columns that make a plan a tracker: latest commentary with its date and author, evidence,
+ * a revised due date, and a sign-off flag. The commentary date is what the card shows and what
+ * the stale-update nudge counts from.
+ */
+function readTrackerFields(action: Action, view: RowView, row: number, ctx: Context): void {
+  const lastText = cell(view, 'lastUpdated');
+  if (lastText !== '') {
+    const read = readLastUpdated(lastText);
+    if (!read.ok) problem(ctx, row, columnName(ctx, view, 'lastUpdated'), lastText, `Last-updated date not read: ${read.reason}; the commentary counts as updated at the import.`, 'left blank');
+    else {
+      if (read.value.date) action.commentaryDate = read.value.date;
+      if (read.value.by) action.commentaryBy = read.value.by;
+    }
+  }
+  const by = oneLine(cell(view, 'updatedBy'));
+  if (by !== '') action.commentaryBy = by;
+  const evidence = oneLine(cell(view, 'evidence'));
+  if (evidence !== '') action.evidence = evidence;
+  const revisedText = cell(view, 'revisedDue');
+  if (revisedText !== '') {
+    const revised = readTrackerDue(revisedText);
+    if (revised.ok && revised.due.kind !== 'none') {
+      action.originalDue = action.due;
+      action.due = revised.due;
+    } else if (!revised.ok) {
+      problem(ctx, row, columnName(ctx, view, 'revisedDue'), revisedText, `Revised due date not read: ${revised.reason}; ${action.ref} keeps its original due date.`, 'left blank');
+    }
+  }
+  const ragText = oneLine(cell(view, 'rag')).toLowerCase();
+  if (ragText !== '') {
+    const rag = ({ red: 'red', r: 'red', amber: 'amber', a: 'amber', green: 'green', g: 'green', blue: 'blue', b: 'blue', none: 'none', 'no rating': 'none' } as const)[ragText];
+    if (rag) action.rag = rag;
+    else problem(ctx, row, columnName(ctx, view, 'rag'), cell(view, 'rag'), `RAG colour not read (expected Red, Amber, Green, Blue or No rating); ${action.ref} keeps ${action.rag}.`, 'left blank');
+  }
+  const signoff = oneLine(cell(view, 'signoff'));
+  if (signoff !== '' && YES.test(signoff) && (action.status === 'complete' || action.status === 'on_track' || action.status === 'not_started')) {
+    action.status = 'awaiting_signoff';
+    action.rag = 'green';
+  }
+  if (!isRef(action.ref)) {
+    problem(ctx, row, columnName(ctx, view, 'ref'), action.ref, `The ref ${action.ref} made for this action is longer than Teams commands accept; shorten the priority label or give refs.`, 'kept as text');
   }
 }

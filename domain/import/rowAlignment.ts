@@ -40,6 +40,13 @@ const ROLE_WORD: Record<ColumnRole, string> = {
   priority: 'priority',
   start: 'start date',
   commentary: 'commentary',
+  lastUpdated: 'last-updated date',
+  updatedBy: 'author',
+  evidence: 'evidence',
+  revisedDue: 'revised due date',
+  revisedReason: 'revision reason',
+  signoff: 'sign-off',
+  rag: 'RAG',
 };
 
 export function headerOf(cols: ColumnMap, index: number): string {

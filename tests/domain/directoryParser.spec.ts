@@ -4,8 +4,8 @@ import { readTable } from '../../domain/import/readTable';
 import { parseDirectory, roleKey } from '../../domain/import/directoryParser';
 import { parsePlan } from '../../domain/import/planParser';
 
-const DIRECTORY = path.resolve(__dirname, '../../../shared/fixtures/people/directory.csv');
-const PLANS = path.resolve(__dirname, '../../../shared/fixtures/plans');
+const DIRECTORY = path.resolve(__dirname, '../fixtures/people/directory.csv');
+const PLANS = path.resolve(__dirname, '../fixtures/plans');
 
 describe('directoryParser: fixture', () => {
   it('reads 23 role labels and reports only the manager role nobody holds', async () => {

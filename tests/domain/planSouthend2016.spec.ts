@@ -24,7 +24,7 @@ describe('planParser: Southend 2016 (Overarching action + Milestone N lines)', (
 
   it('splits the overarching action from its milestones and pairs dates and owners by position', () => {
     const a = plan.action('1.1');
-    assert.equal(a.title, 'Provide CPD to all (100%) decision makers (Senior Practitioners and above) to ensure consistency of decision making and recording.');
+    assert.equal(a.title, 'Give every decision maker (100%, Senior Practitioners upwards) CPD so that decisions are made and written up the same way.');
     assert.equal(a.milestones.length, 4);
     assert.deepEqual(
       a.milestones.map((m) => [m.seq, m.due, m.ownerRole]),
@@ -37,9 +37,9 @@ describe('planParser: Southend 2016 (Overarching action + Milestone N lines)', (
     );
     assert.equal(
       a.milestones[0].text,
-      'Design a CPD programme that will be undertaken by all decision makers and the support that will be provided to those new to the role. ' +
-        'Determine who signs off that the CPD programme and support meets the defined needs.\n' +
-        'Any training delivered as part of the CPD programme to be offered to partner agencies to support shared understanding of decision making points.',
+      'Build a CPD course that every decision maker will take, plus extra help for people new in post. ' +
+        'Agree who confirms that the course and the help cover what is needed.\n' +
+        'Open any CPD training sessions to partner agencies too, so everyone reads the decision points the same way.',
     );
     assert.equal(a.milestones[0].status, 'not_started');
     assert.equal(a.milestones[0].rag, 'none');
@@ -54,11 +54,11 @@ describe('planParser: Southend 2016 (Overarching action + Milestone N lines)', (
     assert.equal(a.milestones.length, 8);
     assert.equal(
       a.milestones[0].text,
-      'TOR for external auditors regarding the audit of NFA contacts to include;\n' +
-        '- Work programme to be delivered (i.e. checks to be undertaken and standards being sought) which must include defining “professional curiosity” and how this will be assessed;\n' +
-        '- Frequency and reporting requirements',
+      'Terms of reference (TOR) for the external NFA contact audit, covering;\n' +
+        '- What the auditors will do (the checks they make and the standard they look for), including what "professional curiosity" means and how it is judged;\n' +
+        '- How often they audit and how they report',
     );
-    assert.equal(a.milestones[1].text, 'Ask an appropriate independent person/body to critically challenge and sign off on the ToR and work programme for auditing NFA contacts.');
+    assert.equal(a.milestones[1].text, 'Ask a suitable independent person/body to test and approve the ToR and the audit plan for NFA contacts.');
   });
 
   it('leaves milestone dates and owners unpaired when the counts differ, but still dates the action', () => {
@@ -94,21 +94,21 @@ describe('planParser: Southend 2016 (Overarching action + Milestone N lines)', (
   it('numbers milestones by position when the source repeats a label', () => {
     const a = plan.action('5.1'); // labelled 1, 2, 2, 3
     assert.deepEqual(a.milestones.map((m) => m.seq), [1, 2, 3, 4]);
-    assert.equal(a.milestones[2].text, 'Implement training and support.');
+    assert.equal(a.milestones[2].text, 'Run the training and support.');
     assert.deepEqual(a.milestones[2].due, { kind: 'date', date: '2016-12-31' });
   });
 
   it('reads actions without milestones, dropping the "Overarching Action:" label', () => {
     const a = plan.action('6.2');
-    assert.equal(a.title, 'Decision as to whether SBC would benefit from have a model of practice (relates to all areas of practice) See Recommendation 1, Reference 7.');
+    assert.equal(a.title, 'Decide whether SBC would gain from a practice model (this touches every area of practice) See Recommendation 1, Reference 7.');
     assert.deepEqual(a.due, { kind: 'date', date: '2017-09-30' });
     assert.equal(a.leadRole, 'GM – Fieldwork Services');
     assert.equal(a.milestones.length, 0);
-    assert.equal(plan.action('11.2').title, 'Increase capacity for Members to offer scrutiny.');
-    assert.equal(plan.action('4.3').title, 'to review all NFA contacts (as in rec 1 section 2).');
+    assert.equal(plan.action('11.2').title, 'Give Members more room to scrutinise.');
+    assert.equal(plan.action('4.3').title, 'to go over every NFA contact (as in rec 1 section 2).');
     assert.deepEqual(plan.action('4.3').due, { kind: 'none' });
     assert.equal(plan.action('4.3').leadRole, undefined);
-    assert.equal(plan.action('LA-Misc.3').title, '16 and 17 year old homeless young people receive a robust assessment of need');
+    assert.equal(plan.action('LA-Misc.3').title, '16 and 17 year olds who are homeless get a thorough needs assessment');
   });
 
   it('leaves impossible and garbled milestone dates blank', () => {

@@ -16,19 +16,19 @@ describe('planParser: Southend 2021 priorities (one row per outcome)', () => {
   });
 
   it('reads "Priority One: …" as priority 1 with the text as its title', () => {
-    assert.deepEqual(plan.result.plan.priorities[0], { ref: '1', title: 'Leadership will drive our ambition and purpose throughout the organisation' });
+    assert.deepEqual(plan.result.plan.priorities[0], { ref: '1', title: 'Leaders set the direction and make our purpose felt in every team' });
     assert.deepEqual(
       plan.result.plan.priorities.map((p) => p.ref),
       ['1', '2', '3', '4', '5', '6'],
     );
-    assert.equal(plan.result.plan.priorities[5].title, 'Work with children, young people and families to shape services');
+    assert.equal(plan.result.plan.priorities[5].title, 'Shape services together with children, young people and families');
     assert.equal(plan.action('2.8').priorityRef, '2');
-    assert.equal(plan.action('2.8').priorityTitle, 'Improve quality assurance so that quality of practice is consistently good or better across all services');
+    assert.equal(plan.action('2.8').priorityTitle, 'Strengthen quality assurance until practice is good or better in every service');
   });
 
   it('reads the first action fully, with month-only dates as month end (due) and month start (start)', () => {
     const a = plan.action('1.1');
-    assert.equal(a.title, 'Embed our new strategic intent which aligns to 2050, covid-19 recovery, financial recovery & service plans');
+    assert.equal(a.title, 'Make the new strategic direction part of daily work, tied to the 2050 ambition, the covid-19 and budget recovery plans and each service plan');
     assert.deepEqual(a.due, { kind: 'date', date: '2021-10-31' });
     assert.deepEqual(a.start, { kind: 'date', date: '2020-06-01' });
     assert.equal(a.leadRole, 'DCS');
@@ -36,15 +36,15 @@ describe('planParser: Southend 2021 priorities (one row per outcome)', () => {
     assert.equal(a.rag, 'none');
     assert.equal(a.sourceRow, 2);
     assert.deepEqual(a.outcomes, [
-      'At least 90% of CS Staff can articulate the strategic intent, values and model of practice, indicating an embedded strategic intent (measured through staff survey)',
+      'At least 90% of CS Staff can explain the strategic direction, our values and the practice model in their own words (checked in the staff survey)',
     ]);
   });
 
   it('adds continuation rows as outcomes of the action above', () => {
     assert.deepEqual(plan.action('1.4').outcomes, [
-      'Corporate Parenting Group works with partners and the wider council to improve the outcomes for looked after children.',
-      'Corporate Parenting Group has clear priorities to deliver good outcomes for children',
-      'Children and young people contribute to CPG',
+      'The Corporate Parenting Group joins up with partners and the rest of the council to lift outcomes for children in our care.',
+      'The Corporate Parenting Group has a short, agreed list of priorities aimed at good outcomes',
+      'Young people take part in CPG meetings',
     ]);
     assert.equal(plan.action('2.5').outcomes.length, 4);
     assert.equal(plan.action('4.3').outcomes.length, 1);
@@ -80,7 +80,7 @@ describe('planParser: Southend 2021 priorities (one row per outcome)', () => {
   });
 
   it('does not split "rate / numbers" prose into two outcomes', () => {
-    assert.deepEqual(plan.action('4.3').outcomes, ['Our LAC rate / numbers remain below our 95% upper confidence interval of forecast numbers c002']);
+    assert.deepEqual(plan.action('4.3').outcomes, ['Our LAC rate / count stays under the 95% upper confidence limit of the forecast c002']);
   });
 
   it('reports only the outcome rows that name their own lead or due date', () => {

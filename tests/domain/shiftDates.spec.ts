@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { monthsToShift, shiftIsoByMonths, shiftPeriod, shiftPlan } from '../../domain/shiftDates';
+import { monthsToShift, pinDue, shiftIsoByMonths, shiftPeriod, shiftPlan } from '../../domain/shiftDates';
 import type { ParsedPlan } from '../../domain/model';
 
 describe('shifting demo dates by whole months', () => {
@@ -32,5 +32,38 @@ describe('shifting demo dates by whole months', () => {
     const shifted = shiftPlan(plan, months);
     assert.deepEqual(shifted.actions[0].due, { kind: 'date', date: '2027-02-28' });
     assert.deepEqual(shifted.actions[1].due, { kind: 'recurring', recurrence: 'monthly' });
+  });
+});
+
+describe('pinning demo due dates', () => {
+  const base = { priorityRef: '1', title: 't', outcomes: [] as string[], status: 'not_started' as const, rag: 'none' as const, kpiCodes: [] as string[], extra: {}, sourceRow: 2 };
+  const plan: ParsedPlan = {
+    priorities: [],
+    actions: [
+      { ...base, ref: '1.1', due: { kind: 'date', date: '2021-10-31' }, milestones: [] },
+      {
+        ...base,
+        ref: '1.2',
+        due: { kind: 'date', date: '2021-12-31' },
+        milestones: [
+          { seq: 1, text: 'a', due: { kind: 'date', date: '2021-11-30' }, status: 'not_started', rag: 'none' },
+          { seq: 2, text: 'b', due: { kind: 'date', date: '2021-12-31' }, status: 'not_started', rag: 'none' },
+        ],
+      },
+    ],
+  };
+
+  it('sets an action date, or a milestone date and its action falls due with the latest milestone', () => {
+    const pinned = pinDue(plan, [
+      { ref: '1.1', date: '2026-12-06' },
+      { ref: '1.2', seq: 2, date: '2026-12-03' },
+    ]);
+    assert.deepEqual(pinned.actions[0].due, { kind: 'date', date: '2026-12-06' });
+    assert.deepEqual(pinned.actions[1].milestones.map((m) => m.due), [
+      { kind: 'date', date: '2021-11-30' },
+      { kind: 'date', date: '2026-12-03' },
+    ]);
+    assert.deepEqual(pinned.actions[1].due, { kind: 'date', date: '2026-12-03' });
+    assert.deepEqual(plan.actions[0].due, { kind: 'date', date: '2021-10-31' }, 'the input is not changed');
   });
 });

@@ -137,15 +137,21 @@ describe('importing plans, KPIs and the directory into Azure Tables', function (
         encoding: 'utf8',
         timeout: 60_000,
       });
-    const ok = run(['--plan', 'CLI plan', PLAN_FILES.southend2016.file, '--dry-run']);
+    // A copy, because the full problem list is written beside the input.
+    const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-')), 'southend-2016.csv');
+    fs.copyFileSync(PLAN_FILES.southend2016.file, copy);
+    const ok = run(['--plan', 'CLI plan', copy, '--dry-run']);
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /\[dry run — nothing written\]/);
     assert.match(ok.stdout, /rows read: 51/);
     assert.match(ok.stdout, /actions: 51, milestones: 207/);
     assert.match(ok.stdout, /row 12, column "Target date", value "31st September 2017": Milestone 2\.4\.5 date not read: 31 September does not exist/);
+    assert.match(ok.stdout, /problems: 31 \(all listed in .*southend-2016\.problems\.csv\)/);
+    assert.equal(fs.readFileSync(path.join(path.dirname(copy), 'southend-2016.problems.csv'), 'utf8').trim().split('\r\n').length, 32, 'a header and every problem');
     const missing = run(['--plan', 'X', '/nonexistent/plan.csv']);
-    assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /no such file|ENOENT/i);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^Nothing imported\. File not found: \/nonexistent\/plan\.csv\. Check the path/);
+    assert.doesNotMatch(missing.stderr, /ENOENT/);
     const noArgs = run([]);
     assert.equal(noArgs.status, 2);
     assert.match(noArgs.stderr, /Usage:/);

@@ -36,7 +36,7 @@ describe('proactive reminders, nudges and digests', function () {
     h.clock.set('2021-12-17');
     await h.say('update 2.1 on track: recruitment campaign live');
     for (let d = '2021-12-20'; d <= '2022-01-12'; d = addDays(d, 1)) await day(h, d);
-    const about21 = h.stub.sent({ conversationId: rosaChat }).filter((s) => /\*\*2\.1\*\* Deliver the Recruitment/.test(textOf(s)));
+    const about21 = h.stub.sent({ conversationId: rosaChat }).filter((s) => /\*\*2\.1\*\* Carry out the Recruitment/.test(textOf(s)));
     const headings = about21.map((s) => textOf(s).split('\n')[0]);
     assert.deepEqual(headings, ['Due in the next week: 2.1', 'Due tomorrow: 2.1', 'Due today: 2.1', 'Overdue: 2.1', 'Overdue: 2.1']);
     const when = about21.map((s) => new Date(s.at).toISOString().slice(0, 10));
@@ -55,7 +55,7 @@ describe('proactive reminders, nudges and digests', function () {
     assert.equal(h.stub.sent().length, 0);
     await day(h, '2021-12-29');
     const sent = h.stub.sent({ conversationId: rosaChat }).map(textOf);
-    assert.ok(sent.some((t) => /\*\*2\.1\*\* Deliver/.test(t)), 'open 2.1 is reminded');
+    assert.ok(sent.some((t) => /\*\*2\.1\*\* Carry out/.test(t)), 'open 2.1 is reminded');
     assert.ok(!sent.some((t) => /\*\*2\.5\*\*/.test(t)), 'awaiting sign-off 2.5 is not');
   });
 
@@ -90,7 +90,7 @@ describe('proactive reminders, nudges and digests', function () {
     assert.match(text, /Weekly digest for Jordan Hale/);
     assert.match(text, /What moved this week \(1\)\n\*\*2\.4\*\* No RAG → Red \(new red\) ⚠/);
     assert.match(text, /Overdue \(\d+\)/);
-    assert.match(text, /\*\*2\.4\*\* Provide clear guidance.*HoS \(RB\), 30 Sep 2021 \(53 days overdue\), Red/);
+    assert.match(text, /\*\*2\.4\*\* Set out plainly.*HoS \(RB\), 30 Sep 2021 \(53 days overdue\), Red/);
     assert.match(text, /KPIs off target/);
     const json = JSON.stringify(card);
     assert.match(json, /"type":"Chart.Donut"/);

@@ -6,8 +6,12 @@ import { readTable } from '../../domain/import/readTable';
 import { parsePlan, type ParsePlanResult } from '../../domain/import/planParser';
 import { importDirectoryFile, importKpiFile, importKpiValuesFile, importPlanFile } from '../../services/importFiles';
 
-/** The shared fixtures sit beside the repository; tests read them where they are, never copies. */
-export const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures');
+/**
+ * The project's own fixtures: the three council layouts with every quirk kept (refs, dates, owners,
+ * statuses, slipped cells) but the prose rewritten, so the suite runs on any clone. The councils'
+ * original files are checked separately, where they exist (tests/domain/sharedCouncilFiles.spec.ts).
+ */
+export const FIXTURES = path.resolve(__dirname, '../fixtures');
 
 export const fixture = (rel: string) => path.join(FIXTURES, rel);
 

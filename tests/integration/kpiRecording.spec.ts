@@ -1,0 +1,256 @@
+import assert from 'node:assert/strict';
+import { startHarness, cardOf, cardText, ROSA, JORDAN, type Harness, type Person } from '../support/botHarness';
+import { assertValidCard } from '../support/cardValidation';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { KpiDefinition } from '../../domain/model';
+import { importPlanFile } from '../../services/importFiles';
+import type { SentActivity } from '../support/connectorStub';
+
+/** 9 Dec 2026: November has ended, December has not. Everything here is made up for the test. */
+const TODAY = '2026-12-09';
+const ADMIN: Person = { aadObjectId: 'a0a0a0a0-0000-4000-8000-00000000ad01', name: 'Ada Admin' };
+
+const DEFS: KpiDefinition[] = [
+  { code: 'c056', name: 'Stable placements', unit: '%', polarity: 'higher', target: 87, tolerance: 3, frequency: 'monthly', ownerRole: 'HoS (RB)' },
+  { code: 'c162', name: 'Agency workers', unit: 'count', polarity: 'lower', target: 8, tolerance: 1, frequency: 'monthly', ownerRole: 'HoS (RB)' },
+  { code: 'a2', name: 'Days to match', unit: 'days', polarity: 'lower', target: 170, tolerance: 10, frequency: 'quarterly', ownerRole: 'HoS (RB)' },
+  { code: 'c999', name: 'Nobody owns this', unit: 'count', polarity: 'lower', target: 5, tolerance: 1, frequency: 'monthly' },
+  { code: 'c301', name: 'Visits in time', unit: '%', polarity: 'higher', target: 90, tolerance: 5, frequency: 'monthly', ownerRole: 'HoS (RB)' },
+];
+const BOARD = '19:kpi-board@thread.tacv2';
+
+const months = (from: string, n: number) =>
+  Array.from({ length: n }, (_, i) => {
+    const idx = Number(from.slice(0, 4)) * 12 + Number(from.slice(5, 7)) - 1 + i;
+    return `${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, '0')}`;
+  });
+
+async function say(h: Harness, text: string, from: Person = ROSA) {
+  const sent = await h.say(text, { from });
+  assert.equal(sent.length, 1, `one reply to "${text}"`);
+  const card = cardOf(sent[0]);
+  assertValidCard(card);
+  return { card, text: cardText(card) };
+}
+
+describe('recording KPI values', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ today: TODAY, env: { ADMIN_USER_IDS: ADMIN.aadObjectId } });
+    const s = h.bot.services;
+    await s.directory.upsertPeople([
+      { role: 'HoS (RB)', name: 'Rosa Bennett', email: 'rosa@example.org', aadObjectId: ROSA.aadObjectId, managerRole: 'DCS' },
+      { role: 'DCS', name: 'Jordan Hale', email: 'jordan@example.org', aadObjectId: JORDAN.aadObjectId },
+    ]);
+    await s.kpis.upsertDefinitions(DEFS);
+    // c056: Nov 2025 – Oct 2026, ending red (83.5 is 3.5 short of 87, beyond the 3-point band).
+    const c056 = months('2025-11', 12).map((period, i) => ({ code: 'c056', period, value: i === 11 ? 83.5 : 86 + (i % 3) * 0.5 }));
+    const c162 = months('2025-11', 11).map((period, i) => ({ code: 'c162', period, value: 9 + (i % 4) }));
+    const a2 = ['2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2'].map((period, i) => ({ code: 'a2', period, value: 190 - i * 3 }));
+    const c301 = months('2026-01', 10).map((period, i) => ({ code: 'c301', period, value: i === 9 ? 80 : 88 }));
+    await s.kpis.upsertValues([...c056, ...c162, ...a2, ...c301], 'fixture', '2026-11-01T09:00:00.000Z');
+    // A plan whose action 1.1 cites c301, linked to a channel; 1.2 cites nothing.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpi-plan-'));
+    const file = path.join(dir, 'plan.csv');
+    fs.writeFileSync(file, 'Priority,Ref,Action,Start Date,Outcome,Due Date,Lead\nVisits,1.1,Visit every child on time,Jan 2026,c301 rises to 90%,Mar 2027,HoS (RB)\n,1.2,Train the duty team,Jan 2026,All trained,Mar 2027,HoS (RB)\n');
+    await importPlanFile(s, { file, planName: 'Test plan', dryRun: false });
+    fs.rmSync(dir, { recursive: true, force: true });
+    await h.say('link this channel to Test plan', { from: ADMIN, where: { kind: 'channel', channelId: BOARD } });
+  });
+  after(async () => h?.stop());
+
+  const point = async (code: string, period: string) => (await h.bot.services.kpis.getPoint(code, period)).point;
+
+  it('the owner records a month by text; RAG and direction are recomputed and the card says so in words', async () => {
+    const { text } = await say(h, 'kpi c056 nov 2026 85.1%');
+    assert.match(text, /Saved: 85\.1% for Nov 2026\. c056 is now ▲ Amber \(was ✖ Red\), improving\./);
+    assert.match(text, /^Amber$/m);
+    const p = await point('c056', '2026-11');
+    assert.equal(p?.value, 85.1);
+    assert.equal(p?.enteredByName, 'Rosa Bennett');
+    assert.equal(p?.version, 1);
+    // The definition row's latest value moved too, so "kpis off target" reads it in one query.
+    const overview = await h.bot.services.kpis.listDefinitionsWithLatest();
+    assert.equal(overview.find((d) => d.def.code === 'c056')?.latest?.value, 85.1);
+  });
+
+  it('"c162 13 for November" without the "kpi" prefix means the November just ended', async () => {
+    const { text } = await say(h, 'c162 13 for November');
+    assert.match(text, /Saved: 13 for Nov 2026/);
+    assert.equal((await point('c162', '2026-11'))?.value, 13);
+  });
+
+  it('someone who does not own the KPI is refused, told who can record it, and nothing is written', async () => {
+    const { text } = await say(h, 'kpi c162 oct 2026 7', JORDAN);
+    assert.match(text, /You can't record c162\. It can be recorded by Rosa Bennett \(HoS \(RB\)\) or a plan administrator\./);
+    assert.match(text, /Nothing was changed/);
+    assert.equal(await point('c162', '2026-10'), undefined);
+    const unowned = await say(h, 'kpi c999 nov 2026 3');
+    assert.match(unowned.text, /its owner \(none is set yet: an admin can set one\)/);
+  });
+
+  it('a value in the wrong unit, out of range, or for a period that does not fit is refused, naming the word', async () => {
+    const cases: [string, RegExp][] = [
+      ['kpi c162 nov 2025 13%', /"13%" is a percentage, but c162 is a count/],
+      ['kpi c056 oct 2026 185%', /"185%" is over 100; c056 is a percentage/],
+      ['kpi c162 oct 2026 12.5', /"12\.5" is not a whole number; c162 is a count/],
+      ['kpi c056 Q2 2026/27 85', /c056 is reported monthly, but "Q2 2026\/27" is a quarter/],
+      ['kpi a2 nov 2026 180', /a2 is reported quarterly, but "nov 2026" is a month\. Say the quarter/],
+      ['kpi c056 dec 2026 80', /Dec 2026 has not ended yet \(it ends 31 Dec 2026\)/],
+      ['kpi a2 Q2 2026 180', /"Q2 2026" could be two quarters\. Did you mean Q2 2026\/27 \(Jul–Sep 2026\) or Q2 2025\/26 \(Jul–Sep 2025\)/],
+      ['kpi c056 nov 2026 8x5', /I couldn't read "8x5"/],
+      ['c162 13 November', /I read "13 November" as a date/],
+    ];
+    for (const [typed, expected] of cases) {
+      const { text } = await say(h, typed);
+      assert.match(text, expected, typed);
+      assert.match(text, /Nothing was changed/, typed);
+    }
+    assert.equal((await point('c056', '2026-10'))?.value, 83.5, 'nothing was overwritten');
+    assert.equal((await point('c056', '2026-12')), undefined);
+  });
+
+  it('a quarterly KPI takes a financial-year quarter', async () => {
+    const { text } = await say(h, 'kpi a2 Q2 2026/27 175 days');
+    assert.match(text, /Saved: 175 days for Q2 2026\/27 \(Jul–Sep 2026\)/);
+    // Stored as the calendar quarter it is.
+    assert.equal((await point('a2', '2026-Q3'))?.value, 175);
+  });
+
+  it('a correction without a reason is refused; with one it is saved and the old value kept in history', async () => {
+    const refused = await say(h, 'kpi c056 nov 2026 86%');
+    assert.match(refused.text, /Nov 2026 already has 85\.1% \(Rosa Bennett, 9 Dec 2026, \d\d:\d\d\)\. A correction needs a reason/);
+    assert.match(refused.text, /Add the reason after a colon: “kpi c056 Nov 2026 86%: /);
+    assert.equal((await point('c056', '2026-11'))?.value, 85.1);
+    const saved = await say(h, 'kpi c056 nov 2026 86%: restated after the data team re-ran the extract');
+    assert.match(saved.text, /Saved: 86% for Nov 2026 \(was 85\.1%; reason: restated after the data team re-ran the extract\)/);
+    const p = await point('c056', '2026-11');
+    assert.equal(p?.value, 86);
+    assert.equal(p?.version, 2);
+    const history = await h.bot.services.kpis.getCorrections('c056', '2026-11');
+    assert.equal(history.length, 1);
+    assert.deepEqual([history[0].oldValue, history[0].newValue, history[0].reason, history[0].byName], [85.1, 86, 'restated after the data team re-ran the extract', 'Rosa Bennett']);
+    const series = await h.bot.services.kpis.getSeries('c056');
+    assert.equal(series.filter((x) => x.period === '2026-11').length, 1, 'history rows are not series points');
+  });
+
+  it('the card: Record value opens a labelled form with the periods due; saving records once however often it is sent', async () => {
+    const shown = await say(h, 'kpi c162');
+    const record = (shown.card.actions as { verb?: string; data?: Record<string, unknown> }[]).find((a) => a.verb === 'openKpiRecord');
+    assert.ok(record, 'a Record value button');
+    const opened = await h.execute('openKpiRecord', record!.data!);
+    const form = opened.body.value as { body: Record<string, unknown>[]; actions: { verb: string; data: Record<string, string> }[] };
+    assertValidCard(form);
+    const json = JSON.stringify(form);
+    assert.match(json, /"label":"Value \(count, a whole number\)"/);
+    assert.match(json, /"title":"Oct 2026 \(no value yet\)"/);
+    assert.match(json, /"title":"Nov 2026 \(has 13: a correction needs a reason\)"/);
+    const save = form.actions.find((a) => a.verb === 'submitKpiValue')!;
+    assert.match(save.data.versions, /2026-10:0/);
+    const submit = { ...save.data, period: '2026-10', value: '11', note: 'from the monthly return', source: 'HR system' };
+    const first = await h.execute('submitKpiValue', submit);
+    assert.match(cardText(first.body.value), /Saved: 11 for Oct 2026/);
+    // The same click delivered again (Teams retries, a double click): one write.
+    const again = await h.execute('submitKpiValue', submit);
+    assert.match(cardText(again.body.value), /Already recorded: 11 for Oct 2026/);
+    const p = await point('c162', '2026-10');
+    assert.deepEqual([p?.value, p?.version, p?.note, p?.source], [11, 1, 'from the monthly return', 'HR system']);
+  });
+
+  it('two people saving the same period from the same card version: one wins, the other is told and sees the form again', async () => {
+    const opened = await h.execute('openKpiRecord', { code: 'c162' });
+    const save = (opened.body.value as { actions: { verb: string; data: Record<string, string> }[] }).actions.find((a) => a.verb === 'submitKpiValue')!;
+    assert.match(save.data.versions, /2026-09:1/);
+    const [a, b] = await Promise.all([
+      h.execute('submitKpiValue', { ...save.data, period: '2026-09', value: '10', reason: 'late return added' }),
+      h.execute('submitKpiValue', { ...save.data, period: '2026-09', value: '12', reason: 'recount' }, { from: ADMIN }),
+    ]);
+    const texts = [cardText(a.body.value), cardText(b.body.value)];
+    assert.equal(texts.filter((t) => /Saved: /.test(t)).length, 1, texts.join('\n---\n'));
+    const loser = texts.find((t) => !/Saved: /.test(t))!;
+    assert.match(loser, /after you opened this card, so your value \((10|12)\) was not saved/);
+    const p = await point('c162', '2026-09');
+    assert.equal(p?.version, 2);
+    assert.equal((await h.bot.services.kpis.getCorrections('c162', '2026-09')).length, 1);
+  });
+
+  it('a form with a missing value, a bad number or an unoffered period comes back with the field named', async () => {
+    const base = { code: 'c162', versions: '2026-10:1,2026-09:2' };
+    const missing = await h.execute('submitKpiValue', { ...base, period: '2026-10', value: '' });
+    assert.match(cardText(missing.body.value), /Enter the value: it is required/);
+    const bad = await h.execute('submitKpiValue', { ...base, period: '2026-10', value: 'twelve' });
+    assert.match(cardText(bad.body.value), /"twelve" is not a number/);
+    const forged = await h.execute('submitKpiValue', { ...base, period: '2024-01', value: '3' });
+    assert.match(cardText(forged.body.value), /2024-01 is not one of the periods this card offered/);
+    const stranger = await h.execute('openKpiRecord', { code: 'c162' }, { from: JORDAN });
+    assert.match(cardText(stranger.body.value), /You can't record c162\. It can be recorded by Rosa Bennett/);
+    assert.equal((await point('c162', '2024-01')), undefined);
+  });
+
+  it('an admin sets the owner role in chat; others may not; an unknown role is named', async () => {
+    const refused = await say(h, 'kpi c999 owner HoS (RB)');
+    assert.match(refused.text, /Only a plan administrator can set who owns a KPI/);
+    const unknown = await say(h, 'kpi c999 owner HoS (ZZ)', ADMIN);
+    assert.match(unknown.text, /No one in the directory holds "HoS \(ZZ\)"/);
+    const set = await say(h, 'kpi c999 owner hos (rb)', ADMIN);
+    assert.match(set.text, /Rosa Bennett \(HoS \(RB\)\) now records c999/);
+    assert.equal((await h.bot.services.kpis.getDefinition('c999'))?.ownerRole, 'HoS (RB)');
+    // Re-importing definitions without an owner column keeps the owner set in chat.
+    await h.bot.services.kpis.upsertDefinitions([{ ...DEFS[3] }]);
+    assert.equal((await h.bot.services.kpis.getDefinition('c999'))?.ownerRole, 'HoS (RB)');
+  });
+
+  it('"kpis due" lists what the asker owes, soonest first', async () => {
+    const { text } = await say(h, 'kpis due');
+    assert.match(text, /\*\*c999\*\* Nobody owns this: Nov 2026, due 7 Dec 2026 \(overdue\)/);
+    assert.doesNotMatch(text, /c056/);
+    const none = await say(h, 'kpis due', JORDAN);
+    assert.match(none.text, /no KPI has one of those roles as its owner/);
+  });
+
+  it('a KPI crossing out of red, and back into it, is posted to the linked channel of the plan citing it, once each; the digest can list the moves', async () => {
+    const textOf = (x: SentActivity) => cardText(x.activity.attachments?.[0]?.content ?? {});
+    h.stub.clear();
+    const sent = await h.say('kpi c301 nov 2026 91%');
+    const reply = sent.find((x) => x.conversationId.startsWith('a:personal'));
+    assert.match(textOf(reply!), /c301 is now ✔ Green \(was ✖ Red\)/);
+    const post = await h.stub.waitFor((x) => x.conversationId.startsWith(BOARD));
+    assert.match(textOf(post), /KPI c301 is no longer Red/);
+    assert.match(textOf(post), /c301 Visits in time is out of Red: ✖ Red → ✔ Green, 91% in Nov 2026 against a target of 90%/);
+    assert.match(textOf(post), /Cited by action 1\.1 in Test plan/);
+    // Amber to green and other moves within the non-red colours are not posted.
+    await h.say('kpi c301 nov 2026 88%: late visits added');
+    await h.say('kpi c301 nov 2026 80%: recount');
+    const back = await h.stub.waitFor((x) => x.conversationId.startsWith(BOARD) && /is now Red/.test(textOf(x)));
+    assert.match(textOf(back), /c301 Visits in time turned Red: ▲ Amber → ✖ Red, 80% in Nov 2026/);
+    await new Promise((r) => setTimeout(r, 300));
+    const posts = h.stub.sent().filter((x) => x.conversationId.startsWith(BOARD)).map(textOf);
+    assert.equal(posts.length, 2, posts.join('\n---\n'));
+    const moves = await h.bot.services.kpis.listMovesSince('2026-12-01');
+    assert.deepEqual(moves.filter((m) => m.code === 'c301').map((m) => `${m.from}>${m.to}`), ['red>green', 'green>amber', 'amber>red']);
+  });
+
+  it('chart data: a monthly KPI shows its last 13 months as the gap to target, with readable labels', async () => {
+    const { card } = await say(h, 'kpi c056');
+    const chart = (card.body as Record<string, unknown>[]).find((e) => e.type === 'Chart.Line') as { data: { legend: string; values: { x: string; y: number }[] }[]; yMin: number; yMax: number; fallback: { text: string } };
+    assert.ok(chart, 'a line chart');
+    const gap = chart.data[0].values;
+    assert.equal(gap.length, 13);
+    assert.deepEqual([gap[0].x, gap.at(-1)!.x], ['Nov 25', 'Nov 26']);
+    assert.deepEqual(gap.at(-1), { x: 'Nov 26', y: -1 }, '86% against 87%');
+    assert.equal(chart.data[1].values.every((v) => v.y === 0), true, 'the target is the zero line');
+    assert.ok(chart.yMin <= -3.5 && chart.yMin > -5 && chart.yMax >= 0 && chart.yMax < 2, `${chart.yMin}..${chart.yMax} fits the data`);
+    assert.match(chart.fallback.text, /Nov 2026 86% \(Amber\)/);
+    assert.match(cardText(card), /Recent values/);
+  });
+
+  it('chart data: a quarterly KPI shows financial-year quarter labels', async () => {
+    const { card } = await say(h, 'kpi a2');
+    const chart = (card.body as Record<string, unknown>[]).find((e) => e.type === 'Chart.Line') as { data: { values: { x: string; y: number }[] }[] };
+    const labels = chart.data[0].values.map((v) => v.x);
+    assert.deepEqual(labels, ['Q2 25/26', 'Q3 25/26', 'Q4 25/26', 'Q1 26/27', 'Q2 26/27']);
+  });
+});
