@@ -55,6 +55,18 @@ function dueText(d: Due | undefined): string {
   return text;
 }
 
+/**
+ * One date line per milestone, so they pair by position. When the source's dates could not be
+ * paired (every milestone undated, yet the action due by the latest date listed), the lines are
+ * written so they again cannot pair: the action's date and one "TBC" per milestone. The import
+ * reports that mismatch as it did the first time, and the action keeps its date.
+ */
+function milestoneDueLines(a: ActionDetail, ms: readonly ItemState[]): string {
+  const undated = ms.every((m) => m.due.kind === 'none');
+  if (undated && a.due.kind !== 'none') return [dueText(a.due), ...ms.map(() => 'TBC')].join('\n');
+  return ms.map((m) => dueText(m.due) || 'TBC').join('\n');
+}
+
 function themeLabel(a: ActionDetail): string {
   if (!a.priorityRef && !a.priorityTitle) return '';
   // A numbered priority is written "2 Title" so it reads back as ref 2; a key made from the label
@@ -100,7 +112,7 @@ export async function buildPlanExport(s: Services, name: string): Promise<PlanEx
     const actionCell = ms.length
       ? [`Overarching action: ${a.title}`, ...ms.map((m) => `Milestone ${m.seq}: ${m.title}`)].join('\n')
       : a.title;
-    const due = ms.length ? ms.map((m) => dueText(m.due) || 'TBC').join('\n') : dueText(a.originalDue ?? a.due);
+    const due = ms.length ? milestoneDueLines(a, ms) : dueText(a.originalDue ?? a.due);
     const lead = ms.length ? ms.map((m) => m.ownerRole ?? a.ownerRole ?? '').join('\n') : (a.ownerRole ?? '');
     const row: string[] = [
       themeLabel(a),

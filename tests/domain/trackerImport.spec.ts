@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readTable, readTableBufferDetail, readTableDetail, detectDelimiter, isMonthOnlyFormat, MAX_ROWS } from '../../domain/import/readTable';
+import { readTable, readTableBufferDetail, readTableDetail, detectDelimiter, isMonthOnlyFormat, MAX_FILE_BYTES, MAX_ROWS } from '../../domain/import/readTable';
 import { hasPlanHeader, parsePlan } from '../../domain/import/planParser';
 import { isRef } from '../../domain/refs';
 import { readTrackerDue, readTrackerStatus, parseStatusKey, ragOfFill } from '../../domain/import/trackerCells';
@@ -161,6 +161,7 @@ describe('tracker layouts', () => {
     const big = path.join(dir, 'big.csv');
     fs.writeFileSync(big, 'Ref,Action\n' + '1,x\n'.repeat(MAX_ROWS + 5));
     await assert.rejects(readTable(big), new RegExp(`more than ${MAX_ROWS} rows`));
+    await assert.rejects(readTableBufferDetail(Buffer.alloc(MAX_FILE_BYTES + 1, 0x41), 'huge.csv'), /huge\.csv is 20\.0 MB; the import limit is 20 MB/);
     // The limit counts rows, not physical lines: a plan of multi-line cells is read whole.
     const tall = path.join(dir, 'tall.csv');
     const records = Math.floor(MAX_ROWS * 0.6);

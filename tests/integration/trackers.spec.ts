@@ -11,6 +11,8 @@ import { setPlanArchived } from '../../services/planAdmin';
 import { PlanRepository } from '../../storage/planRepository';
 import type { Services } from '../../services/context';
 import { colourTrackerXlsx } from '../fixtures/trackers/workbooks';
+import { PLAN_FILES } from '../support/fixtures';
+import { nudgeStage } from '../../domain/reminders';
 
 const TRACKERS = path.resolve(__dirname, '../fixtures/trackers');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'trackers-'));
@@ -48,7 +50,11 @@ describe('tracker imports: commentary, all-or-nothing, conflicts, archive and ex
     assert.equal(a?.updatedAt?.slice(0, 10), '2020-10-14', 'the stale nudge counts from the tracker date, not the import');
     assert.equal(a?.updatedByName, 'Priya Shah');
     assert.equal(a?.evidenceUrl, 'Board paper');
-    assert.equal((await s.plans.getAction('brag-tracker', '2.1'))?.updatedAt, '2020-11-20T10:00:00.000Z', 'no date in the file: the import time');
+    const undated = await s.plans.getAction('brag-tracker', '2.1');
+    assert.equal(undated?.updatedAt, '2020-11-20T10:00:00.000Z', 'no date in the file: the import time');
+    // Friday 20 Nov 2020, 14-day check-ins: 1.1 was last updated 37 days ago in the tracker, 2.1 just now.
+    assert.equal(nudgeStage(a!, '2020-11-20', 14), 'stale-p2');
+    assert.equal(nudgeStage(undated!, '2020-11-20', 14), undefined);
     const report = formatReport(first);
     assert.match(report, /"Update \/ commentary": latest commentary/);
     assert.match(report, /"Workstream": priority \/ theme \/ workstream/);
@@ -157,6 +163,18 @@ describe('tracker imports: commentary, all-or-nothing, conflicts, archive and ex
     assert.match(csv, /LA-Misc\.2,.*,Not on track,Red,"Printer quotes, ""two"" so far; = not a formula",20\/11\/2020,Rosa Bennett/);
   });
 
+  it('the councils\' own layouts round-trip too: Southend 2021 and Sefton 2022 export and re-import with 0 changes', async () => {
+    const dir = tmp();
+    for (const f of [PLAN_FILES.southend2021, PLAN_FILES.sefton2022]) {
+      await importPlanFile(s, { file: f.file, planName: f.name, dryRun: false });
+      const out = path.join(dir, `${f.name}.xlsx`);
+      await exportPlanFile(s, { plan: f.name, out });
+      const back = await importPlanFile(s, { file: out, planName: f.name, dryRun: true });
+      assert.deepEqual([back.plan!.created, back.plan!.updated], [0, 0], f.name);
+      assert.equal(back.plan!.unchanged, f === PLAN_FILES.southend2021 ? 30 : 125);
+    }
+  });
+
   it('an archived plan is hidden from the plan list, kept with its history, and can be restored', async () => {
     const r = await setPlanArchived(s, 'themed plan', true);
     assert.equal(r.ok, true);
@@ -164,7 +182,7 @@ describe('tracker imports: commentary, all-or-nothing, conflicts, archive and ex
     assert.ok((await s.plans.listAllPlans()).find((p) => p.id === 'themed-plan')?.archivedAt);
     assert.ok((await s.plans.listHistory('themed-plan', 'SH-1.1')).length > 0, 'history kept');
     assert.ok(await s.plans.getAction('themed-plan', 'SH-1.1'));
-    assert.deepEqual(await setPlanArchived(s, 'no such plan', true), { ok: false, reason: 'not_found', known: ['BRAG tracker', 'Colour tracker', 'Themed plan'] });
+    assert.deepEqual(await setPlanArchived(s, 'no such plan', true), { ok: false, reason: 'not_found', known: ['BRAG tracker', 'Colour tracker', 'Sefton 2022', 'Southend 2021', 'Themed plan'] });
     await setPlanArchived(s, 'Themed plan', false);
     assert.equal((await s.plans.listPlans()).some((p) => p.id === 'themed-plan'), true);
   });
