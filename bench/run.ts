@@ -12,6 +12,7 @@
  *                             bench/results.json (or results.json beside BENCH_OUT) is written with it
  */
 import { execFileSync } from 'node:child_process';
+import { phrasingBlock, withPhrasingBlock } from '../scripts/phrasingSection';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -747,7 +748,8 @@ async function main(): Promise<void> {
   // Sections other benchmarks wrote into the file (phrasings, tracker import, …) are carried over.
   const report = carryOver(renderReport(results), readIfThere(OUT));
   if (OUT) {
-    fs.writeFileSync(OUT, report);
+    // The phrasing section (npm run eval:phrasings -- --write) is kept by carryOver and by its own helper.
+    fs.writeFileSync(OUT, withPhrasingBlock(report, fs.existsSync(OUT) ? phrasingBlock(fs.readFileSync(OUT, 'utf8')) : undefined));
     const file: ResultsFile = { generatedAt: results.date, code: results.code, quick: QUICK, rows: resultsOf(results) };
     fs.writeFileSync(JSON_OUT, JSON.stringify(file, null, 2) + '\n');
     log(`wrote ${path.relative(process.cwd(), OUT)} and ${path.relative(process.cwd(), JSON_OUT)}`);

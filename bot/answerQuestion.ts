@@ -1,4 +1,8 @@
-import type { Intent } from '../domain/intent';
+import { parseIntent, type Intent } from '../domain/intent';
+import { resolveIntent, type Unresolved } from '../domain/language/resolve';
+import { callerRoles, loadVocabulary } from '../services/vocabulary';
+import { plainText } from './views/userText';
+import { renderCard } from '../cards/render';
 import type { Caller, Services } from '../services/context';
 import * as q from '../services/planQueries';
 import { kpiByCode, kpiOverview } from '../services/kpiQueries';
@@ -9,7 +13,7 @@ import { summaryCard } from './views/summaryView';
 import { kpiCard, kpiLine } from './views/kpiView';
 import { helpCard, messageCard } from './views/helpView';
 import { historyLine } from './views/historyView';
-import { RAG_WORD, britishDate } from './views/format';
+import { RAG_WORD, STATUS_TEXT, britishDate, dueText, relativeDue } from './views/format';
 import { addDays } from '../domain/clock';
 import { reminderStage } from '../domain/reminders';
 import { itemLabel } from '../domain/planItem';
@@ -28,7 +32,7 @@ export interface AskContext {
 
 type Answer = AdaptiveCardJson;
 /** Questions only: updates and sending write, so they go through their own flows, never through here. */
-export type Question = Exclude<Intent, { kind: 'update' } | { kind: 'sendDigestNow' }>;
+export type Question = Exclude<Intent, { kind: 'update' } | { kind: 'sendDigestNow' } | { kind: 'lookup' }>;
 type Handlers = { [K in Question['kind']]: (ctx: AskContext, intent: Extract<Intent, { kind: K }>) => Promise<Answer> };
 
 async function planCount(ctx: AskContext): Promise<number> {
@@ -53,8 +57,78 @@ async function list(ctx: AskContext, title: string, subtitle: string, emptyText:
 /** A typed route table: every intent has exactly one handler, checked by the compiler. */
 const handlers: Handlers = {
   help: async () => helpCard(),
-  hello: async () => helpCard({ heading: 'Hello! Here is what I can do' }),
-  unknown: async (_ctx, i) => helpCard({ heading: `Sorry, I didn't understand “${i.text.slice(0, 80)}”`, suggestion: i.suggestion }),
+  hello: async (ctx) => {
+    const roles = await callerRoles(ctx.services, ctx.caller);
+    const who = roles[0]?.name ?? ctx.caller.name;
+    return messageCard(`Hello${who && who !== 'Someone' ? ', ' + plainText(who.split(' ')[0]) : ''}!`, ['Ask me “my actions”, “what’s overdue” or “action 2.4”, or type help to see everything I can do.']);
+  },
+  smallTalk: async (_ctx, i) =>
+    messageCard(
+      { thanks: 'You’re welcome.', bye: 'Bye for now.', ok: 'Righto.', howAreYou: 'All well here, thanks.', sorry: 'No problem at all.' }[i.topic],
+      [i.topic === 'howAreYou' ? 'Ask me “my actions” or “what’s overdue” whenever you need them.' : 'Type help whenever you want to see what I can do.'],
+    ),
+  unknown: async (_ctx, i) => helpCard({ heading: `Sorry, I didn't understand “${plainText(i.text.slice(0, 80))}”`, suggestion: i.suggestion }),
+
+  behind: async (ctx) => {
+    const groups = await q.behind(ctx.services, ctx.scope);
+    const today = britishDate(ctx.services.clock.today());
+    if (!groups.length) return messageCard('Nobody is behind', [`No open item is past its due date as at ${today}.`], 'good');
+    const people = await ctx.services.directory.listAll();
+    const lines = groups.map((g) => {
+      const who = people.find((p) => p.role.toLowerCase() === g.owner.toLowerCase());
+      const refs = g.items.slice(0, 8).map((i) => itemLabel(i)).join(', ');
+      return `**${plainText(g.owner)}**${who ? ` (${plainText(who.name)})` : ''}: ${g.items.length} overdue — ${refs}${g.items.length > 8 ? ', …' : ''}`;
+    });
+    return messageCard(`Overdue by owner, as at ${today}`, lines);
+  },
+
+  ownerActions: async (ctx, i) => {
+    const items = await q.ownerItems(ctx.services, ctx.scope, i.ownerRoles ?? [i.ownerRole]);
+    const who = plainText(i.ownerLabel ?? i.ownerRole);
+    const roles = (i.ownerRoles ?? []).map(plainText).join(', ');
+    return list(ctx, `Open actions for ${who}`, roles && roles !== who ? `Led by ${roles}` : 'Open actions and milestones', `Nothing open for ${who}.`, items, true);
+  },
+
+  slipping: async (ctx, i) => {
+    const items = await q.slipping(ctx.services, ctx.scope, { ownerRoles: i.ownerRoles });
+    const who = i.ownerLabel ? ` for ${plainText(i.ownerLabel)}` : '';
+    return list(ctx, `Slipping${who}`, 'Open items whose due date has moved back, or rated Red or Amber and due within 30 days or overdue', `Nothing is slipping${who}.`, items, true);
+  },
+
+  dueDate: async (ctx, i) => {
+    const found = await q.findAction(ctx.services, scoped(ctx, i.planId), i.ref);
+    if (!found.length) return messageCard(`No action ${plainText(i.ref)}`, [`I couldn't find an action or milestone ${plainText(i.ref)}.`]);
+    const f = found[0];
+    const item = f.focusSeq !== undefined ? f.action.milestones.find((m) => m.seq === f.focusSeq) ?? f.action : f.action;
+    const rel = relativeDue(item.due, item.status, ctx.services.clock.today());
+    const label = itemLabel(item);
+    return messageCard(`${label} is due ${dueText(item.due)}`, [
+      `${f.planName}: ${plainText(item.title.slice(0, 200))}`,
+      `Due ${dueText(item.due)}${rel ? ` (${rel})` : ''}${item.originalDue ? `; originally ${dueText(item.originalDue)}` : ''}. Status: ${STATUS_TEXT[item.status]}, ${RAG_WORD[item.rag]}.`,
+    ]);
+  },
+
+  signedOff: async (ctx, i) => {
+    const found = await q.findAction(ctx.services, scoped(ctx, i.planId), i.ref);
+    if (!found.length) return messageCard(`No action ${plainText(i.ref)}`, [`I couldn't find an action or milestone ${plainText(i.ref)}.`]);
+    const f = found[0];
+    const item = f.focusSeq !== undefined ? f.action.milestones.find((m) => m.seq === f.focusSeq) ?? f.action : f.action;
+    const label = itemLabel(item);
+    const history = await ctx.services.plans.listHistory(f.action.planId, f.action.ref, 50);
+    const signoff = history.find((h) => h.source === 'signoff' && (h.seq ?? undefined) === (item.seq ?? undefined));
+    if (item.status === 'complete')
+      return messageCard(`Yes: ${label} is signed off`, [`${f.planName}: ${plainText(item.title.slice(0, 200))}`, signoff ? `Signed off by ${plainText(signoff.byName)} on ${britishDate(signoff.at.slice(0, 10))}.` : 'It is recorded as complete in the plan.'], 'good');
+    if (item.status === 'awaiting_signoff')
+      return messageCard(`Not yet: ${label} is awaiting sign-off`, [`${f.planName}: ${plainText(item.title.slice(0, 200))}`, `It was marked complete${item.updatedByName ? ` by ${plainText(item.updatedByName)}` : ''} and waits for the owner’s manager to approve it.`]);
+    return messageCard(`No: ${label} has not been signed off`, [`${f.planName}: ${plainText(item.title.slice(0, 200))}`, `It is ${STATUS_TEXT[item.status]}, ${RAG_WORD[item.rag]}; it has not been marked complete.`]);
+  },
+
+  signOffs: async (ctx, i) => {
+    const roles = i.mine ? (await ctx.services.directory.rolesOf(ctx.caller)).map((r) => r.role) : undefined;
+    if (i.mine && !roles?.length) return messageCard('You are not in the plan directory', [NOT_IN_DIRECTORY_TEXT]);
+    const items = await q.awaitingSignOff(ctx.services, ctx.scope, roles);
+    return list(ctx, i.mine ? 'Awaiting your sign-off' : 'Awaiting sign-off', i.mine ? `Items marked complete by people who report to ${roles!.join(', ')}` : 'Items marked complete, waiting for the owner’s manager', i.mine ? 'Nothing is waiting for your sign-off.' : 'Nothing is awaiting sign-off.', items);
+  },
 
   myActions: async (ctx) => {
     const r = await q.myActions(ctx.services, ctx.caller, ctx.scope);
@@ -70,19 +144,20 @@ const handlers: Handlers = {
   overdue: async (ctx, i) => {
     // Only the rows up to this page are read; the count and RAG mix come from the plans' summaries.
     const r = await q.overduePage(ctx.services, ctx.scope, i, (Math.max(0, ctx.page ?? 0) + 1) * PAGE_SIZE);
-    const filters = [i.ownerRole && `for ${i.ownerRole}`, i.priorityRef && `in priority ${i.priorityRef}`, i.rag && `rated ${RAG_WORD[i.rag]}`].filter(Boolean).join(' ');
+    const filters = [i.ownerRole && `for ${plainText(i.ownerLabel ?? i.ownerRole)}`, i.priorityRef && `in priority ${i.priorityRef}`, i.rag && `rated ${RAG_WORD[i.rag]}`].filter(Boolean).join(' ');
     const today = britishDate(ctx.services.clock.today());
     return list(ctx, `Overdue${filters ? ' ' + filters : ''}`, `Open items past their due date, oldest first, as at ${today}`, `Nothing is overdue${filters ? ' ' + filters : ''}.`, r.items, true, { total: r.total, ragCounts: r.rag });
   },
 
   dueSoon: async (ctx, i) => {
-    const r = await q.dueSoon(ctx.services, ctx.scope, i.window);
-    return list(ctx, `Due ${r.label}`, 'Open items, soonest first', `Nothing is due ${r.label}.`, r.items);
+    const r = await q.dueSoon(ctx.services, ctx.scope, i.window, { ownerRoles: i.ownerRoles });
+    const who = i.ownerLabel ? ` for ${plainText(i.ownerLabel)}` : '';
+    return list(ctx, `Due ${r.label}${who}`, 'Open items, soonest first', `Nothing is due ${r.label}${who}.`, r.items);
   },
 
   action: async (ctx, i) => {
-    const found = await q.findAction(ctx.services, ctx.scope, i.ref);
-    if (!found.length) return messageCard(`No action ${i.ref}`, [`I couldn't find an action or milestone with ref ${i.ref}. Try “priority ${i.ref.split('.')[0]}” to see the refs in that priority.`]);
+    const found = await q.findAction(ctx.services, scoped(ctx, i.planId), i.ref);
+    if (!found.length) return messageCard(`No action ${plainText(i.ref)}`, [`I couldn't find an action or milestone with ref ${plainText(i.ref)}. Try “priority ${plainText(i.ref.split('.')[0])}” to see the refs in that priority.`]);
     if (found.length > 1) return inSeveralPlans(ctx, i.ref, found);
     const view = found[0];
     const kpis = (await Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiByCode(ctx.services, c)))).filter((k): k is NonNullable<typeof k> => !!k);
@@ -95,13 +170,13 @@ const handlers: Handlers = {
   },
 
   rag: async (ctx, i) => {
-    const items = await q.byRag(ctx.services, ctx.scope, i.rag, i.priorityRef);
-    const where = i.priorityRef ? ` in priority ${i.priorityRef}` : '';
+    const items = await q.byRag(ctx.services, ctx.scope, i.rag, i.priorityRef, { ownerRoles: i.ownerRoles });
+    const where = `${i.priorityRef ? ` in priority ${i.priorityRef}` : ''}${i.ownerLabel ? ` for ${plainText(i.ownerLabel)}` : ''}`;
     return list(ctx, `${RAG_WORD[i.rag]} actions${where}`, `Open actions rated ${RAG_WORD[i.rag]}`, `No open actions are rated ${RAG_WORD[i.rag]}${where}.`, items);
   },
 
   whoOwns: async (ctx, i) => {
-    const found = await q.findAction(ctx.services, ctx.scope, i.ref);
+    const found = await q.findAction(ctx.services, scoped(ctx, i.planId), i.ref);
     if (!found.length) return messageCard(`No action ${i.ref}`, [`I couldn't find an action with ref ${i.ref}.`]);
     const lines = found.map((f) => {
       const role = f.action.ownerRole;
@@ -115,7 +190,7 @@ const handlers: Handlers = {
 
   whoIs: async (ctx, i) => {
     const r = await q.whoIs(ctx.services, i.role);
-    if (!r.person) return messageCard(`Nobody holds ${i.role}`, [`No one in the directory holds the role “${i.role}”. Actions led by it show as unowned.`]);
+    if (!r.person) return messageCard(`Nobody holds ${plainText(i.role)}`, [`No one in the directory holds the role “${plainText(i.role)}”. Actions led by it show as unowned.`]);
     return messageCard(`${r.person.role} is ${r.person.name}`, [
       `Email: ${r.person.email}`,
       r.person.managerRole ? `Reports to ${r.person.managerRole}${r.manager ? ` (${r.manager.name})` : ''}.` : 'Reports to nobody in the directory.',
@@ -129,15 +204,16 @@ const handlers: Handlers = {
 
   kpi: async (ctx, i) => {
     const k = await kpiByCode(ctx.services, i.code);
-    if (!k) return messageCard(`No KPI ${i.code}`, [`I don't have a KPI with code ${i.code}. Ask “kpi list” for the codes I know.`]);
+    if (!k) return messageCard(`No KPI ${plainText(i.code)}`, [`I don't have a KPI with code ${plainText(i.code)}. Ask “kpi list” for the codes I know.`]);
     return kpiCard(k);
   },
 
-  kpisOffTarget: async (ctx) => {
+  kpisOffTarget: async (ctx, i) => {
     const all = await kpiOverview(ctx.services);
-    const off = all.filter((k) => k.rag === 'red' || k.rag === 'amber');
+    const off = all.filter((k) => (i.rag ? k.rag === i.rag : k.rag === 'red' || k.rag === 'amber'));
     const lines = off.map((k) => kpiLine(k));
-    return messageCard(`KPIs off target: ${off.length} of ${all.length}`, lines.length ? lines : ['Every KPI with a value is on target.']);
+    const which = i.rag ? `KPIs rated ${RAG_WORD[i.rag]}` : 'KPIs off target';
+    return messageCard(`${which}: ${off.length} of ${all.length}`, lines.length ? lines : [i.rag ? `No KPI is rated ${RAG_WORD[i.rag]}.` : 'Every KPI with a value is on target.']);
   },
 
   kpiList: async (ctx) => {
@@ -169,8 +245,8 @@ const handlers: Handlers = {
   },
 
   history: async (ctx, i) => {
-    const found = await q.findAction(ctx.services, ctx.scope, i.ref);
-    if (!found.length) return messageCard(`No action ${i.ref}`, [`I couldn't find an action with ref ${i.ref}.`]);
+    const found = await q.findAction(ctx.services, scoped(ctx, i.planId), i.ref);
+    if (!found.length) return messageCard(`No action ${plainText(i.ref)}`, [`I couldn't find an action with ref ${plainText(i.ref)}.`]);
     if (found.length > 1) return inSeveralPlans(ctx, i.ref, found);
     const f = found[0];
     const entries = await ctx.services.plans.listHistory(f.action.planId, f.action.ref, 50);
@@ -184,7 +260,57 @@ function inSeveralPlans(ctx: AskContext, ref: string, found: q.ActionView[]): Pr
   return list(ctx, `${ref} is in ${found.length} plans`, `Choose one, or name the plan: “action ${ref} in ${found[0].planName}”`, '', items);
 }
 
+const NOT_IN_DIRECTORY_TEXT = 'I couldn’t find you in the people directory, so I don’t know which actions are yours. Ask your plan administrator to add you.';
+
+function scoped(ctx: AskContext, planId: string | undefined): q.Scope {
+  return planId ? { planId } : ctx.scope;
+}
+
 export async function answer(ctx: AskContext, intent: Question): Promise<Answer> {
   const handler = handlers[intent.kind] as (c: AskContext, i: Question) => Promise<Answer>;
   return handler(ctx, intent);
+}
+
+/** The words not recognised, said back exactly, with the closest real choices as buttons. */
+export function clarifyCard(parts: Unresolved[]): Answer {
+  const choices = parts.flatMap((p) => p.choices).slice(0, 5);
+  const title = parts.length === 1 && parts[0].what === 'ref' && parts[0].choices.length > 1 && /Which one/.test(parts[0].message) ? 'Which plan?' : 'I need a little more to answer that';
+  return renderCard('clarify', {
+    title,
+    lines: parts.map((p) => plainText(p.message)),
+    hasChoices: choices.length > 0,
+    choices: choices.map((c) => ({ label: c.label.slice(0, 60), ask: c.ask.slice(0, 200) })),
+  });
+}
+
+export type Understood =
+  | { kind: 'question'; intent: Question }
+  | { kind: 'update'; intent: Extract<Intent, { kind: 'update' }> }
+  | { kind: 'sendDigestNow' }
+  | { kind: 'clarify'; card: Answer };
+
+/** Parse, then resolve every mention against the plan's vocabulary; anything unresolved is a question back. */
+export async function understand(ctx: Pick<AskContext, 'services' | 'caller' | 'scope'>, text: string): Promise<Understood> {
+  const parsed = parseIntent(text, { today: ctx.services.clock.today() });
+  if (parsed.kind === 'sendDigestNow') return { kind: 'sendDigestNow' };
+  if (['help', 'hello', 'smallTalk', 'unknown', 'summary', 'unowned', 'kpiList', 'kpisOffTarget', 'digestPreview', 'remindersPreview', 'myActions', 'behind', 'signOffs'].includes(parsed.kind))
+    return { kind: 'question', intent: parsed as Question };
+  // Questions that mention nothing to resolve ("what's overdue") read no vocabulary at all.
+  const mentions = parsed as { ownerRole?: string; priorityRef?: string; windowUnread?: boolean };
+  if (['overdue', 'slipping', 'dueSoon', 'rag'].includes(parsed.kind) && !mentions.ownerRole && !mentions.priorityRef && !mentions.windowUnread) return { kind: 'question', intent: parsed as Question };
+  const vocab = await loadVocabulary(ctx.services, ctx.scope, ctx.caller, parsed);
+  const r = resolveIntent(parsed, vocab);
+  if (r.kind === 'clarify') return { kind: 'clarify', card: clarifyCard(r.unresolved) };
+  if (r.intent.kind === 'update') return { kind: 'update', intent: r.intent };
+  if (r.intent.kind === 'lookup' || r.intent.kind === 'sendDigestNow') return { kind: 'question', intent: { kind: 'unknown', text } };
+  return { kind: 'question', intent: r.intent };
+}
+
+/** A question from chat or a button: understood, then answered (or asked back). */
+export async function ask(ctx: AskContext, text: string): Promise<Answer> {
+  const u = await understand(ctx, text);
+  if (u.kind === 'clarify') return u.card;
+  // Buttons and questions only read; a write reaching here gets help instead.
+  if (u.kind !== 'question') return helpCard();
+  return answer(ctx, u.intent);
 }

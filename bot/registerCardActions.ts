@@ -2,24 +2,22 @@ import { z } from 'zod';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import type { BotDeps } from './app';
-import { parseIntent } from '../domain/intent';
-import { answer, type Question } from './answerQuestion';
+import { ask as askQuestion } from './answerQuestion';
+import { REF_SOURCE, MAX_REF_LENGTH } from '../domain/refs';
 import { callerOf, sendCard } from './turn';
 import { registerVerbs, type VerbHandler } from './executeRoutes';
 import { scopeOf } from './scope';
 
 const askData = z.object({ q: z.string().min(1).max(200), planId: z.string().max(100).optional() });
 const pageData = z.object({ q: z.string().min(1).max(200), page: z.coerce.number().int().min(0).max(10_000) });
-const showActionData = z.object({ planId: z.string().min(1).max(100), ref: z.string().regex(/^[0-9A-Za-z.]{1,20}$/) });
+const showActionData = z.object({ planId: z.string().min(1).max(100), ref: z.string().max(MAX_REF_LENGTH).regex(new RegExp(`^${REF_SOURCE}$`, 'i')) });
 
 /** Read-only card buttons (Action.Execute): asking from a button, paging, opening an action. */
 export function registerCardActions(app: Application<TurnState>, deps: BotDeps): void {
   const ask = async (context: TurnContext, q: string, page?: number, planId?: string) => {
     const { scope, text } = await scopeOf(context, deps.services, q);
-    const intent = parseIntent(text);
     // Buttons only ask questions; a button whose text reads like a write gets help instead.
-    const question: Question = intent.kind === 'update' || intent.kind === 'sendDigestNow' ? { kind: 'help' } : intent;
-    return answer({ services: deps.services, caller: callerOf(context), scope: planId ? { planId } : scope, timeZone: deps.timeZone, query: q, page }, question);
+    return askQuestion({ services: deps.services, caller: callerOf(context), scope: planId ? { planId } : scope, timeZone: deps.timeZone, query: q, page }, text);
   };
 
   const verbs: Record<string, VerbHandler> = {

@@ -1,8 +1,7 @@
 import { ActivityTypes } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './app';
-import { parseIntent } from '../domain/intent';
-import { answer } from './answerQuestion';
+import { answer, understand } from './answerQuestion';
 import { callerOf, sendCard } from './turn';
 import { scopeOf } from './scope';
 import { textUpdate } from './textUpdate';
@@ -19,11 +18,15 @@ export function registerQuestions(app: Application<TurnState>, deps: BotDeps): v
     if (!text && context.activity.value) return; // legacy Action.Submit posts; we use Action.Execute
     const link = text.match(LINK_COMMAND);
     if (link) return sendCard(context, await linkChannel(context, deps, link[1]));
-    const { scope, text: rest } = await scopeOf(context, deps.services, text.slice(0, MAX_QUESTION));
-    const intent = parseIntent(rest);
-    if (intent.kind === 'update') return sendCard(context, await textUpdate(context, deps, intent, scope));
-    if (intent.kind === 'sendDigestNow') return sendCard(context, await sendDigestNow(context, deps));
-    const card = await answer({ services: deps.services, caller: callerOf(context), scope, timeZone: deps.timeZone, query: text.slice(0, 200) }, intent);
+    // Over-long text is refused by the update rules with the limit stated, never cut; questions that
+    // long are not questions, and get plain help (the parser stops at its own bound).
+    const { scope, text: rest } = await scopeOf(context, deps.services, text.length > MAX_QUESTION ? text.slice(0, 200) : text);
+    const caller = callerOf(context);
+    const u = await understand({ services: deps.services, caller, scope }, text.length > MAX_QUESTION && /^\s*(update|set|mark)\b/i.test(text) ? text : rest);
+    if (u.kind === 'clarify') return sendCard(context, u.card);
+    if (u.kind === 'update') return textUpdate(context, deps, u.intent, scope);
+    if (u.kind === 'sendDigestNow') return sendCard(context, await sendDigestNow(context, deps));
+    const card = await answer({ services: deps.services, caller, scope, timeZone: deps.timeZone, query: text.slice(0, 200) }, u.intent);
     await sendCard(context, card);
   });
 }

@@ -4,7 +4,8 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { BotDeps } from './app';
 import type { UpdateRequest } from '../domain/statusUpdate';
-import { MAX_COMMENTARY } from '../domain/statusUpdate';
+import { MAX_COMMENTARY, MAX_REASON } from '../domain/statusUpdate';
+import { MAX_REF_LENGTH, REF_SOURCE } from '../domain/refs';
 import { mayUpdate } from '../domain/permissions';
 import { itemLabel } from '../domain/planItem';
 import { signOff, updateItem, type Target, type UpdateResult } from '../services/updateStatus';
@@ -15,7 +16,7 @@ import { messageCard } from './views/helpView';
 import { NOT_IN_DIRECTORY, conflictNotice, currentCard, notifyAfterSave, refusalNotice } from './updateFlow';
 import type { AdaptiveCardJson } from '../cards/render';
 
-const ref = z.string().regex(/^[0-9A-Za-z.]{1,20}$/, 'is not an action ref');
+const ref = z.string().max(MAX_REF_LENGTH).regex(new RegExp(`^${REF_SOURCE}$`, 'i'), 'is not an action ref');
 const targetSchema = z.object({
   planId: z.string().regex(/^[a-z0-9-]{1,60}$/, 'is not a plan id'),
   ref,
@@ -29,7 +30,7 @@ const formSchema = versioned.extend({
   commentary: text(MAX_COMMENTARY),
   evidenceUrl: text(2000),
   revisedDue: z.string().max(10).optional(),
-  revisedDueReason: text(500),
+  revisedDueReason: text(MAX_REASON),
 });
 const signOffSchema = versioned.extend({ note: text(MAX_COMMENTARY) });
 
@@ -106,7 +107,8 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
       case 'duplicate':
         return card(await currentCard(deps, t));
       case 'conflict':
-        return card(await formFor(context, t, { notice: conflictNotice(r.latest, deps.timeZone) }));
+        // The form shown again keeps what the person typed, so a conflict never loses their words.
+        return card(await formFor(context, t, { values, notice: conflictNotice(r.latest, deps.timeZone) }));
       case 'refused':
         return card(await currentCard(deps, t, refusalNotice(r.item, r.whoCan)));
       case 'invalid':

@@ -12,7 +12,9 @@ export function registerWelcome(app: Application<TurnState>, deps: BotDeps): voi
     // Install events often carry no name; the directory knows who this is.
     const from = context.activity.from;
     const [plans, roles] = await Promise.all([deps.services.plans.listPlans(), deps.services.directory.rolesOf({ aadObjectId: from?.aadObjectId })]);
-    const name = from?.name || roles[0]?.name;
+    // In a team channel or group chat the card is for everyone there, not whoever installed the app.
+    const shared = ['channel', 'groupChat'].includes(context.activity.conversation?.conversationType ?? '');
+    const name = shared ? 'everyone' : from?.name || roles[0]?.name;
     await sendCard(context, welcomeCard(name, plans.map((p) => p.name)), 'Welcome to the improvement plan bot');
   });
 }

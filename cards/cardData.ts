@@ -170,7 +170,15 @@ export interface MessageCardData {
   color: 'Default' | 'Attention' | 'Good';
 }
 
+export interface ClarifyCardData {
+  title: string;
+  lines: string[];
+  hasChoices: boolean;
+  choices: { label: string; ask: string }[];
+}
+
 export interface CardData {
+  clarify: ClarifyCardData;
   welcome: WelcomeCardData;
   help: HelpCardData;
   message: MessageCardData;

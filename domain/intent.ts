@@ -1,33 +1,72 @@
 import type { Rag } from './model';
+import { refsInText, PRIORITY_REF_SOURCE, REF_SOURCE } from './refs';
+import { normalise, editDistance, MAX_UNDERSTOOD_LENGTH, NUMBER_WORDS, closeWord } from './language/text';
+import { readWindow, readDate, type DueWindow } from './language/dates';
+
+export { normalise, editDistance };
+export type { DueWindow };
 
 /**
- * What a person asked for, from free text. Pure and Teams-free so the phrasing table is easy to test.
- * Tolerant by design: people type "whats overdue?", "anything late", "my stuff", and make typos.
+ * What a person asked for, from free text. Pure and Teams-free so the phrasing corpus is easy to test.
+ *
+ * The pipeline is: normalise (language/text.ts) → classify the intent from keyword cues → pull out
+ * the entity *mentions* as typed (a person or role, a ref, a KPI, a priority, a RAG word, a date
+ * window). The parser never decides what a mention refers to: language/resolve.ts does that
+ * against the plan's own vocabulary, and says which words it could not place.
  */
 export type Intent =
   | { kind: 'help' }
   | { kind: 'hello' }
-  | { kind: 'myActions' }
-  | { kind: 'overdue'; ownerRole?: string; priorityRef?: string; rag?: Rag }
-  | { kind: 'dueSoon'; window: DueWindow }
-  | { kind: 'action'; ref: string; seq?: number }
+  | { kind: 'smallTalk'; topic: 'thanks' | 'bye' | 'ok' | 'howAreYou' | 'sorry' }
+  | { kind: 'myActions'; rag?: Rag }
+  /** ownerRole: the words naming an owner as typed ("HoS (RB)", "Leo Dunn", "me"); ownerRoles once resolved. */
+  | { kind: 'overdue'; ownerRole?: string; ownerRoles?: string[]; ownerLabel?: string; priorityRef?: string; rag?: Rag }
+  | { kind: 'behind' }
+  /** A named person's or role's open actions ("Leo Dunn's actions"); made by the resolver from a lookup. */
+  | { kind: 'ownerActions'; ownerRole: string; ownerRoles?: string[]; ownerLabel?: string }
+  | { kind: 'slipping'; ownerRole?: string; ownerRoles?: string[]; ownerLabel?: string }
+  | { kind: 'dueSoon'; window: DueWindow; windowWords?: string; windowUnread?: boolean; ownerRole?: string; ownerRoles?: string[]; ownerLabel?: string }
+  | { kind: 'dueDate'; ref: string; planId?: string }
+  | { kind: 'action'; ref: string; seq?: number; planId?: string }
+  | { kind: 'signedOff'; ref: string; planId?: string }
+  | { kind: 'signOffs'; mine: boolean }
   | { kind: 'priority'; ref: string }
-  | { kind: 'rag'; rag: 'red' | 'amber' | 'green'; priorityRef?: string }
-  | { kind: 'whoOwns'; ref: string }
+  | { kind: 'rag'; rag: 'red' | 'amber' | 'green'; priorityRef?: string; ownerRole?: string; ownerRoles?: string[]; ownerLabel?: string }
+  | { kind: 'whoOwns'; ref: string; planId?: string }
   | { kind: 'whoIs'; role: string }
   | { kind: 'summary' }
   | { kind: 'unowned' }
-  | { kind: 'kpi'; code: string }
-  | { kind: 'kpisOffTarget' }
+  /** code when typed as a code ("kpi c056"); name when described ("placement stability"). */
+  | { kind: 'kpi'; code: string; name?: string }
+  | { kind: 'kpisOffTarget'; rag?: 'red' | 'amber' }
   | { kind: 'kpiList' }
-  | { kind: 'history'; ref: string; seq?: number }
+  | { kind: 'history'; ref: string; seq?: number; planId?: string }
+  /** "show X", "tell me about X", "how is X doing": X may be a ref, a KPI, a priority or a person. */
+  | { kind: 'lookup'; words: string; display: string }
   | { kind: 'digestPreview' }
   | { kind: 'remindersPreview' }
   | { kind: 'sendDigestNow' }
-  | { kind: 'update'; ref: string; seq?: number; word: string; commentary?: string; evidenceUrl?: string }
+  | {
+      kind: 'update';
+      ref: string;
+      seq?: number;
+      word: string;
+      commentary?: string;
+      evidenceUrl?: string;
+      /** ISO date for "update 2.4 due 31 Jan 2027: reason"; revisedDueText when the date could not be read. */
+      revisedDue?: string;
+      revisedDueText?: string;
+      planId?: string;
+    }
   | { kind: 'unknown'; text: string; suggestion?: string };
 
-export type DueWindow = { kind: 'days'; days: number } | { kind: 'thisWeek' } | { kind: 'nextWeek' } | { kind: 'thisMonth' } | { kind: 'nextMonth' };
+/** Bounds the update reading; Teams itself caps a message at about 28 KB. */
+const MAX_UPDATE_TEXT = 40_000;
+
+export interface ParseOptions {
+  /** The injected clock's today (ISO). Without it, windows that need a date are reported unread. */
+  today?: string;
+}
 
 /** The examples shown in help, and the targets for "did you mean". */
 export const EXAMPLES = [
@@ -55,194 +94,313 @@ export const EXAMPLES = [
   'help',
 ];
 
-const REF = String.raw`(\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?)`;
-
-const FILLER = new RegExp(
-  String.raw`\b(please|pls|can you|could you|would you|show me|show|tell me|give me|list|what are|what is|whats|what's|which are|which|are there|is there|any|anything|all|the|me|my team's|for me|now|today|actions?|items?|things|stuff)\b`,
-  'g',
-);
-
-export function normalise(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/[\u2018\u2019\u201b\u2032`]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/[\u2013\u2014]/g, '-')
-    .toLowerCase()
-    .replace(/[?!,;]+/g, ' ')
-    .replace(/\.(?!\d)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** Damerau-free Levenshtein; the vocabulary is small, so a plain DP is plenty. */
-export function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) dp[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return dp[a.length][b.length];
-}
-
-const KEYWORDS: Record<string, string> = {
-  overdue: 'overdue',
-  late: 'overdue',
-  behind: 'overdue',
-  slipped: 'overdue',
-  missed: 'overdue',
-  summary: 'summary',
-  summery: 'summary',
-  status: 'summary',
-  help: 'help',
-  history: 'history',
-  priority: 'priority',
-  theme: 'priority',
-  unowned: 'unowned',
+/** Command words and their common misspellings, corrected before the cue rules run. */
+const KEYWORDS = [
+  'overdue', 'summary', 'history', 'priority', 'unowned', 'actions', 'action', 'amber', 'green', 'slipping', 'behind',
+  'deadline', 'deadlines', 'upcoming', 'target', 'targets', 'details', 'signed', 'responsible', 'milestone', 'overview', 'theme',
+  'show', 'week', 'month', 'quarter', 'fortnight', 'today', 'tomorrow', 'owns', 'changed', 'changes', 'change', 'status',
+];
+const FIXED_TYPOS: Record<string, string> = {
+  summery: 'summary', sumary: 'summary', overdeu: 'overdue', ovredue: 'overdue', kpis: 'kpis', kpi: 'kpi', kip: 'kpi', kpsi: 'kpis',
+  targt: 'target', whats: "what's", whos: "who's", nxt: 'next', tmrw: 'tomorrow', tmw: 'tomorrow', wk: 'week', wks: 'weeks', mnth: 'month', mth: 'month', thx: 'thanks', tho: 'though', pri: 'priority', wheres: "where's", hows: "how's", whens: "when's", wats: "what's", wot: 'what', pls: 'please', plz: 'please', plse: 'please', u: 'you', ur: 'your',
+  actoins: 'actions', acitons: 'actions', actons: 'actions', ations: 'actions', tommorow: 'tomorrow', tomorow: 'tomorrow',
+  prioirty: 'priority', priorty: 'priority', priortiy: 'priority', histroy: 'history', overdues: 'overdue', outstanding: 'overdue',
 };
 
-/** Fix single typos in command words ("overdeu", "sumary") without touching refs or role labels. */
 function correctTypos(words: string[]): string[] {
   return words.map((w) => {
-    if (KEYWORDS[w]) return KEYWORDS[w];
-    if (w.length < 5 || /\d/.test(w)) return w;
-    for (const k of Object.keys(KEYWORDS)) {
-      if (Math.abs(k.length - w.length) <= 2 && editDistance(k, w) <= (k.length > 6 ? 2 : 1)) return KEYWORDS[k];
-    }
-    return w;
+    if (FIXED_TYPOS[w]) return FIXED_TYPOS[w];
+    if (w.length < 5 || /\d/.test(w) || KEYWORDS.includes(w)) return w;
+    const hit = KEYWORDS.find((k) => Math.abs(k.length - w.length) <= 2 && closeWord(w, k));
+    return hit ?? w;
   });
 }
 
-function parseRef(s: string): { ref: string; seq?: number } {
-  return { ref: s };
-}
+const RAG_WORDS: Record<string, 'red' | 'amber' | 'green'> = {
+  red: 'red', reds: 'red', amber: 'amber', ambers: 'amber', amb: 'amber', yellow: 'amber', orange: 'amber', green: 'green', greens: 'green',
+  'off track': 'red', 'not on track': 'red', 'on track': 'green',
+};
 
+const PRIORITY_WORD = String.raw`(?:priority|priorities|theme|recommendation|rec|outcome|objective|area|p)`;
+const NUMBER_WORD_RE = Object.keys(NUMBER_WORDS).join('|');
+const PRIORITY_RE = new RegExp(String.raw`\b${PRIORITY_WORD}\s+(?:no\.?\s*|number\s+)?(${NUMBER_WORD_RE}|${PRIORITY_REF_SOURCE})(?![\w.])`, 'i');
 
-/** Words that follow "kpi" in questions but are not KPI codes (some real codes, like "icpc", have no digits). */
-const KPI_NOT_A_CODE = new Set(['off', 'list', 'all', 'not', 'are', 'is', 'of', 'the', 'below', 'behind', 'red', 'amber', 'green', 'summary', 'on', 'that', 'which', 'missing', 'status', 'overview', 'values', 'targets', 'target', 'failing', 'please']);
+/** Words that carry no meaning of their own in a question. */
+const FILLER = new RegExp(
+  String.raw`\b(please|can you|could you|would you|will you|can i|could i|may i|i'd like|i would like|i want|i need|show me|show|tell me|give me|let me see|let me know|list|what are|what is|what's|whats|which are|which|are there|is there|are|is|any|anything|all|the|a|an|now|today's|for me|just|quickly|quick|thanks|thank you|cheers|ta|hi|hello|hey|again|currently|at the moment|right now|our|we|have|got|do|does|there|on|of|in|about|at|to|please)\b`,
+  'g',
+);
 
-export function parseIntent(raw: string): Intent {
-  const text = normalise(raw);
-  if (!text) return { kind: 'help' };
-  const words = correctTypos(text.split(' '));
-  const t = words.join(' ');
-
-  // Updates first: they carry free text that could contain any other keyword.
-  const upd = parseUpdate(raw);
+export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
+  // Updates first: they carry free text that could contain any other keyword, and may be long
+  // (the update rules refuse over-long commentary with the limit stated; it is never cut here).
+  const upd = raw.length <= MAX_UPDATE_TEXT ? parseUpdate(raw, opts) : undefined;
   if (upd) return upd;
+  if (raw.length > MAX_UNDERSTOOD_LENGTH) return { kind: 'unknown', text: raw.trim().slice(0, 80) };
+  const norm = normalise(raw);
+  if (!norm) return { kind: 'help' };
 
-  if (/^(hi|hello|hey|hiya|good (morning|afternoon|evening)|start|get started)\b/.test(t) && t.split(' ').length <= 4) return { kind: 'hello' };
-  if (/^(help|\?|commands|what can you do|how do i|usage|menu)\b/.test(t) || t === 'help me') return { kind: 'help' };
+  let t = correctTypos(norm.replace(/\bover due\b/g, 'overdue').replace(/\b(?:sign ?offs?|signing ?off)\b/g, 'sign-off').replace(/\bsigned ?off\b/g, 'signed-off').split(' ')).join(' ');
 
-  if (/\bsend (?:the )?digests? now\b/.test(t)) return { kind: 'sendDigestNow' };
-  if (/\b(?:digest preview|preview (?:my )?digest|my digest|show (?:me )?(?:my )?digest)\b/.test(t)) return { kind: 'digestPreview' };
-  if (/\b(?:reminders? preview|preview (?:my )?reminders?|my reminders?|what reminders?)\b/.test(t)) return { kind: 'remindersPreview' };
+  // Greetings and thanks: answered briefly; a greeting in front of a question is just dropped.
+  const greeting = /^(hi|hello|hey|hiya|howdy|morning|afternoon|evening|good (?:morning|afternoon|evening|day)|yo)( there| all| team| everyone| bot)?\b/;
+  if (greeting.test(t)) {
+    const rest = t.replace(greeting, '').trim();
+    if (!rest || rest.split(' ').length <= 1) return { kind: 'hello' };
+    t = rest;
+  }
+  const small = smallTalk(t);
+  if (small) return small;
 
+  if (/^(help|\?|commands|what can you do|what do you do|how do i( use (this|you))?|usage|menu|options|instructions|how does this work|what can i ask( you)?|get started|start)\b/.test(t) || /^help me$/.test(t)) return { kind: 'help' };
+
+  if (/\bsend (?:the |my )?(?:weekly )?digests? now\b/.test(t)) return { kind: 'sendDigestNow' };
+  if (/\b(?:digest preview|preview (?:of )?(?:my |the )?(?:weekly )?digest|my digest|show (?:me )?(?:my |the )?(?:weekly )?digest|what(?:'s| is| would be) in (?:my |the )?digest)\b/.test(t)) return { kind: 'digestPreview' };
+  if (/\b(?:reminders? preview|preview (?:my |the )?reminders?|my reminders?|what reminders?|which reminders?)\b/.test(t)) return { kind: 'remindersPreview' };
+
+  const refs = refsInText(t);
+  const ref = refs[0]?.ref;
   let m: RegExpMatchArray | null;
-  if ((m = t.match(new RegExp(String.raw`\bhistory (?:of |for )?(?:action |milestone )?${REF}\b`)))) return { kind: 'history', ...splitMilestone(m[1]) };
-  if ((m = t.match(new RegExp(String.raw`\bwho(?:'s| is)? (?:owns|responsible for|leads|leading|the owner of|has|the lead for|the lead on)\s+(?:action )?${REF}\b`))))
-    return { kind: 'whoOwns', ref: m[1] };
-  if ((m = t.match(/\bwho(?: is|'s) (?:the )?(.+)$/)) && !/\bown/.test(t)) return { kind: 'whoIs', role: roleFromRaw(raw, m[1]) };
-  if ((m = t.match(new RegExp(String.raw`\b(?:owner|lead) (?:of|for) (?:action )?${REF}\b`)))) return { kind: 'whoOwns', ref: m[1] };
 
-  if ((m = t.match(/\bkpis? (?:for |code )?([a-z][a-z0-9]{1,11})\b/)) && !KPI_NOT_A_CODE.has(m[1])) return { kind: 'kpi', code: m[1] };
-  if (/\bkpis?\b.*\b(of+[- ]?targe?t|red|below target|not on target|behind|missing target|failing)\b/.test(t) || /\b(off target|off-target)\b/.test(t))
-    return { kind: 'kpisOffTarget' };
-  if (/\bkpis?\b/.test(t) || /\bindicators?\b/.test(t)) return { kind: 'kpiList' };
-  if ((m = t.match(/^(c\d{3})$/))) return { kind: 'kpi', code: m[1] };
+  const priorityFirst = t.match(PRIORITY_RE);
+  if (ref && priorityFirst && priorityFirst[1] === ref && !/\b(action|milestone)\b/.test(t) && !/\b(overdue|late|due|red|amber|green|behind)\b/.test(t)) return { kind: 'priority', ref };
+  if (ref && !(priorityFirst && priorityFirst[1] === ref)) {
+    if (/\b(history|change-?log|changes?|changed|audit|updates? history|what(?:'s| has)? happened|who (?:changed|updated)|previous updates|past updates|updated when|last updated|timeline)\b/.test(t)) return { kind: 'history', ref };
+    if (/\b(signed-off|sign-off|approved|approval)\b/.test(t)) return { kind: 'signedOff', ref };
+    if (/\bwho(?:se)?\b/.test(t) || /\b(owner|lead|responsible|accountable|in charge)\b/.test(t)) return { kind: 'whoOwns', ref };
+    if (/\bwhen\b/.test(t) || /\b(due date|deadline|target date|due by when|date due)\b/.test(t)) return { kind: 'dueDate', ref };
+    return { kind: 'action', ref };
+  }
 
-  if (/\b(my|mine|i own|do i own|assigned to me|on my plate|i'm responsible|i am responsible|my stuff|my work)\b/.test(t)) return { kind: 'myActions' };
+  // Sign-offs waiting, without a ref.
+  if (/\b(sign-off|signed-off|approvals?|approve|awaiting (?:my )?(?:sign|approval)|waiting (?:for|on) (?:my )?(?:sign|approval))/.test(t))
+    return { kind: 'signOffs', mine: /\b(my|me|i|mine)\b/.test(t) };
 
-  const prio = t.match(new RegExp(String.raw`\b(?:priority|theme|recommendation|outcome)\s+${REF}\b`));
-  const rag = t.match(/\b(red|amber|green)\b/);
+  // Who is behind: overdue grouped by owner.
+  if (/\bwho(?:'s| is| are)?\b/.test(t) && /\b(behind|late|overdue|slipping|missed|not (?:kept|keeping) up)\b/.test(t)) return { kind: 'behind' };
+  if (/\b(overdue|late) (?:grouped |listed |broken down )?(?:by|per) (?:owner|person|lead|officer)\b|\bleague table\b/.test(t)) return { kind: 'behind' };
+  if (/\b(?:which|what) (?:owners|people|leads|officers|managers|teams|services)\b.*\b(behind|late|overdue|slipping)\b/.test(t)) return { kind: 'behind' };
 
-  if (/\boverdue\b|\bpast due\b|\bpast their due\b|\bmissed\b/.test(t)) {
-    const intent: Intent = { kind: 'overdue' };
-    if (prio) intent.priorityRef = prio[1];
-    if (rag) intent.rag = rag[1] as Rag;
-    const owner = raw.match(/\b(?:for|owned by|by)\s+(.+?)\s*\??\s*$/i);
-    if (owner && !/^(priority|theme)\b/i.test(owner[1]) && !/^me$/i.test(owner[1])) intent.ownerRole = owner[1].trim();
+  // "who is X": a role, a person's name.
+  if ((m = t.match(/^(?:and )?who(?:'s| is| are)\s+(?:the\s+)?(.+)$/)) && !/\b(owns?|responsible|leading|leads)\b/.test(t)) return { kind: 'whoIs', role: rawTail(raw, m[1]) };
+
+  // KPIs.
+  const kpiWord = /\b(kpis?|kips?|indicators?|measures?|metrics?|performance|scorecard|stats|figures|numbers)\b/;
+  const kpiRag = t.match(/\b(red|amber)\b/)?.[1] as 'red' | 'amber' | undefined;
+  if (kpiWord.test(t) && /\b(of+[- ]?target|not on target|below target|under target|missing (?:their |the )?target|failing|red|amber|worst|bad|behind target|not meeting|missed target|off track|under-?performing)\b/.test(t))
+    return kpiRag ? { kind: 'kpisOffTarget', rag: kpiRag } : { kind: 'kpisOffTarget' };
+  if (/\b(off[- ]?target|below target|not meeting (?:the )?target)\b/.test(t)) return { kind: 'kpisOffTarget' };
+  if ((m = t.match(/\bkpis?\s+(?:code\s+|for\s+|on\s+|about\s+|called\s+|named\s+)?([a-z][a-z0-9]{0,11}\d[a-z0-9]*|[a-z][a-z0-9]{1,11})$/)) && !KPI_NOT_A_CODE.has(m[1])) return { kind: 'kpi', code: m[1] };
+  if (/^(?:(?:list|all|show|every|our|the|see|view)\s+)*(?:the\s+)?(?:kpis?|indicators?|measures?|metrics?|performance indicators?|scorecard)(?:\s+(?:list|please|all|overview|summary|we track|we have|there are))*$/.test(t) || /\b(?:list|all|every|which|what) (?:of )?(?:the )?(?:kpis|indicators|measures|metrics)\b/.test(t) || /\bkpi (?:list|summary|overview)\b/.test(t))
+    return { kind: 'kpiList' };
+  const subjectPatterns = [
+    /\bhow (?:are|r|is) (?:we|things|it) (?:doing|getting on|performing|faring|looking|going) (?:on|with|for|against|in terms of)\s+(.+)$/,
+    /\bhow(?:'s| is| are) (?:the |our )?(.+?)\s+(?:doing|going|looking|performing|getting on|trending|tracking|progressing)\b/,
+    /\b(?:latest|current|recent|last) (?:figures?|values?|data|numbers?|position|performance|result|stats?)? ?(?:for|on|of)\s+(.+)$/,
+    /^(?:kpis?|indicator|measure) (?:for |on |about )?(.+)$/,
+    /^(.+?) (?:kpis?|indicator|measure|figures?|performance|stats|trend)$/,
+  ];
+  for (const re of subjectPatterns) {
+    if (!(m = t.match(re))) continue;
+    const words = stripFiller(m[1]);
+    if (words && !/^(we|things|it|everything|the plan|plan|overall|us|you|they)$/.test(words)) return { kind: 'lookup', words, display: rawTail(raw, m[1]) };
+  }
+  if (kpiWord.test(t) && /\b(kpis?|kips?)\b/.test(t) && t.split(' ').length <= 3) return { kind: 'kpiList' };
+  if (/^(?:(?:can you|could you|please|pls)\s+)*(?:show|list|see|view|give)(?: me| us)?(?: the| all| our| all the)? (?:kpis|indicators|measures|metrics|performance indicators)(?: please)?$/.test(t)) return { kind: 'kpiList' };
+
+  const me = /\b(my|mine|i own|do i own|have i got|i've got|i have|i got|am i|i'm responsible|i am responsible|i lead|i'm leading|assigned to me|on my plate|owned by me|led by me|for me|to me|myself|i'm on the hook)\b/.test(t);
+
+  const priority = t.match(PRIORITY_RE);
+  const priorityRef = priority ? (NUMBER_WORDS[priority[1]] !== undefined ? String(NUMBER_WORDS[priority[1]]) : priority[1]) : undefined;
+  let rest = priority ? t.replace(priority[0], ' ') : t;
+  const ragMatch = rest.match(/\b(not on track|off track|on track|reds?|ambers?|greens?|yellow|orange)\b/);
+  const rag = ragMatch ? RAG_WORDS[ragMatch[1]] : undefined;
+
+  const isOverdue = /\b(overdue|late|past (?:their |the |its )?(?:due|deadline)s?|past due|missed|slipped|running late|behind|beyond (?:their |the )?due|out of date|lapsed)\b/.test(rest);
+  const isSlipping = /\b(slipping|slippage|slip|at risk|drifting|in trouble|going off track|falling behind|risky|wobbling|under threat|in danger)\b/.test(rest);
+  const isDue = /\b(due|coming up|upcoming|deadlines?|falls? due|falling due|what's next|next up|ahead|expected|to be done|to finish|to deliver|scheduled)\b/.test(rest);
+
+  // The window, read before the owner so its words ("by Friday") are not taken for a name.
+  const window = isDue || (!isOverdue && readWindow(rest, opts.today)?.ok) ? readWindow(rest, opts.today) : undefined;
+  if (window) rest = rest.replace(window.words, ' ');
+  const phrase = ownerPhrase(rest);
+  const owner = phrase && !/\b(my|mine|me|i|myself)\b/.test(phrase) ? phrase : me ? 'me' : undefined;
+  const ownerRaw = owner && owner !== 'me' ? rawTail(raw, owner) : owner;
+
+  if (isSlipping && !isDue) {
+    const intent: Intent = { kind: 'slipping' };
+    if (ownerRaw) intent.ownerRole = ownerRaw;
     return intent;
   }
 
-  if (/\bdue\b|\bcoming up\b|\bupcoming\b|\bdeadlines?\b/.test(t)) {
-    if ((m = t.match(/\b(?:in|within|next)\s+(\d{1,3})\s+days?\b/))) return { kind: 'dueSoon', window: { kind: 'days', days: Math.min(366, Number(m[1])) } };
-    if ((m = t.match(/\b(?:in|within|next)\s+(\d{1,2})\s+weeks?\b/))) return { kind: 'dueSoon', window: { kind: 'days', days: Number(m[1]) * 7 } };
-    if (/\bthis week\b/.test(t)) return { kind: 'dueSoon', window: { kind: 'thisWeek' } };
-    if (/\bnext week\b/.test(t)) return { kind: 'dueSoon', window: { kind: 'nextWeek' } };
-    if (/\bthis month\b/.test(t)) return { kind: 'dueSoon', window: { kind: 'thisMonth' } };
-    if (/\bnext month\b/.test(t)) return { kind: 'dueSoon', window: { kind: 'nextMonth' } };
-    return { kind: 'dueSoon', window: { kind: 'days', days: 14 } };
+  if (isOverdue) {
+    const intent: Intent = { kind: 'overdue' };
+    if (priorityRef) intent.priorityRef = priorityRef;
+    if (rag) intent.rag = rag;
+    if (ownerRaw) intent.ownerRole = ownerRaw;
+    return intent;
   }
 
-  if (rag) return prio ? { kind: 'rag', rag: rag[1] as 'red' | 'amber' | 'green', priorityRef: prio[1] } : { kind: 'rag', rag: rag[1] as 'red' | 'amber' | 'green' };
-  if (prio) return { kind: 'priority', ref: prio[1] };
-  if (/\b(summary|overview|plan status|dashboard|how are we doing|rag count|rag mix|position)\b/.test(t)) return { kind: 'summary' };
-  if (/\b(unowned|no owner|without an owner|nobody owns|orphan)/.test(t)) return { kind: 'unowned' };
+  if (isDue || (window && window.ok)) {
+    const unread = !window ? unreadWindow(rest) : undefined;
+    const intent: Intent = window?.ok
+      ? { kind: 'dueSoon', window: window.window, windowWords: window.words }
+      : window || unread
+        ? { kind: 'dueSoon', window: { kind: 'days', days: 14 }, windowWords: window?.words ?? unread, windowUnread: true }
+        : { kind: 'dueSoon', window: { kind: 'days', days: 14 } };
+    if (ownerRaw) intent.ownerRole = ownerRaw;
+    return intent;
+  }
 
-  if ((m = t.match(new RegExp(String.raw`^(?:action|milestone|show|open|view|details?(?: of| for)?|ref|item)?\s*${REF}$`)))) return { kind: 'action', ...splitMilestone(m[1]) };
+  if (rag) {
+    const intent: Intent = { kind: 'rag', rag };
+    if (priorityRef) intent.priorityRef = priorityRef;
+    if (ownerRaw) intent.ownerRole = ownerRaw;
+    return intent;
+  }
+  if (priorityRef) return { kind: 'priority', ref: priorityRef };
+  if (/\b(unowned|no owner|no lead|without (?:an? )?(?:owner|lead)|nobody owns|no one owns|orphan(?:ed)?|not assigned|unassigned|ownerless|missing (?:an )?owners?)\b/.test(t)) return { kind: 'unowned' };
+  if (owner === 'me' && /\b(actions?|items?|tasks?|stuff|work|things|list|plate|own|got|responsible|assigned|open|outstanding|milestones?|jobs?|to-?dos?|have|mine|lot|lead|leading|for me)\b|^my\b|\bmine\b/.test(t)) return { kind: 'myActions' };
+  if (/\b(?:what do i need to do|what(?:'s| is) (?:on )?my (?:list|plate)|what should i (?:be )?(?:doing|working on)|anything for me)\b/.test(t)) return { kind: 'myActions' };
+  if (owner && owner !== 'me' && /\b(actions?|items?|tasks?|stuff|work|list)\b/.test(t)) return { kind: 'lookup', words: owner, display: ownerRaw ?? owner };
+  if ((m = t.match(/^what (?:does|has|is) (.+?) (?:have|got|own|lead|leading|responsible for|working on)$/)) && !/\b(my|me|i|mine)\b/.test(m[1])) return { kind: 'lookup', words: m[1], display: rawTail(raw, m[1]) };
+  if ((m = t.match(/\b([a-z][a-z'-]+(?: [a-z][a-z'-]+)?)'s (?:actions?|items?|tasks?|stuff|work|list)\b/))) return { kind: 'lookup', words: m[1], display: rawTail(raw, m[1] + "'s").replace(/'s$/i, '') };
+  if (/\b(summary|summarise|overview|plan status|dashboard|how are we doing|how(?:'s| is) (?:the |our )?(?:plan|it|everything|things)|rag (?:count|mix|split|breakdown|position)|position|big picture|headlines?|state of (?:the )?(?:plan|play)|progress overall|overall progress|where are we|highlights|totals?|bird's eye|snapshot|status report|progress report)\b/.test(t))
+    return { kind: 'summary' };
 
-  const stripped = t.replace(FILLER, ' ').replace(/\s+/g, ' ').trim();
-  if (stripped === 'help') return { kind: 'help' };
-  return { kind: 'unknown', text: raw.trim(), suggestion: suggest(t) };
+  if ((m = t.match(/^(?:show|open|view|details?|details of|details for|tell me about|info on|information on|info about|more on|more about|look up|lookup|pull up|find|what about|what's|what is)\s+(.+)$/)) || (m = t.match(/^(?:can you |could you |please |pls )+(?:show|open|find|pull up|look up)(?: me)?\s+(.+)$/))) {
+    const words = stripFiller(m[1]);
+    if (words) return { kind: 'lookup', words, display: rawTail(raw, m[1]) };
+  }
+
+  if ((m = t.match(/^(?:kpi |code )?([a-z]{1,4}\d{1,4}[a-z]?)$/))) return { kind: 'kpi', code: m[1] };
+
+  // A single unknown word or two may be a KPI code or a person: the resolver knows the vocabulary.
+  const bare = stripFiller(t);
+  if (bare && bare.split(' ').length <= 5 && !/\b(what|why|how|when|where|can|could|would|should|is|are)\b/.test(bare) && /^[a-z0-9][a-z0-9 .'-]*$/.test(bare))
+    return { kind: 'lookup', words: bare, display: raw.trim().slice(0, 80) };
+
+  return { kind: 'unknown', text: raw.trim().slice(0, 200), suggestion: suggest(t) };
 }
 
-/**
- * "2.1.3" may be action 2.1's third milestone (Southend 2016) or an action ref in its own right
- * (Sefton's 1.3.6). Both are returned as a ref; the query layer tries the action first, then the
- * milestone reading, so neither layout needs a special syntax.
- */
-function splitMilestone(ref: string): { ref: string; seq?: number } {
-  return parseRef(ref);
+/** "overdue for Leo Dunn", "owned by HoS (RB)", "anything late for Sam please". */
+function ownerPhrase(text: string): string | undefined {
+  const cleaned = text.replace(/\b(please|thanks|thank you|cheers|ta|now|today|at the moment|right now)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  const m = cleaned.match(/\b(?:for|owned by|led by|belonging to|assigned to|held by|with|from|by|on|of)\s+((?!the plan\b|priority\b|theme\b)[a-z0-9@'. -]+?)(?:\s+(?:actions?|items?|tasks?|stuff|milestones?|things|work|team|area|service))*$/);
+  if (!m) {
+    const poss = cleaned.match(/\b([a-z][a-z'.-]+(?: [a-z][a-z'.-]+)?)'s\b/);
+    if (poss && !/^(what|who|there|it|that|here|let|today|plan|everyone|what|where)$/.test(poss[1].split(' ').pop()!)) return cleaned.includes(`${poss[1]}'s`) ? poss[1].split(' ').filter((w) => !STOP_BEFORE_NAME.has(w)).join(' ') || undefined : undefined;
+    return undefined;
+  }
+  const who = m[1].replace(/^(the|a|an)\s+/, '').trim();
+  if (!who || /^(me|myself|mine|us|i)$/.test(who)) return who ? 'me' : undefined;
+  if (/\b(overdue|late|slipping|slip|risk|due|track|deadlines?|red|amber|green|behind|term|christmas|easter|summer|weeks?|months?|years?|quarter|fortnight|end)\b/.test(who)) return undefined;
+  if (/^(everyone|everybody|all|anyone|anybody|anything|something|everything|nothing|the team|team|us|them|this|that|it|now|today|overdue|late|due|soon|next|a while|ages|long|days?|weeks?|months?|\d+ (?:days?|weeks?|months?)|more than .*|over .*)$/.test(who)) return undefined;
+  return who;
 }
 
-/** Role labels keep their case and punctuation as typed ("HoS (RB)"), so read them from the raw text. */
-function roleFromRaw(raw: string, fallback: string): string {
-  const m = raw.match(/\bwho(?:\s+is|'s|’s)\s+(?:the\s+)?(.+?)\s*\??\s*$/i);
-  // Roles are typed with their own capitals ("HoS (RB)"); only the question words are dropped.
-  return (m ? m[1] : fallback).trim();
+const STOP_BEFORE_NAME = new Set(['show', 'me', 'list', 'what', 'are', 'is', 'overdue', 'late', 'any', 'anything', 'all', 'the', 'give', 'tell', 'about', 'see', 'view']);
+
+/** Words left after "due in/by/before …" that no date reading took: a window named but not understood. */
+function unreadWindow(text: string): string | undefined {
+  // Time words the window reading did not take ("due nxt week", "due end of term"): a window was
+  // named, so no default may stand in for it.
+  const timeish = text.match(/\b(?:due|deadlines?|coming up)\b.*?\b((?:\S+\s+)?(?:weeks?|months?|days?|quarters?|years?|fortnights?|term|half[- ]term|christmas|easter|summer|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|\d{1,2}(?:st|nd|rd|th)|\d{1,2}\/\d{1,2}(?:\/\d{2,4})?))\b/);
+  if (timeish) return timeish[1];
+  const m = text.match(/\b(?:due|deadlines?)\s+((?:in|by|before|until|till|during|on|within|around|for|from)\s+(.+))$/);
+  if (!m) return undefined;
+  const words = stripFiller(m[2]);
+  if (!words || /^(the plan|plan|priority .*|theme .*)$/.test(words)) return undefined;
+  return m[1].trim();
 }
+
+function stripFiller(s: string): string {
+  return s.replace(FILLER, ' ').replace(/\b(kpis?|actions?|items?|doing|going|please)\b/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** The mention as the person typed it, case and brackets kept ("HoS (RB)"), for saying it back. */
+function rawTail(raw: string, mention: string): string {
+  const words = raw.normalize('NFKC').replace(/[\u00ad\u200b-\u200f\u2060-\u2069\ufeff]/g, '').trim().split(/\s+/);
+  for (let start = words.length - 1; start >= 0 && start >= words.length - 10; start--) {
+    for (let end = words.length; end > start; end--) {
+      const piece = words.slice(start, end).join(' ').replace(/[?!.,;:]+$/, '');
+      if (normalise(piece) === mention) return piece;
+    }
+  }
+  return mention;
+}
+
+function smallTalk(t: string): Intent | undefined {
+  const s = t.replace(/\b(bot|mate|pal|so much|very much|v much|much|a lot|lots|loads|again|all|everyone|team|guys|folks)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  if (/^(thanks?|thank you|thankyou|thx|ty|cheers|ta|many thanks|much appreciated|appreciated|brilliant thanks|great thanks|perfect thanks|lovely thanks|nice one|that's (?:great|helpful|brilliant|perfect|lovely)|thanks that's (?:great|helpful|brilliant|perfect))( (?:that's|that is)? ?(?:great|helpful|brilliant|perfect|lovely|useful))?$/.test(s)) return { kind: 'smallTalk', topic: 'thanks' };
+  if (/^(bye|goodbye|see you|see ya|cya|later|night|good night|ttfn|speak soon|have a good (?:day|weekend|evening))$/.test(s)) return { kind: 'smallTalk', topic: 'bye' };
+  if (/^(ok|okay|k|cool|great|nice|lovely|brilliant|perfect|fine|got it|noted|understood|right|sure|fab|super|grand|sound|ace|yes|no|yep|nope)$/.test(s)) return { kind: 'smallTalk', topic: 'ok' };
+  if (/^(how are you|how are you doing|how's it going|how are things|you ok|are you ok|how do you do|you alright|alright)$/.test(s)) return { kind: 'smallTalk', topic: 'howAreYou' };
+  if (/^(sorry|my bad|oops|apologies|my mistake)$/.test(s)) return { kind: 'smallTalk', topic: 'sorry' };
+  return undefined;
+}
+
+/** Words that follow "kpi" in questions but are not KPI codes (some real codes, like "icpc", have no digits). */
+const KPI_NOT_A_CODE = new Set(['off', 'list', 'all', 'not', 'are', 'is', 'of', 'the', 'below', 'behind', 'red', 'amber', 'green', 'summary', 'on', 'that', 'which', 'missing', 'status', 'overview', 'values', 'targets', 'target', 'failing', 'please', 'doing', 'figures', 'data', 'update', 'updates', 'report', 'latest']);
 
 const UPDATE_WORDS = [
   'complete', 'completed', 'done', 'finished', 'red', 'amber', 'green', 'on track', 'not on track', 'off track',
-  'some issues', 'not started', 'bau', 'business as usual', 'blue',
+  'some issues', 'not started', 'bau', 'business as usual', 'blue', 'due', 'new due date', 'revised due date', 'due date', 'date', 'deadline', 'moved to', 'move to',
 ];
 
+const DUE_WORDS = new Set(['due', 'new due date', 'revised due date', 'due date', 'date', 'deadline', 'moved to', 'move to']);
+
 /**
- * "update 2.4 amber: recruitment delayed", "2.4 complete https://…", "milestone 2.1.3 done".
- * The status word must come straight after the ref, so a question that merely mentions a ref and a
- * colour ("what's amber in 2") is never taken as an update.
+ * "update 2.4 amber: recruitment delayed", "2.4 complete https://…", "milestone 2.1.3 done",
+ * "update 2.4 due 31 Jan 2027: recruitment re-run". The status word must come straight after the
+ * ref, so a question that merely mentions a ref and a colour ("what's amber in 2") is never taken
+ * as an update.
  */
-export function parseUpdate(raw: string): Intent | undefined {
-  const s = raw.normalize('NFKC').replace(/[\u2018\u2019]/g, "'").trim();
+export function parseUpdate(raw: string, opts: ParseOptions = {}): Extract<Intent, { kind: 'update' }> | undefined {
+  const s = raw.normalize('NFKC').replace(/[\u00ad\u200b-\u200f\u2060-\u2069\ufeff]/g, '').replace(/[\u2018\u2019]/g, "'").trim();
   const words = UPDATE_WORDS.map((w) => w.replace(/ /g, '\\s+')).join('|');
-  const re = new RegExp(String.raw`^(?:update|set|mark)?\s*(?:action|milestone)?\s*${REF}\s*(?:is|as|to|=|-|:)?\s*(${words})\b\s*(?:[:–—,-]\s*)?(.*)$`, 'is');
+  const re = new RegExp(String.raw`^(?:please\s+)?(?:update|set|mark|change|move)?\s*(?:action|milestone|ref)?\s*(${REF_SOURCE})\s*(?:is|as|to|=|-|:)?\s*(?:now\s+)?(${words})\b\s*(?:[:–—,-]\s*)?(.*)$`, 'is');
   const m = s.match(re);
   if (!m) return undefined;
-  if (!/^(update|set|mark|action|milestone)\b/i.test(s) && !/^\d/.test(s)) return undefined;
+  if (!/^(?:please\s+)?(update|set|mark|change|move|action|milestone|ref)\b/i.test(s) && !/^\d/.test(s)) return undefined;
+  const word = m[2].toLowerCase().replace(/\s+/g, ' ');
   let rest = m[3].trim();
+  const intent: Extract<Intent, { kind: 'update' }> = { kind: 'update', ref: m[1].replace(/\.$/, ''), word: DUE_WORDS.has(word) ? 'due' : word };
+  if (intent.word === 'due') {
+    // "due 31 Jan 2027: reason" / "due to 31/1/2027 because …": the date runs to the colon or "because".
+    const dm = rest.replace(/^(?:to|is|=|now)\s+/i, '').match(/^(.+?)(?:\s*[:–—]\s*|\s+-\s+|\s*,\s*|\s+because\s+|\s+as\s+|\s+reason\s*:?\s*|$)(.*)$/is);
+    const dateText = (dm?.[1] ?? '').trim();
+    const date = opts.today && dateText ? readDate(dateText, opts.today) : undefined;
+    if (date) intent.revisedDue = date;
+    else intent.revisedDueText = dateText || '(no date)';
+    rest = (dm?.[2] ?? '').trim();
+  }
   let evidenceUrl: string | undefined;
   const url = rest.match(/\bhttps?:\/\/\S+/i);
   if (url) {
     evidenceUrl = url[0].replace(/[).,;]+$/, '');
-    rest = rest.replace(url[0], '').replace(/\s+/g, ' ').trim();
+    rest = rest.replace(url[0], '').replace(/[ \t]+/g, ' ').trim();
   }
   rest = rest.replace(/^(evidence|because|reason)\s*[:-]?\s*/i, '').trim();
-  const intent: Intent = { kind: 'update', ref: m[1], word: m[2].toLowerCase().replace(/\s+/g, ' ') };
   if (rest) intent.commentary = rest;
   if (evidenceUrl) intent.evidenceUrl = evidenceUrl;
   return intent;
 }
 
+
+/** A close example for text we could not read at all, only when it is genuinely close. */
+export function closeExample(raw: string): string | undefined {
+  return suggest(normalise(raw).slice(0, 100));
+}
+
 function suggest(text: string): string | undefined {
+  if (text.length > 60) return undefined;
   let best: { ex: string; d: number } | undefined;
   for (const ex of EXAMPLES) {
-    const exN = normalise(ex).replace(/\b(2\.4|3\.2|c056|3|2|hos \(rb\)|14)\b/g, '').trim();
-    const d = editDistance(text.slice(0, exN.length + 3), exN);
+    const exN = normalise(ex);
+    const d = editDistance(text, exN, 6);
     if (!best || d < best.d) best = { ex, d };
   }
-  if (best && best.d <= Math.max(2, Math.floor(text.length / 4))) return best.ex;
+  if (best && best.d <= Math.min(3, Math.floor(normalise(best.ex).length / 4))) return best.ex;
   return undefined;
 }

@@ -1,18 +1,16 @@
 /**
  * One grammar for action refs, shared by the importer (which must only produce refs people can
- * type), typed commands and the card-data validators (which must accept exactly what the importer
- * produces).
+ * type), the chat parser, typed commands and the card-data validators (which must accept exactly
+ * what the importer produces).
  *
  * A ref is an optional prefix, then a dotted number with an optional letter suffix:
- *   "2.4", "1.1.1b"            plain council numbering (letters mark later actions under one ref);
- *   "SH-1.2a"                  a council's own prefix joined by "-";
- *   "LA-Misc.1"                a prefix the importer made from an unnumbered priority, joined by ".".
+ *   "2.4", "3.10", "1.3.6", "1.1.1b"  plain council numbering (letters mark later actions under one ref);
+ *   "2.1.3"                            also milestone 3 of action 2.1 in layouts with two-part refs;
+ *   "SH-1.2a"                          a council's own prefix joined by "-";
+ *   "LA-Misc.1"                        a prefix the importer made from an unnumbered priority, joined by ".".
  * A prefix is up to three words of letters and digits joined by "-", the first starting with a
  * letter, so it never reads as part of the number. Refs compare without regard to case: people
  * type "sh-1.2a" as readily as "SH-1.2A".
- *
- * Minimal version written by the trackers branch so the import can validate against it; the nlu
- * branch owns it and may extend it (keep REF_SOURCE accepting everything isRef accepts today).
  */
 
 const WORD = '[A-Za-z][A-Za-z0-9]{0,11}';
@@ -22,6 +20,9 @@ const NUMBER = String.raw`\d{1,3}(?:\.\d{1,3}){0,3}[a-zA-Z]{0,2}`;
 
 /** Regex source for a ref with no anchors or flags, to embed in larger patterns (use the i flag). */
 export const REF_SOURCE = `(?:${PREFIX})?${NUMBER}`;
+
+/** Priority refs: a ref, or a prefix key on its own ("3", "1.3", "LA-Misc"). */
+export const PRIORITY_REF_SOURCE = `(?:${REF_SOURCE}|${WORD}(?:-${TAIL_WORD}){1,2})`;
 
 /** Longest ref the grammar allows; card data and table keys rely on it. */
 export const MAX_REF_LENGTH = 48;
@@ -35,6 +36,20 @@ export function isRef(text: string): boolean {
 /** The form two refs are compared in: "sh-1.2a" and "SH-1.2A" are the same action. */
 export function refKey(ref: string): string {
   return ref.toLowerCase();
+}
+
+/**
+ * Refs inside a sentence, as typed. In running text a prefix must carry a hyphen ("SH-1.2",
+ * "LA-Misc.1") so ordinary words next to a number ("in.2") are never read as refs, and a bare
+ * number needs a dot ("2.4") so "14 days" or "priority 3" stay numbers.
+ */
+const IN_TEXT = new RegExp(
+  String.raw`(?<![\w.-])((?:${WORD}(?:-${TAIL_WORD}){0,2}-|${WORD}(?:-${TAIL_WORD}){1,2}\.)${NUMBER}|\d{1,3}(?:\.\d{1,3}){1,3}[a-zA-Z]{0,2})(?![\w-]|\.\d)`,
+  'gi',
+);
+
+export function refsInText(text: string): { ref: string; index: number }[] {
+  return [...text.matchAll(IN_TEXT)].map((m) => ({ ref: m[1], index: m.index ?? 0 }));
 }
 
 /**

@@ -4,6 +4,8 @@ import type { HistoryEntry, ItemState } from './planItem';
 import { defaultRagFor } from './status';
 
 export const MAX_COMMENTARY = 2000;
+/** A revised due date's reason: one sentence or two, the same limit for the card and typed updates. */
+export const MAX_REASON = 500;
 
 /** What someone asked to change. Every field optional: the update changes only what is given. */
 export interface UpdateRequest {
@@ -47,7 +49,7 @@ export function isHttpsUrl(s: string): boolean {
  * The rules for one status change. Completing an action does not close it: it goes to the owner's
  * manager for sign-off, because "no clear sign-off" is a failure the councils' own papers name.
  */
-export function applyUpdate(current: ItemState, req: UpdateRequest, actor: Actor, now: string, requestId: string): UpdateOutcome {
+export function applyUpdate(current: ItemState, req: UpdateRequest, actor: Actor, now: string, requestId: string, today: string = now.slice(0, 10)): UpdateOutcome {
   const errors: Partial<Record<keyof UpdateRequest | 'request', string>> = {};
   const commentary = cleanText(req.commentary);
   const evidenceUrl = cleanText(req.evidenceUrl);
@@ -70,6 +72,7 @@ export function applyUpdate(current: ItemState, req: UpdateRequest, actor: Actor
   if (req.revisedDue) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(req.revisedDue) || Number.isNaN(Date.parse(req.revisedDue + 'T00:00:00Z')) || new Date(req.revisedDue + 'T00:00:00Z').toISOString().slice(0, 10) !== req.revisedDue)
       errors.revisedDue = `“${req.revisedDue}” is not a date.`;
+    else if (req.revisedDue < today) errors.revisedDue = `The revised due date ${req.revisedDue.split('-').reverse().join('/')} is in the past; choose today or a later date.`;
     else if (!reason) errors.revisedDueReason = 'A revised due date needs a reason.';
     else due = { kind: 'date', date: req.revisedDue };
   }
@@ -98,6 +101,7 @@ export function applyUpdate(current: ItemState, req: UpdateRequest, actor: Actor
     updatedByName: actor.name,
     lastRequestId: requestId,
   };
+  if (reason && reason.length > MAX_REASON) return { ok: false, errors: { revisedDueReason: `The reason is ${reason.length} characters; the limit is ${MAX_REASON}.` } };
   if (reason && req.revisedDue) after.commentary = commentary ? `${commentary} (new date: ${reason})` : `New due date: ${reason}`;
   return { ok: true, after, changes };
 }

@@ -62,19 +62,27 @@ export async function myActions(s: Services, caller: Caller, scope: Scope): Prom
 
 export interface OverdueFilter {
   ownerRole?: string;
+  /** Resolved owner roles (a person may hold several); when set, ownerRole is not used. */
+  ownerRoles?: string[];
   priorityRef?: string;
   rag?: Rag;
 }
+
+function ownerMatcher(filter: { ownerRole?: string; ownerRoles?: string[] }): (i: ItemState) => boolean {
+  const keys = filter.ownerRoles ? new Set(filter.ownerRoles.map(roleKey)) : filter.ownerRole ? new Set([roleKey(filter.ownerRole)]) : undefined;
+  return (i) => !keys || (!!i.ownerRole && keys.has(roleKey(i.ownerRole)));
+}
+
+const inPriority = (ref: string | undefined) => (i: ItemState | PlanItem) => !ref || priorityOf(i as PlanItem) === ref || i.ref === ref || i.ref.startsWith(ref + '.');
 
 export async function overdue(s: Services, scope: Scope, filter: OverdueFilter = {}): Promise<ItemWithPlan[]> {
   const today = s.clock.today();
   const plans = await plansIn(s, scope);
   const lists = await Promise.all(plans.map(async (p) => (await s.plans.listOpenDueBefore(p.id, today)).map((i) => ({ ...i, planName: p.name }))));
-  const ownerKey = filter.ownerRole ? roleKey(filter.ownerRole) : undefined;
   return lists
     .flat()
-    .filter((i) => !ownerKey || (i.ownerRole && roleKey(i.ownerRole) === ownerKey))
-    .filter((i) => !filter.priorityRef || i.ref === filter.priorityRef || i.ref.startsWith(filter.priorityRef + '.'))
+    .filter(ownerMatcher(filter))
+    .filter(inPriority(filter.priorityRef))
     .filter((i) => !filter.rag || i.rag === filter.rag)
     .sort(byDueThenRef);
 }
@@ -94,7 +102,9 @@ export interface OverduePage {
  * A filter (owner, priority, RAG) is applied to every overdue row, as overdue() does.
  */
 export async function overduePage(s: Services, scope: Scope, filter: OverdueFilter, need: number): Promise<OverduePage> {
-  if (filter.ownerRole || filter.priorityRef || filter.rag) {
+  // Any filter takes the full read: the summary counts the whole unfiltered list. (A new field in
+  // OverdueFilter must be added here too.)
+  if (filter.ownerRole || filter.ownerRoles?.length || filter.priorityRef || filter.rag) {
     const all = await overdue(s, scope, filter);
     const rag: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
     for (const i of all) rag[i.rag]++;
@@ -134,14 +144,79 @@ export function windowEnd(today: string, window: DueWindow): { from: string; to:
       const start = addDays(endOfMonthOf(today), 1);
       return { from: start, to: endOfMonthOf(start), label: 'next month' };
     }
+    case 'range':
+      return { from: window.from, to: window.to, label: window.label };
   }
 }
 
-export async function dueSoon(s: Services, scope: Scope, window: DueWindow): Promise<{ label: string; items: ItemWithPlan[] }> {
+export async function dueSoon(s: Services, scope: Scope, window: DueWindow, owner: { ownerRoles?: string[] } = {}): Promise<{ label: string; items: ItemWithPlan[] }> {
   const { from, to, label } = windowEnd(s.clock.today(), window);
   const plans = await plansIn(s, scope);
   const lists = await Promise.all(plans.map(async (p) => (await s.plans.listOpenDueBetween(p.id, from, to)).map((i) => ({ ...i, planName: p.name }))));
-  return { label, items: lists.flat().sort(byDueThenRef) };
+  return { label, items: lists.flat().filter(ownerMatcher(owner)).sort(byDueThenRef) };
+}
+
+/** Open items of the given owner roles, in every plan in scope. */
+export async function ownerItems(s: Services, scope: Scope, ownerRoles: string[]): Promise<ItemWithPlan[]> {
+  const plans = await plansIn(s, scope);
+  const lists = await Promise.all(plans.flatMap((p) => ownerRoles.map(async (r) => (await s.plans.listByOwner(p.id, roleKey(r))).map((i) => ({ ...i, planName: p.name })))));
+  const seen = new Set<string>();
+  return lists
+    .flat()
+    .filter((i) => i.status !== 'complete')
+    .filter((i) => {
+      const k = `${i.planId}|${i.ref}|${i.seq ?? ''}`;
+      return seen.has(k) ? false : (seen.add(k), true);
+    })
+    .sort(byDueThenRef);
+}
+
+/** "Who's behind": overdue items grouped by owner, the most overdue owners first. */
+export async function behind(s: Services, scope: Scope): Promise<{ owner: string; items: ItemWithPlan[] }[]> {
+  const items = await overdue(s, scope);
+  const groups = new Map<string, { owner: string; items: ItemWithPlan[] }>();
+  for (const i of items) {
+    const owner = i.ownerRole ?? 'No lead named';
+    const k = roleKey(owner);
+    if (!groups.has(k)) groups.set(k, { owner, items: [] });
+    groups.get(k)!.items.push(i);
+  }
+  return [...groups.values()].sort((a, b) => b.items.length - a.items.length || a.owner.localeCompare(b.owner));
+}
+
+/**
+ * "What's slipping": open items whose due date has been moved back, plus open items rated Red or
+ * Amber that are overdue or fall due within 30 days. Soonest first.
+ */
+export async function slipping(s: Services, scope: Scope, owner: { ownerRoles?: string[] } = {}): Promise<ItemWithPlan[]> {
+  const today = s.clock.today();
+  const soon = addDays(today, 30);
+  const plans = await plansIn(s, scope);
+  const lists = await Promise.all(
+    plans.map(async (p) =>
+      (await s.plans.listAllItems(p.id))
+        .filter((e) => isOpen(e.status))
+        .filter((e) => (e.originalDue && e.originalDue.kind === 'date' && e.due.kind === 'date' && e.due.date > e.originalDue.date) || ((e.rag === 'red' || e.rag === 'amber') && e.due.kind === 'date' && e.due.date <= soon))
+        .map((e) => ({ ...e, planName: p.name })),
+    ),
+  );
+  return lists.flat().filter(ownerMatcher(owner)).sort(byDueThenRef);
+}
+
+/** Items awaiting sign-off; `managerRoles` narrows to those whose owner reports to one of them. */
+export async function awaitingSignOff(s: Services, scope: Scope, managerRoles?: string[]): Promise<ItemWithPlan[]> {
+  const [plans, people] = await Promise.all([plansIn(s, scope), s.directory.listAll()]);
+  const managerOf = new Map(people.map((p) => [roleKey(p.role), p.managerRole ? roleKey(p.managerRole) : undefined]));
+  const mine = managerRoles ? new Set(managerRoles.map(roleKey)) : undefined;
+  const lists = await Promise.all(
+    plans.map(async (p) =>
+      (await s.plans.listAllItems(p.id))
+        .filter((e) => e.status === 'awaiting_signoff')
+        .filter((e) => !mine || (!!e.ownerRole && mine.has(managerOf.get(roleKey(e.ownerRole)) ?? '')))
+        .map((e) => ({ ...e, planName: p.name })),
+    ),
+  );
+  return lists.flat().sort(byDueThenRef);
 }
 
 export interface ActionView {
@@ -196,13 +271,14 @@ function priorityOf(e: PlanItem): string | undefined {
   return 'priorityRef' in e ? e.priorityRef : undefined;
 }
 
-export async function byRag(s: Services, scope: Scope, rag: Rag, priorityRef?: string): Promise<ItemWithPlan[]> {
+export async function byRag(s: Services, scope: Scope, rag: Rag, priorityRef?: string, owner: { ownerRoles?: string[] } = {}): Promise<ItemWithPlan[]> {
   const plans = await plansIn(s, scope);
   const lists = await Promise.all(
     plans.map(async (p) =>
       (await s.plans.listAllItems(p.id))
         .filter((e) => e.kind === 'action' && e.rag === rag && isOpen(e.status))
-        .filter((e) => !priorityRef || priorityOf(e) === priorityRef || e.ref.startsWith(priorityRef + '.'))
+        .filter(inPriority(priorityRef))
+        .filter(ownerMatcher(owner))
         .map((e) => ({ ...e, planName: p.name })),
     ),
   );

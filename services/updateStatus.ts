@@ -84,7 +84,7 @@ async function change(
 }
 
 export function updateItem(s: Services, caller: Caller, target: Target, req: UpdateRequest, opts: UpdateOptions): Promise<UpdateResult> {
-  return change(s, caller, target, opts, mayUpdate, (current, actor, now) => applyUpdate(current, req, actor, now, opts.requestId));
+  return change(s, caller, target, opts, mayUpdate, (current, actor, now) => applyUpdate(current, req, actor, now, opts.requestId, s.clock.today()));
 }
 
 export function signOff(s: Services, caller: Caller, target: Target, decision: SignOffDecision, note: string | undefined, opts: UpdateOptions): Promise<UpdateResult> {

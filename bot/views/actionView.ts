@@ -4,6 +4,7 @@ import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { RAG_COLOR, RAG_SYMBOL, RAG_WORD, STATUS_TEXT, britishDateTime, dueText, relativeDue, truncate } from './format';
 import { historyLine } from './historyView';
 import { kpiLine } from './kpiView';
+import { plainText } from './userText';
 
 export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, timeZone: string): AdaptiveCardJson {
   const a = view.action;
@@ -14,8 +15,8 @@ export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, t
     { title: 'Lead', value: a.ownerRole ? `${a.ownerRole}${view.lead ? ` (${view.lead.name})` : ' (not in the directory)'}` : 'No lead named' },
     { title: 'Due', value: `${dueText(a.due)}${rel ? ` (${rel})` : ''}` },
     a.originalDue ? { title: 'Originally due', value: dueText(a.originalDue) } : undefined,
-    a.commentary ? { title: 'Latest commentary', value: truncate(a.commentary, 500) } : undefined,
-    a.evidenceUrl ? { title: 'Evidence', value: a.evidenceUrl } : undefined,
+    a.commentary ? { title: 'Latest commentary', value: plainText(truncate(a.commentary, 500)) } : undefined,
+    a.evidenceUrl ? { title: 'Evidence', value: plainText(a.evidenceUrl) } : undefined,
   ].filter((f): f is { title: string; value: string } => f !== undefined);
   return renderCard('action', {
     planId: a.planId,
@@ -45,6 +46,6 @@ export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, t
       text: kpiLine(k, { bold: false, direction: false }),
     })),
     history: view.history.map((h) => ({ text: historyLine(h, timeZone) })),
-    updatedLine: a.updatedByName && a.updatedAt ? `Updated by ${a.updatedByName}, ${britishDateTime(a.updatedAt, timeZone)}` : '',
+    updatedLine: a.updatedByName && a.updatedAt ? `Updated by ${plainText(a.updatedByName)}, ${britishDateTime(a.updatedAt, timeZone)}` : '',
   });
 }

@@ -1,5 +1,7 @@
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { plainText } from './userText';
 
+// The demo spec (tests/integration/demo.spec.ts) asks every example here as Rosa, so each must work on the demo data.
 const GROUPS = [
   { title: 'Your work', examples: '“my actions” · “due this week” · “due in 14 days”' },
   { title: 'The plan', examples: '“what’s overdue” · “overdue for HoS (RB)” · “overdue in priority 2” · “summary” · “unowned”' },
@@ -14,7 +16,7 @@ export function helpCard(opts: { heading?: string; suggestion?: string } = {}): 
 
 export function welcomeCard(name: string | undefined, planNames: string[]): AdaptiveCardJson {
   return renderCard('welcome', {
-    name: name ?? '',
+    name: plainText(name ?? ''),
     planLine: planNames.length ? `Plans loaded: ${planNames.join(', ')}.` : 'No plan has been imported yet: an admin can load one with npm run import.',
     examples: ['my actions', "what's overdue", 'action 2.4', 'kpi c056', 'summary'].map((text) => ({ text })),
   });

@@ -1,4 +1,5 @@
 import type { HistoryEntry } from '../../domain/planItem';
+import { plainText } from './userText';
 import { RAG_WORD, STATUS_TEXT, britishDate, britishDateTime, truncate } from './format';
 
 /** Stored values are codes ("some_issues", "amber"); people read the words the cards use. */
@@ -13,7 +14,7 @@ function shown(field: string, value: string): string {
 export function historyLine(h: HistoryEntry, timeZone: string): string {
   const what = h.changes.map((c) => `${c.field} ${shown(c.field, c.from)} → ${shown(c.field, c.to)}`).join('; ');
   const item = h.seq !== undefined ? `milestone ${h.ref}.${h.seq}: ` : '';
-  const note = h.commentary ? ` — “${truncate(h.commentary, 200)}”` : '';
-  const evidence = h.evidenceUrl && !h.changes.some((c) => c.field === 'evidence') ? ` (evidence: ${h.evidenceUrl})` : '';
-  return `${britishDateTime(h.at, timeZone)}, ${h.byName}: ${item}${what}${note}${evidence}`;
+  const note = h.commentary ? ` — “${plainText(truncate(h.commentary, 200))}”` : '';
+  const evidence = h.evidenceUrl && !h.changes.some((c) => c.field === 'evidence') ? ` (evidence: ${plainText(h.evidenceUrl)})` : '';
+  return `${britishDateTime(h.at, timeZone)}, ${plainText(h.byName)}: ${item}${plainText(what)}${note}${evidence}`;
 }

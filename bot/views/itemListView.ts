@@ -45,7 +45,8 @@ export function listCard(input: ListCardInput): AdaptiveCardJson {
       `${dueText(i.due)}${rel ? ` (${rel})` : ''}`,
       i.ownerRole ?? 'No owner',
       STATUS_TEXT[i.status],
-      input.multiplePlans ? i.planName : undefined,
+      // Every item names its plan: refs repeat across plans.
+      i.planName,
     ]
       .filter(Boolean)
       .join(' · ');

@@ -2,6 +2,7 @@ import type { ItemState } from '../../domain/planItem';
 import { itemLabel } from '../../domain/planItem';
 import type { UpdateRequest } from '../../domain/statusUpdate';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { plainText } from './userText';
 import { RAG_WORD, STATUS_TEXT, dueText, britishDateTime, truncate } from './format';
 
 export type FieldErrors = Partial<Record<keyof UpdateRequest | 'request', string>>;
@@ -56,8 +57,8 @@ export function signOffCard(i: ItemState, ownerName: string, timeZone: string, o
     facts: [
       { title: 'Owner', value: `${i.ownerRole ?? 'No lead'} (${ownerName})` },
       { title: 'Marked complete', value: i.updatedAt ? britishDateTime(i.updatedAt, timeZone) : 'unknown' },
-      { title: 'Evidence', value: i.evidenceUrl ?? 'none given' },
-      { title: 'Commentary', value: truncate(i.commentary ?? '—', 500) },
+      { title: 'Evidence', value: plainText(i.evidenceUrl ?? 'none given') },
+      { title: 'Commentary', value: plainText(truncate(i.commentary ?? '—', 500)) },
     ],
     outcome: outcome ?? '',
     open: !outcome,

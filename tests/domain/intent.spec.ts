@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseIntent, type Intent } from '../../domain/intent';
+import { closeExample, parseIntent, type Intent } from '../../domain/intent';
 
 /** How people actually phrase questions, and what each must mean. */
 const PHRASINGS: [string, Partial<Intent> & { kind: Intent['kind'] }][] = [
@@ -72,15 +72,27 @@ describe('parseIntent: phrasing table', () => {
 
   it('has at least 40 phrasings', () => assert.ok(PHRASINGS.length >= 40));
 
-  it('answers nonsense with help and a close suggestion', () => {
-    const got = parseIntent('my actoins');
-    assert.equal(got.kind, 'myActions');
-    const u = parseIntent('sing me a song');
-    assert.equal(u.kind, 'unknown');
+  it('corrects typos in command words, and leaves unknown text to the resolver or help', () => {
+    assert.equal(parseIntent('my actoins').kind, 'myActions');
     const typo = parseIntent('kpis of targt');
     assert.equal(typo.kind, 'kpisOffTarget', JSON.stringify(typo));
-    const close = parseIntent('kpi lsit');
-    assert.equal(close.kind, 'kpi'); // "lsit" could be a code; asking for it gets "no KPI lsit", which is honest
+    // "lsit" could be a code: the resolver answers "no KPI lsit" and offers "kpi list".
+    assert.deepEqual(parseIntent('kpi lsit'), { kind: 'kpi', code: 'lsit' });
+    assert.ok(['unknown', 'lookup'].includes(parseIntent('sing me a song').kind));
+  });
+
+  it('gives plain help for huge input, quickly, with no suggestion', () => {
+    const started = Date.now();
+    const got = parseIntent('x'.repeat(100_000));
+    assert.equal(got.kind, 'unknown');
+    assert.equal((got as { suggestion?: string }).suggestion, undefined);
+    assert.ok(Date.now() - started < 200, `took ${Date.now() - started} ms`);
+  });
+
+  it('offers "did you mean" only when the text is genuinely close', () => {
+    assert.equal(closeExample('digest previe'), 'digest preview');
+    assert.equal(closeExample('kpis of target'), 'kpis off target');
+    for (const far of ['xxxxxxxxxxxxxxxx', 'the quick brown fox jumps', 'zzz', 'x'.repeat(100_000)]) assert.equal(closeExample(far), undefined, far.slice(0, 20));
   });
 
   it('does not take a question that mentions a colour as an update', () => {

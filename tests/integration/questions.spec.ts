@@ -88,7 +88,8 @@ for (const where of ['personal', 'channel'] as const) {
 
     it('an unknown ref is named, and nothing else is shown', async () => {
       const { text } = await ask(h, 'action 9.9', where);
-      assert.match(text, /No action 9\.9/);
+      assert.match(text, /There is no action or milestone 9\.9 in Southend 2021/);
+      assert.doesNotMatch(text, /\*\*\d/);
     });
 
     it('"priority 2" shows its actions with a RAG count', async () => {
@@ -197,13 +198,20 @@ describe('more than one plan', function () {
     assert.doesNotMatch(southend.text, /Sefton/);
   });
 
-  it('a ref two plans share is not guessed: both are offered, and naming the plan picks one', async () => {
-    const both = await ask(h, 'action 2.4');
-    assert.match(both.text, /2\.4 is in 2 plans/);
-    const rows = JSON.stringify(both.card).match(/"planId":"[a-z0-9-]+","ref":"2\.4"/g) ?? [];
-    assert.deepEqual(rows.sort(), ['"planId":"southend-2016","ref":"2.4"', '"planId":"southend-2021","ref":"2.4"']);
-    const one = await ask(h, 'history 2.4 in Southend 2021');
+  it('a ref two plans share is not guessed: one button per plan, and naming the plan picks one', async () => {
+    const kit = { aadObjectId: '6f1c2a10-0020-4c1e-9a51-000000000020', name: 'Kit Moran' };
+    const both = await ask(h, 'action 2.4', 'personal', kit);
+    assert.match(both.text, /2\.4 is in 2 plans: Southend 2016, Southend 2021/);
+    const asks = (both.card.actions as { verb: string; data: { q: string } }[]).map((a) => `${a.verb}:${a.data.q}`);
+    assert.deepEqual(asks.sort(), ['ask:action 2.4 in Southend 2016', 'ask:action 2.4 in Southend 2021']);
+    const one = await ask(h, 'history 2.4 in Southend 2021', 'personal', kit);
     assert.match(one.text, /History of 2\.4 \(Southend 2021\)/);
+  });
+
+  it("the one plan where the caller owns the ref is taken without asking, and the card names it", async () => {
+    const mine = await ask(h, 'action 2.4');
+    assert.match(mine.text, /Southend 2021/);
+    assert.doesNotMatch(mine.text, /is in 2 plans/);
   });
 
   it('linking a channel to a second plan lets go of the first', async () => {

@@ -268,3 +268,87 @@ describe('updating a milestone by text', function () {
     }
   });
 });
+
+describe('typed updates cover what the card covers, with the card’s rules', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ today: '2021-11-15' });
+    await seedFixtures(h.bot.services, ['southend2021']);
+  });
+  afterEach(async () => h?.stop());
+
+  const reply = async (text: string) => {
+    const sent = await h.say(text);
+    assert.equal(sent.length, 1, `one reply to ${text.slice(0, 40)}`);
+    const card = cardOf(sent[0]);
+    assertValidCard(card);
+    return cardText(card);
+  };
+
+  it('a revised due date by text needs a reason, refuses a past date, and is saved with its reason', async () => {
+    assert.match(await reply('update 2.4 due 31 Jan 2022'), /A revised due date needs a reason\.[\s\S]*Nothing was changed/);
+    assert.match(await reply('update 2.4 due 1 Nov 2021: too late'), /in the past; choose today or a later date[\s\S]*Nothing was changed/);
+    assert.match(await reply('update 2.4 due the twelfth of never: because'), /is not a date I can read[\s\S]*Nothing was changed/);
+    assert.equal((await state(h, '2.4')).history.length, 0);
+    const saved = await reply('update 2.4 due 31 Jan 2022: recruitment re-run');
+    assert.match(saved, /31 Jan 2022/);
+    const s = await state(h, '2.4');
+    assert.deepEqual(s.item.due, { kind: 'date', date: '2022-01-31' });
+    assert.deepEqual(s.item.originalDue, { kind: 'date', date: '2021-09-30' });
+    assert.match(s.item.commentary ?? '', /recruitment re-run/);
+    assert.equal(s.history.length, 1);
+  });
+
+  it('the card refuses a past revised date too, and accepts today', async () => {
+    const past = await h.execute('submitUpdate', form({ revisedDue: '2021-11-14', revisedDueReason: 'panel moved' }, 1));
+    assert.match(cardText(past.body.value), /in the past/);
+    assert.equal((await state(h, '2.4')).history.length, 0);
+    const today = await h.execute('submitUpdate', form({ revisedDue: '2021-11-15', revisedDueReason: 'panel moved' }, 1));
+    assert.doesNotMatch(cardText(today.body.value), /in the past/);
+    assert.deepEqual((await state(h, '2.4')).item.due, { kind: 'date', date: '2021-11-15' });
+  });
+
+  it('over-long typed commentary is refused with the limit stated, never cut and saved', async () => {
+    const long = 'delayed '.repeat(400); // 3,200 characters
+    const text = await reply(`update 2.4 amber: ${long}`);
+    assert.match(text, /the limit is 2000/);
+    assert.match(text, /Nothing was changed/);
+    const s = await state(h, '2.4');
+    assert.equal(s.history.length, 0);
+    assert.equal(s.item.rag, 'none');
+  });
+
+  it('after a conflict the form shown again keeps what the person typed', async () => {
+    await h.execute('submitUpdate', form({ status: 'some_issues', rag: 'amber', commentary: 'first in' }, 1), { from: JORDAN });
+    const mine = await h.execute('submitUpdate', form({ status: 'not_on_track', rag: 'red', commentary: 'my careful explanation' }, 1));
+    const card = mine.body.value as { body: unknown[] };
+    assert.match(cardText(card), /after you opened it, so your change was not saved/);
+    assert.match(JSON.stringify(card), /"id":"commentary"[^}]*"value":"my careful explanation"/);
+  });
+
+  it('a failed reply after the change is committed never says "nothing was changed", and a resend does not write twice', async () => {
+    let failures = 0;
+    h.stub.setFaults({ decide: (r) => (r.route !== 'createConversation' && r.method === 'POST' && failures++ < 20 ? { status: 429, retryAfterSeconds: 0 } : null) });
+    const before = h.stub.sent().length;
+    const res = await h.post({
+      type: 'message',
+      id: 'typed-update-429',
+      channelId: 'msteams',
+      serviceUrl: h.stub.url,
+      from: { id: `29:${ROSA.aadObjectId}`, aadObjectId: ROSA.aadObjectId, name: ROSA.name },
+      recipient: { id: '28:bot-id', name: 'Improvement Plan' },
+      conversation: { id: `a:personal-${ROSA.aadObjectId}`, conversationType: 'personal', tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+      text: 'update 2.4 amber: recruitment delayed two months',
+    });
+    assert.equal(res.status, 200, 'the turn does not fail: the change is saved');
+    h.stub.setFaults(undefined);
+    const said = h.stub.sent().slice(before).map((a) => JSON.stringify(a.activity));
+    assert.ok(said.every((t) => !/nothing was changed/i.test(t)), said.join('\n'));
+    assert.equal((await state(h, '2.4')).history.length, 1);
+    const again = await reply('update 2.4 amber: recruitment delayed two months');
+    assert.match(again, /already saved/);
+    assert.equal((await state(h, '2.4')).history.length, 1, 'the resend wrote nothing');
+  });
+});
