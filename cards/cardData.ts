@@ -177,7 +177,19 @@ export interface ClarifyCardData {
   choices: { label: string; ask: string }[];
 }
 
+export interface BoardPackCardData {
+  title: string;
+  subtitle: string;
+  facts: Fact[];
+  ragLine: string;
+  movement: string;
+  sections: { heading: string; empty: string; count: number; lines: string[]; more: number }[];
+  filesNote: string;
+  linkUrl: string;
+}
+
 export interface CardData {
+  boardPack: BoardPackCardData;
   clarify: ClarifyCardData;
   welcome: WelcomeCardData;
   help: HelpCardData;
