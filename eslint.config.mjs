@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'appPackage/build/', 'test-results/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules/', 'dist/', '.data/', 'appPackage/build/', 'test-results/', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

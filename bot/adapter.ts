@@ -3,8 +3,10 @@ import { CallerIdConstants, ConfigurationServiceClientCredentialFactory, type Ac
 import { AuthenticationConstants, AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { INodeBuffer, INodeSocket } from 'botframework-streaming';
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 import type { AppConfig } from '../config/schema';
+import type { Logger } from './logger';
 
 type Logic = (context: TurnContext) => Promise<void>;
 
@@ -26,6 +28,25 @@ function channelAuthSettings(config: AppConfig): Record<string, string | boolean
     CallerId: CallerIdConstants.PublicAzureChannel,
   };
 }
+
+/**
+ * The signing keys could not be fetched: the OpenID metadata document or its key set did not answer
+ * (node-fetch's FetchError: DNS, refused, reset, timeout) or answered an error status (botframework's
+ * "Failed to load openID config/Keys"). Nothing is wrong with the request, so it is not a 401.
+ */
+function keySourceUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'FetchError') return true;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_\w+)$/.test(code)) return true;
+  return err instanceof AuthenticationError && /^Failed to load (openID config|Keys)/.test(err.message);
+}
+
+export const KEYS_UNAVAILABLE_MESSAGE = 'The bot cannot verify Teams requests just now. Please try again shortly.';
+const RETRY_AFTER_SECONDS = '30';
+
+/** Per request: set when token verification failed because the key source was unreachable. */
+const requestState = new AsyncLocalStorage<{ keysUnavailable: boolean }>();
 
 /** jsonwebtoken's verification failures (bad signature, wrong algorithm, not yet valid, expired). */
 const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
@@ -123,9 +144,19 @@ export function malformedActivity(body: unknown): string | undefined {
  *   or a non-ASCII conversation id fail the turn in botbuilder or teams-ai before any handler runs);
  * - a token that fails verification (forged signature, `alg: none`, HMAC with the public key, not
  *   yet valid) is answered 401 like every other authentication failure (botbuilder lets
- *   jsonwebtoken's error escape and answers 500 with its message).
+ *   jsonwebtoken's error escape and answers 500 with its message);
+ * - when the OpenID metadata or key set cannot be fetched, botbuilder answers 500 with the network
+ *   error in the body (`getaddrinfo ENOTFOUND login.botframework.com`). That is our outage, not the
+ *   caller's fault: the answer is 503 with Retry-After and a neutral message, and the cause is logged.
  */
 export class BotAdapter extends TeamsAdapter {
+  private logger: Pick<Logger, 'error'> = { error: (obj: unknown, msg?: string) => console.error(msg, obj) };
+
+  withLogger(logger: Pick<Logger, 'error'>): this {
+    this.logger = logger;
+    return this;
+  }
+
   override process(req: Request, res: Response, logic: Logic): Promise<void>;
   override process(req: Request, socket: INodeSocket, head: INodeBuffer, logic: Logic): Promise<void>;
   override async process(req: Request, resOrSocket: Response | INodeSocket, logicOrHead: Logic | INodeBuffer, maybeLogic?: Logic): Promise<void> {
@@ -138,7 +169,20 @@ export class BotAdapter extends TeamsAdapter {
       res.end();
       return;
     }
-    return super.process(req, res, logicOrHead as Logic);
+    const state = { keysUnavailable: false };
+    // CloudAdapter turns any error into status + message itself; rewrite that answer on the way out.
+    const guarded: Response = {
+      socket: res.socket,
+      header: (name: string, value: unknown) => res.header(name, value),
+      status: (code: number) => {
+        if (!state.keysUnavailable) return res.status(code);
+        res.header('Retry-After', RETRY_AFTER_SECONDS);
+        return res.status(503);
+      },
+      send: (body?: unknown) => res.send(state.keysUnavailable ? KEYS_UNAVAILABLE_MESSAGE : body),
+      end: (...args: unknown[]) => res.end(...args),
+    };
+    return requestState.run(state, () => super.process(req, guarded, logicOrHead as Logic));
   }
 
   protected override async processActivity(auth: string | AuthenticateRequestResult, activity: Activity, logic: Logic): Promise<InvokeResponse | undefined> {
@@ -148,13 +192,18 @@ export class BotAdapter extends TeamsAdapter {
       result = await this.botFrameworkAuthentication.authenticateRequest(activity, auth);
     } catch (err) {
       if (err instanceof Error && TOKEN_ERRORS.has(err.name)) throw new AuthenticationError(`Unauthorized. ${err.message}`, 401);
+      const state = requestState.getStore();
+      if (state && keySourceUnavailable(err)) {
+        state.keysUnavailable = true;
+        this.logger.error({ err }, 'cannot verify Bot Connector tokens: the OpenID metadata or signing keys are unreachable; answering 503');
+      }
       throw err;
     }
     return super.processActivity(result, activity, logic);
   }
 }
 
-export function createAdapter(config: AppConfig): TeamsAdapter {
+export function createAdapter(config: AppConfig, logger?: Pick<Logger, 'error'>): TeamsAdapter {
   const auth = {
     MicrosoftAppId: config.MicrosoftAppId ?? '',
     MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
@@ -162,5 +211,6 @@ export function createAdapter(config: AppConfig): TeamsAdapter {
     MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
     ...channelAuthSettings(config),
   };
-  return new BotAdapter(auth, new ConfigurationServiceClientCredentialFactory(auth));
+  const adapter = new BotAdapter(auth, new ConfigurationServiceClientCredentialFactory(auth));
+  return logger ? adapter.withLogger(logger) : adapter;
 }

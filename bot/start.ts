@@ -38,7 +38,7 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
   const tables = openTables(config.STORAGE_CONNECTION_STRING);
   await ensureTables(tables);
   const services: Services = createServices(tables, { clock: opts.clock ?? systemClock(config.TIME_ZONE, config.FAKE_TODAY), adminIds: config.ADMIN_USER_IDS });
-  const adapter = createAdapter(config);
+  const adapter = createAdapter(config, logger);
   const outbox = new Outbox(config.STORAGE_CONNECTION_STRING);
   await outbox.ensure();
   const ledger = new Ledger(tables);
@@ -77,6 +77,7 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
     scheduler.start();
     worker.start();
   }
+  let stopped: Promise<void> | undefined;
   return {
     server,
     port: address.port,
@@ -86,11 +87,13 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
     worker,
     outbox,
     ledger,
-    stop: async () => {
-      scheduler.stop();
-      await worker.stop();
-      await sender.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    // Idempotent: a second call (a repeated signal, a test's cleanup after a failed stop) waits for the first.
+    stop: () =>
+      (stopped ??= (async () => {
+        scheduler.stop();
+        await worker.stop();
+        await sender.stop();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })()),
   };
 }

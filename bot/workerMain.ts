@@ -8,6 +8,7 @@ import { openTables, ensureTables } from '../storage/tables';
 import { Outbox } from '../storage/outbox';
 import { Ledger } from '../storage/ledger';
 import { systemClock } from '../domain/clock';
+import { onceOnSignals } from './shutdown';
 
 /**
  * A delivery worker on its own, with no HTTP server: run as many as the send rate needs. The bot
@@ -26,17 +27,12 @@ async function main(): Promise<void> {
   await outbox.ensure();
   const services = createServices(tables, { clock: systemClock(config.TIME_ZONE, config.FAKE_TODAY), adminIds: config.ADMIN_USER_IDS });
   const worker = new DeliveryWorker(
-    { outbox, ledger: new Ledger(tables), services, sender: createSender(createAdapter(config), config.MicrosoftAppId, config.SEND_RATE_PER_SECOND), logger },
+    { outbox, ledger: new Ledger(tables), services, sender: createSender(createAdapter(config, logger), config.MicrosoftAppId, config.SEND_RATE_PER_SECOND), logger },
     { ...DEFAULT_WORKER_OPTIONS, staleDays: config.STALE_AFTER_DAYS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, pollMs: 250 },
   );
   worker.start();
   logger.info('delivery worker started');
-  const stop = async () => {
-    await worker.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  onceOnSignals(() => worker.stop(), logger);
 }
 
 main().catch((err) => {

@@ -45,7 +45,7 @@ export const configSchema = z
       .string()
       .optional()
       .refine((v) => !v || /^https?:\/\/[^\s/]+/i.test(v), 'must be the token issuer URL, e.g. https://api.botframework.com'),
-    /** Absent means "start an embedded Azurite" (dev and tests); present means a real account. */
+    /** Absent means "start an embedded Azurite" (dev and tests only: required once MicrosoftAppId is set); present means a real account. */
     STORAGE_CONNECTION_STRING: z.string().optional(),
     AZURITE_LOCATION: z.string().default('.data/azurite'),
     TIME_ZONE: z
@@ -77,7 +77,11 @@ export const configSchema = z
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(7200).default(120),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Dev/test only: pretend today is this date (yyyy-mm-dd), so demos and tests are repeatable. */
+    /**
+     * Dev/test only (refused with MicrosoftAppId): pretend today is this date (yyyy-mm-dd), so demos
+     * are repeatable. The time of day stays real (domain/clock.ts systemClock); the scheduler and the
+     * delivery worker read the same clock.
+     */
     FAKE_TODAY: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be yyyy-mm-dd')
@@ -93,6 +97,11 @@ export function crossFieldProblems(env: Record<string, string | undefined>): str
   const type = env.MicrosoftAppType ?? 'MultiTenant';
   if (env.MicrosoftAppId && !env.MicrosoftAppPassword && type !== 'UserAssignedMSI') problems.push('MicrosoftAppPassword is required when MicrosoftAppId is set');
   if (type === 'SingleTenant' && !env.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant');
+  // An app id means a real Teams deployment. Without a connection string the bot would quietly start
+  // Azurite on the server's disk: plans would live on one instance and vanish with it.
+  if (env.MicrosoftAppId && !env.STORAGE_CONNECTION_STRING)
+    problems.push('STORAGE_CONNECTION_STRING is required when MicrosoftAppId is set (the embedded Azurite store is for local development only)');
+  if (env.MicrosoftAppId && env.FAKE_TODAY) problems.push('FAKE_TODAY must not be set when MicrosoftAppId is set (it is for local demos and tests only)');
   return problems;
 }
 

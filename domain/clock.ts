@@ -2,7 +2,7 @@
  * Calendar arithmetic on ISO dates (yyyy-mm-dd). A due date is a day in the council's time zone,
  * so "today" must be computed in that zone (Europe/London, with BST), not in UTC.
  */
-export function todayIn(timeZone: string, now: Date = new Date()): string {
+export function todayIn(timeZone: string, now: Date): string {
   // en-CA formats as yyyy-mm-dd, which is exactly the ISO calendar date.
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
@@ -32,14 +32,38 @@ export function endOfWeekOf(iso: string): string {
   return addDays(iso, dow === 0 ? 0 : 7 - dow);
 }
 
+/**
+ * The one source of time. Everything that reads "now" or "today" (rules, services, repositories,
+ * the scheduler and the delivery worker) is handed a Clock; tests hand in a fixed one, so no test
+ * depends on the day it runs. systemClock below is the only place production code reads the wall
+ * clock (elapsed-time measurements and caches use performance.now(), which is not a date).
+ */
 export interface Clock {
   today(): string;
   now(): Date;
 }
 
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * The wall clock in the council's zone. With fakeToday (dev and demos only; config refuses it when
+ * an app id is set) the date is pinned and the time of day stays real: now() is today's wall-clock
+ * time moved to fakeToday, so now() and today() always agree, including for the scheduler.
+ */
 export function systemClock(timeZone: string, fakeToday?: string): Clock {
+  const now = (): Date => {
+    const real = new Date();
+    if (!fakeToday) return real;
+    let shifted = new Date(real.getTime() + daysBetween(todayIn(timeZone, real), fakeToday) * DAY_MS);
+    // Across a daylight-saving change the shifted instant can land an hour past local midnight.
+    for (let i = 0; i < 2 && todayIn(timeZone, shifted) !== fakeToday; i++) {
+      shifted = new Date(shifted.getTime() + (todayIn(timeZone, shifted) > fakeToday ? -HOUR_MS : HOUR_MS));
+    }
+    return shifted;
+  };
   return {
-    today: () => fakeToday ?? todayIn(timeZone),
-    now: () => new Date(),
+    today: () => fakeToday ?? todayIn(timeZone, now()),
+    now,
   };
 }

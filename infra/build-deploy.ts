@@ -8,39 +8,29 @@ import * as path from 'node:path';
  *
  *   npx tsx infra/build-deploy.ts [outDir]        (default .data/deploy, which git ignores)
  *
- * The bot runs from its TypeScript sources with tsx (`npm start` is `tsx bot/main.ts`; the Web App
- * runs `node --import tsx bot/main.ts`). tsx, and everything else the bot imports at run time, are in
- * package.json "dependencies", so the production install is `npm ci --omit=dev`: no TypeScript
- * compiler, test tools, browser driver or Agents Playground on the server. It is run in the output
- * folder, never in the working copy, so a developer's own node_modules is left alone.
+ * Production runs compiled JavaScript: this runs `npm run build` (tsc to dist/, card templates
+ * copied beside the code) in the working copy, copies dist/ and the package files, and installs the
+ * runtime dependencies with `npm ci --omit=dev` in the output folder, never in the working copy, so a
+ * developer's own node_modules is left alone. No TypeScript compiler, tsx, test tools, browser driver
+ * or Agents Playground reach the server. The Web App runs `node dist/bot/main.js` (as `npm start`).
  *
- * App Service runs Linux x64, so the platform-specific packages (esbuild's binary, which tsx uses)
- * are chosen for Linux x64 whatever machine this runs on (npm's --os and --cpu, npm 10 or later).
+ * App Service runs Linux x64, so any platform-specific packages are chosen for Linux x64 whatever
+ * machine this runs on (npm's --os and --cpu, npm 10 or later).
  */
 
 const ROOT = path.resolve(__dirname, '..');
 export const DEFAULT_OUT = path.join(ROOT, '.data', 'deploy');
 
-/** What the server needs: the layers bot/main.ts imports, the card templates, the import CLI, and the lock file. */
-export const RUNTIME_PATHS = [
-  'bot',
-  'cards',
-  'config',
-  'domain',
-  'services',
-  'storage',
-  'scripts/import.ts',
-  'scripts/openServices.ts',
-  'package.json',
-  'package-lock.json',
-  'tsconfig.json',
-];
+/** What the server needs: the build (code and card templates) and the lock file to install from. */
+export const RUNTIME_PATHS = ['dist', 'package.json', 'package-lock.json'];
 
 export const NPM_ARGS = ['ci', '--omit=dev', '--os=linux', '--cpu=x64', '--no-audit', '--no-fund'];
 
 function main(): void {
   const out = path.resolve(process.argv[2] ?? DEFAULT_OUT);
   if (out === ROOT || ROOT.startsWith(out + path.sep)) throw new Error(`refusing to build into ${out}: it would replace the working copy`);
+  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (build.status !== 0) throw new Error(`npm run build failed (${build.error?.message ?? `exit code ${build.status}`})`);
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   for (const rel of RUNTIME_PATHS) {
@@ -52,7 +42,7 @@ function main(): void {
   console.log(`npm ${NPM_ARGS.join(' ')}`);
   const r = spawnSync('npm', NPM_ARGS, { cwd: out, stdio: 'inherit', shell: process.platform === 'win32' });
   if (r.status !== 0) throw new Error(`npm ci failed (${r.error?.message ?? `exit code ${r.status}`})`);
-  if (!fs.existsSync(path.join(out, 'node_modules', 'tsx'))) throw new Error('tsx is not in the production install; the Web App could not start');
+  if (!fs.existsSync(path.join(out, 'dist', 'bot', 'main.js'))) throw new Error('dist/bot/main.js is missing; the Web App could not start');
   console.log(`ready to deploy: ${out}`);
 }
 

@@ -36,12 +36,12 @@ param appServicePlanSku string = 'B1'
 @maxValue(10)
 param instanceCount int = 1
 
-@description('Node.js runtime. The bot is built and tested on Node 20 (package.json engines also allows 22). Node 20 reached end of life on 30 April 2026: move to 22 once the test suite has been run on it.')
+@description('Node.js runtime. Node 22 LTS is the primary runtime (CI runs the suite on it); Node 20 reached end of life on 30 April 2026 and is kept only for developers who still have it.')
 @allowed([
   'NODE|20-lts'
   'NODE|22-lts'
 ])
-param linuxFxVersion string = 'NODE|20-lts'
+param linuxFxVersion string = 'NODE|22-lts'
 
 @description('Storage redundancy. Standard_ZRS keeps three copies across availability zones (where the region has them).')
 @allowed([
@@ -252,9 +252,11 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
     clientAffinityEnabled: false
     siteConfig: {
       linuxFxVersion: linuxFxVersion
-      // The same as `npm start` (tsx bot/main.ts) without npm in between, so App Service's SIGTERM
-      // reaches the bot directly and it stops its scheduler and worker cleanly. App Service sets PORT.
-      appCommandLine: 'node --import tsx bot/main.ts'
+      // The same as `npm start` without npm in between, so App Service's SIGTERM reaches the bot
+      // directly and it stops its scheduler and worker cleanly. It runs the compiled build
+      // (infra/build-deploy.ts puts dist/ in the zip); DEP0111 is restify's spdy dependency, see
+      // README "Start-up warnings". App Service sets PORT.
+      appCommandLine: 'node --disable-warning=DEP0111 dist/bot/main.js'
       // The reminder scheduler runs inside the bot process: the app must never be unloaded.
       alwaysOn: true
       healthCheckPath: '/healthz'

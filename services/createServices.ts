@@ -12,7 +12,7 @@ export function createServices(tables: TableSet, opts: { clock: Clock; adminIds?
     plans: new PlanRepository(tables),
     directory: new DirectoryRepository(tables),
     kpis: new KpiRepository(tables),
-    conversations: new ConversationRepository(tables),
+    conversations: new ConversationRepository(tables, opts.clock),
     clock: opts.clock,
     adminIds: new Set([...(opts.adminIds ?? [])].map((id) => id.toLowerCase())),
   };

@@ -90,7 +90,7 @@ export async function importKpiValuesFile(
   const known = await s.kpis.listDefinitions();
   const r = parseKpiValues(await readTable(args.file), { known });
   const values = args.transformPeriod ? r.values.map((v) => ({ ...v, period: args.transformPeriod!(v.period) })) : r.values;
-  if (!args.dryRun) await s.kpis.upsertValues(values, args.enteredBy);
+  if (!args.dryRun) await s.kpis.upsertValues(values, args.enteredBy, s.clock.now().toISOString());
   return { kind: 'kpi-values', file: args.file, rowsRead: r.rowsRead, problems: r.problems, dryRun: args.dryRun, written: args.dryRun ? 0 : values.length };
 }
 

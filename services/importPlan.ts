@@ -118,11 +118,11 @@ const keyOf = (i: Pick<ItemState, 'ref' | 'seq'>) => `${i.ref}|${i.seq ?? ''}`;
  */
 export async function importPlan(
   repo: PlanRepository,
-  args: { planId: string; planName: string; parsed: ParsedPlan; dryRun: boolean; now?: Date },
+  args: { planId: string; planName: string; parsed: ParsedPlan; dryRun: boolean; now: Date },
 ): Promise<ImportSummary> {
   const { planId, parsed } = args;
   if (parsed.actions.length === 0) throw new NothingToImportError('The file yields no actions, so nothing was written.');
-  const now = (args.now ?? new Date()).toISOString();
+  const now = args.now.toISOString();
   const read = await repo.listAllItemsForImport(planId);
   const existing = new Map(read.map((e) => [keyOf(e.item), e]));
   const desired = itemsOfPlan(planId, parsed);

@@ -2,6 +2,7 @@ import { RestError } from '@azure/data-tables';
 import type { ConversationReference } from 'botbuilder';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey } from './keys';
+import type { Clock } from '../domain/clock';
 
 /**
  * Where the bot can reach people and channels without being spoken to first.
@@ -32,7 +33,10 @@ export class ConversationRepository {
   /** What this process last wrote per key, so unchanged references are not written again. */
   private readonly written = new Map<string, { value: string; at: number }>();
 
-  constructor(private readonly tables: TableSet) {}
+  constructor(
+    private readonly tables: TableSet,
+    private readonly clock: Clock,
+  ) {}
 
   private get table() {
     return this.tables.client(TABLES.conversations);
@@ -48,10 +52,11 @@ export class ConversationRepository {
     const key = `${kind}|${id.toLowerCase()}`;
     const value = comparable(ref);
     const last = this.written.get(key);
-    if (opts.ifChanged && last && last.value === value && Date.now() - last.at < REF_CACHE_TTL_MS) return false;
+    // The cache's age is on the monotonic timer (not a date); the row's updatedAt comes from the injected clock.
+    if (opts.ifChanged && last && last.value === value && performance.now() - last.at < REF_CACHE_TTL_MS) return false;
     this.written.delete(key);
-    await this.table.upsertEntity<RefEntity>({ partitionKey: kind, rowKey: encodeKey(id.toLowerCase()), json: JSON.stringify(ref), updatedAt: new Date().toISOString() }, 'Replace');
-    this.written.set(key, { value, at: Date.now() });
+    await this.table.upsertEntity<RefEntity>({ partitionKey: kind, rowKey: encodeKey(id.toLowerCase()), json: JSON.stringify(ref), updatedAt: this.clock.now().toISOString() }, 'Replace');
+    this.written.set(key, { value, at: performance.now() });
     return true;
   }
 

@@ -113,7 +113,8 @@ export class KpiRepository {
     await this.batched(rows, 'Merge');
   }
 
-  async upsertValues(values: KpiValue[], enteredBy: string, enteredAt = new Date().toISOString()): Promise<void> {
+  /** enteredAt comes from the caller's Clock (services.clock), never the wall clock. */
+  async upsertValues(values: KpiValue[], enteredBy: string, enteredAt: string): Promise<void> {
     const byCode = new Map<string, ValueEntity[]>();
     for (const v of values) {
       const pk = `series|${codeKey(v.code)}`;

@@ -70,8 +70,8 @@ export class Outbox {
   }
 
   /** Give up on a job: park it with the reason, so an operator can see what failed and why. */
-  async poison(m: Received, reason: string): Promise<void> {
-    await this.poisonQueue.sendMessage(Buffer.from(JSON.stringify({ job: m.job, reason, dequeueCount: m.dequeueCount, at: new Date().toISOString() })).toString('base64'));
+  async poison(m: Received, reason: string, at: Date): Promise<void> {
+    await this.poisonQueue.sendMessage(Buffer.from(JSON.stringify({ job: m.job, reason, dequeueCount: m.dequeueCount, at: at.toISOString() })).toString('base64'));
     await this.complete(m);
   }
 

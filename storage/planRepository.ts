@@ -91,9 +91,10 @@ export class PlanRepository {
 
   /** Every plan, archived ones included: for admins (archive, export, import). */
   async listAllPlans(): Promise<PlanInfo[]> {
-    if (this.planList && Date.now() - this.planList.at < PLAN_LIST_TTL_MS) return this.planList.value;
+    // The cache's age is measured on the monotonic timer: it is not a date, and a moved wall clock must not expire or pin it.
+    if (this.planList && performance.now() - this.planList.at < PLAN_LIST_TTL_MS) return this.planList.value;
     const value = this.readPlans();
-    this.planList = { at: Date.now(), value };
+    this.planList = { at: performance.now(), value };
     value.catch(() => (this.planList = undefined));
     return value;
   }

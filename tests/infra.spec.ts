@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import * as ts from 'typescript';
 import { configSchema } from '../config/schema';
 import { loadConfig } from '../config/loadConfig';
 import { TABLES } from '../storage/tables';
@@ -251,7 +252,7 @@ describe('infra/main.bicep', () => {
     assert.ok(queues.loop && /for name in queueNames/.test(queues.body));
   });
 
-  it('runs the bot on a Linux App Service plan, Node 20 LTS, always on, HTTPS only, health-checked', () => {
+  it('runs the bot on a Linux App Service plan, Node 22 LTS, always on, HTTPS only, health-checked', () => {
     const planRes = resource('Microsoft.Web/serverfarms');
     assert.equal(member(planRes.body, 'kind'), "'linux'");
     assert.equal(entries(member(planRes.body, 'properties')!).get('reserved'), 'true', 'a Linux plan is "reserved"');
@@ -261,20 +262,21 @@ describe('infra/main.bicep', () => {
     assert.equal(props.get('serverFarmId'), `${planRes.symbol}.id`);
     const config = entries(props.get('siteConfig')!);
     assert.equal(config.get('linuxFxVersion'), 'linuxFxVersion');
-    assert.equal(bicep.params.get('linuxFxVersion')?.defaultText, "'NODE|20-lts'", 'Node 20 LTS unless the deployer chooses 22');
+    assert.equal(bicep.params.get('linuxFxVersion')?.defaultText, "'NODE|22-lts'", 'Node 22 LTS unless the deployer chooses otherwise');
     assert.equal(config.get('alwaysOn'), 'true', 'the reminder scheduler runs in-process; the app must not be unloaded');
     assert.equal(config.get('healthCheckPath'), "'/healthz'");
     assert.match(read('bot/server.ts'), /server\.get\('\/healthz'/, 'the bot answers the health check path');
     assert.equal(entries(member(site.body, 'identity')!).get('type'), "'SystemAssigned'");
   });
 
-  it('starts the bot the way `npm start` does, and tsx is a runtime dependency (so --omit=dev installs are right)', () => {
+  it('starts the compiled bot exactly as `npm start` does; tsx is only a dev tool', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
-    assert.equal(pkg.scripts.start, 'tsx bot/main.ts');
+    assert.match(pkg.scripts.start, /^node (--disable-warning=DEP0111 )?dist\/bot\/main\.js$/);
     const cmd = literal(entries(entries(member(resource('Microsoft.Web/sites').body, 'properties')!).get('siteConfig')!).get('appCommandLine'));
-    assert.equal(cmd, 'node --import tsx bot/main.ts');
-    assert.ok(pkg.dependencies.tsx, 'tsx must be in dependencies: the Web App runs TypeScript through it');
-    assert.ok(!pkg.devDependencies.tsx);
+    assert.equal(cmd, pkg.scripts.start, 'the Web App runs what npm start runs');
+    assert.ok(!pkg.dependencies.tsx, 'production runs JavaScript from dist/, not TypeScript through tsx');
+    assert.ok(pkg.devDependencies.tsx);
+    assert.ok(RUNTIME_PATHS.includes('dist'));
     assert.ok(NPM_ARGS.includes('--omit=dev') && NPM_ARGS.includes('--os=linux') && NPM_ARGS.includes('--cpu=x64'));
   });
 
@@ -506,11 +508,20 @@ describe('infra/build-deploy.ts (what the Web App gets)', () => {
 
   const { files, packages } = reachable(['bot/main.ts', 'bot/workerMain.ts', 'scripts/import.ts']);
 
-  it('copies every source file the bot, the worker and the import CLI load', () => {
-    const inside = (f: string) => RUNTIME_PATHS.some((p) => f === p || f.startsWith(`${p}/`));
-    for (const f of files) assert.ok(inside(f), `${f} is loaded at run time but infra/build-deploy.ts does not copy it`);
-    for (const p of RUNTIME_PATHS) assert.ok(fs.existsSync(path.join(ROOT, p)), `${p} does not exist`);
+  it('compiles every source file the bot, the worker and the import CLI load, and ships the card templates', () => {
+    // tsc follows imports from the build's entry files, so every reachable file is compiled into dist/.
+    const build = ts.readConfigFile(path.join(ROOT, 'tsconfig.build.json'), ts.sys.readFile);
+    assert.ok(!build.error, 'tsconfig.build.json parses');
+    const config = build.config as { files: string[]; compilerOptions: { outDir: string; noEmit: boolean; rootDir: string } };
+    assert.deepEqual([...config.files].sort(), ['bot/main.ts', 'bot/workerMain.ts', 'scripts/import.ts']);
+    assert.equal(config.compilerOptions.outDir, 'dist');
+    assert.equal(config.compilerOptions.rootDir, '.', 'dist/ keeps the source layout (dist/bot/main.js)');
+    assert.ok(files.size > 40, `found only ${files.size} reachable files`);
+    const data = [...files].filter((f) => !f.endsWith('.ts'));
+    assert.deepEqual(data, [], 'files imported as data would need copying into dist/ too');
     assert.ok(fs.readdirSync(path.join(ROOT, 'cards/templates')).some((f) => f.endsWith('.json')), 'card templates are read from cards/templates at run time');
+    assert.match(read('scripts/build.mjs'), /RUNTIME_ASSETS = \['cards\/templates'\]/, 'the build copies the card templates next to dist/cards/render.js');
+    assert.ok(RUNTIME_PATHS.every((p) => ['dist', 'package.json', 'package-lock.json'].includes(p)));
   });
 
   it('every package they import is a runtime dependency, so `npm ci --omit=dev` is enough', () => {
@@ -520,6 +531,6 @@ describe('infra/build-deploy.ts (what the Web App gets)', () => {
       // Transitive packages (botframework-connector, botframework-streaming) come with botbuilder.
       assert.ok(pkg.dependencies[name] || fs.existsSync(path.join(ROOT, 'node_modules', name)), `${from} imports ${name}, which is not installed`);
     }
-    assert.ok(packages.has('tsx') || pkg.dependencies.tsx, 'tsx runs the bot');
+    assert.ok(!packages.has('tsx'), 'nothing the server runs imports tsx (a devDependency)');
   });
 });

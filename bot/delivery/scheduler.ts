@@ -37,7 +37,8 @@ export class Scheduler {
   start(): void {
     this.cron = new Cron(this.o.tickCron, { timezone: this.o.timeZone, protect: true }, async () => {
       try {
-        await this.tick(new Date());
+        // Cron fires on the wall clock; what the tick plans for is the injected clock's time (FAKE_TODAY included).
+        await this.tick(this.deps.services.clock.now());
       } catch (err) {
         this.deps.logger.error({ err }, 'scheduler tick failed');
       }

@@ -94,7 +94,7 @@ export class DeliveryWorker {
     if (m.dequeueCount > this.o.maxDeliveries) {
       const reason = `gave up after ${m.dequeueCount - 1} deliveries`;
       await ledger.markFailed(job, reason);
-      await outbox.poison(m, reason);
+      await outbox.poison(m, reason, services.clock.now());
       logger.error({ job: job.id }, 'job moved to the poison queue');
       return;
     }
@@ -104,7 +104,7 @@ export class DeliveryWorker {
     // The claim is taken inside the first send slot, so the gap between "claimed" and "sent" (the
     // only window in which a crash leaves a message uncertain) is one HTTP round trip, not a queue wait.
     const first = await sender.inSlot(job.recipient, async () => {
-      const c = await ledger.claim(job, new Date(), this.o.leaseMs);
+      const c = await ledger.claim(job, services.clock.now(), this.o.leaseMs);
       if (c.kind !== 'claimed' || content.kind === 'skip' || !ref) return { c };
       return { c, r: await sender.send(ref, content.card, content.summary) };
     });
@@ -126,7 +126,7 @@ export class DeliveryWorker {
     let r = first.r!;
     for (let attempt = 1; ; attempt++) {
       if (r.kind === 'sent') {
-        await ledger.transition(c.claim, 'sent', { activityId: r.activityId, sentAt: new Date().toISOString() });
+        await ledger.transition(c.claim, 'sent', { activityId: r.activityId, sentAt: services.clock.now().toISOString() });
         await outbox.complete(m);
         return;
       }
@@ -151,7 +151,8 @@ export class DeliveryWorker {
     const today = s.clock.today();
     if (job.kind === 'digest' || job.kind === 'channelDigest') {
       const manager = job.kind === 'digest' ? (await s.directory.rolesOf({ aadObjectId: job.recipient }))[0] : undefined;
-      if (!this.shared || Date.now() - this.shared.at > 60_000) this.shared = { at: Date.now(), value: digestShared(s) };
+      // A cache age, not a date: monotonic, so it is not part of the injected clock.
+      if (!this.shared || performance.now() - this.shared.at > 60_000) this.shared = { at: performance.now(), value: digestShared(s) };
       const d = await buildDigest(s, { manager, planId: job.kind === 'channelDigest' ? job.planId : undefined, today }, await this.shared.value);
       return { kind: 'card', card: digestCard(d), summary: d.title };
     }

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { loadConfig } from '../../config/loadConfig';
 import { startHarness, cardText, ROSA, type Harness, type InvokeBody } from '../support/botHarness';
 import { seedFixtures } from '../support/fixtures';
 import { startJwtIssuer, BOT_FRAMEWORK_ISSUER, type JwtIssuer } from '../support/jwtIssuer';
+import { KEYS_UNAVAILABLE_MESSAGE } from '../../bot/adapter';
 import { PLAN, REF, executeActivity, messageActivity, postJson, snapshotDiff, snapshotStore } from './helpers';
 
 /**
@@ -138,6 +142,65 @@ describe('authentication of /api/messages', function () {
       );
     } finally {
       await h2.stop();
+    }
+  });
+});
+
+/** A loopback port nothing listens on: bound, then closed, so a connection is refused at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('authentication while the OpenID metadata endpoint is unreachable', function () {
+  this.timeout(120_000);
+
+  it('answers 503 with Retry-After and no internals, logs the cause, and changes nothing', async () => {
+    const issuer = await startJwtIssuer();
+    const port = await closedPort();
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+        done();
+      },
+    });
+    // botbuilder console.errors the failure itself as well; keep the test output readable.
+    const quiet = console.error;
+    console.error = () => undefined;
+    const h = await startHarness({
+      today: '2021-11-15',
+      env: { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'test-secret-never-sent', ToBotFromChannelOpenIdMetadataUrl: `http://127.0.0.1:${port}/v1/.well-known/openidconfiguration` },
+      logger: pino({ level: 'error' }, sink),
+    });
+    try {
+      await seedFixtures(h.bot.services, ['southend2021']);
+      const before = await snapshotStore(h.azurite.connectionString);
+      // A token Teams would have signed: nothing is wrong with the request, only the bot's key source is down.
+      const token = issuer.sign(issuer.claims(APP_ID, h.stub.url));
+      for (const activity of [
+        messageActivity(ROSA, h.stub.url, 'update 2.4 red: sent while the key source was down'),
+        executeActivity(ROSA, h.stub.url, 'submitUpdate', { planId: PLAN, ref: REF, seq: '', version: '1', status: 'not_on_track', rag: 'red', commentary: 'down' }),
+      ]) {
+        const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(activity) });
+        const body = await res.text();
+        assert.equal(res.status, 503, `${activity.type}: ${body}`);
+        assert.equal(res.headers.get('retry-after'), '30');
+        assert.equal(JSON.parse(body), KEYS_UNAVAILABLE_MESSAGE);
+        assert.doesNotMatch(body, /ECONNREFUSED|ENOTFOUND|127\.0\.0\.1|openid|fetch|request to|at \w+ \(/i, 'no internals in the answer');
+      }
+      const logged = lines.filter((l) => /OpenID metadata or signing keys are unreachable/.test(String(l.msg)));
+      assert.equal(logged.length, 2, JSON.stringify(lines).slice(0, 500));
+      assert.match(JSON.stringify(logged[0].err), /ECONNREFUSED/, 'the log says why');
+      assert.deepEqual(snapshotDiff(before, await snapshotStore(h.azurite.connectionString)), [], 'no table was written');
+      assert.deepEqual(h.stub.calls.map((c) => `${c.method} ${c.path}`), [], 'nothing sent to the Bot Connector');
+    } finally {
+      console.error = quiet;
+      await h.stop();
+      await issuer.stop();
     }
   });
 });

@@ -226,7 +226,7 @@ function envelope(from: Person | 'none' | Record<string, unknown>, serviceUrl: s
   const a: Record<string, unknown> = {
     channelId: 'msteams',
     serviceUrl,
-    timestamp: new Date().toISOString(),
+    timestamp: '2026-11-22T10:00:00.000Z', // fixed: nothing may depend on when the test runs
     id: `fuzz-${++activityCounter}`,
     recipient: { id: '28:bot-id', name: 'Improvement Plan' },
     channelData: { tenant: { id: TENANT } },

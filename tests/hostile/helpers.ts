@@ -16,7 +16,8 @@ export function personalActivity(from: Person, serviceUrl: string, extra: Record
   return {
     channelId: 'msteams',
     serviceUrl,
-    timestamp: new Date().toISOString(),
+    // A fixed instant: nothing in a test may depend on when it runs.
+    timestamp: '2026-11-22T10:00:00.000Z',
     id: randomUUID(),
     from: { id: from.id ?? `29:${from.aadObjectId}`, name: from.name, aadObjectId: from.aadObjectId },
     recipient: { id: '28:bot-id', name: 'Improvement Plan' },

@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/loadConfig';
 import { startBot, type RunningBot } from '../../bot/start';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../storage/embeddedAzurite';
 import { startConnectorStub, type ConnectorStub, type SentActivity } from './connectorStub';
-import { createLogger } from '../../bot/logger';
+import { createLogger, type Logger } from '../../bot/logger';
 import type { Clock } from '../../domain/clock';
 
 export interface Person {
@@ -52,14 +52,14 @@ function conversationFor(where: Where, from: Person): Record<string, unknown> {
   }
 }
 
-export async function startHarness(opts: { today?: string; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(opts: { today?: string; env?: Record<string, string>; logger?: Logger } = {}): Promise<Harness> {
   let today = opts.today ?? '2026-11-22';
   const azurite = await startEmbeddedAzurite({ inMemory: true, silent: true });
   const stub = await startConnectorStub();
   // The scheduler is driven by hand in tests (tick/drain with a fixed clock), never by wall-clock timers.
   const config = loadConfig({ PORT: '0', STORAGE_CONNECTION_STRING: azurite.connectionString, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', ...opts.env });
   const clock = { today: () => today, now: () => new Date(`${today}T10:00:00Z`), set: (d: string) => (today = d) };
-  const bot = await startBot({ ...config, STORAGE_CONNECTION_STRING: azurite.connectionString }, { clock, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const bot = await startBot({ ...config, STORAGE_CONNECTION_STRING: azurite.connectionString }, { clock, logger: opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
   const url = `http://127.0.0.1:${bot.port}/api/messages`;
 
   const post = async (activity: Record<string, unknown>) => {
@@ -83,7 +83,8 @@ export async function startHarness(opts: { today?: string; env?: Record<string, 
     return {
       channelId: 'msteams',
       serviceUrl: stub.url,
-      timestamp: new Date().toISOString(),
+      // The harness's day, not the wall clock's: nothing in a test may depend on when it runs.
+      timestamp: clock.now().toISOString(),
       from: { id: from.id ?? `29:${from.aadObjectId}`, name: from.name, aadObjectId: from.aadObjectId },
       recipient: { id: '28:bot-id', name: 'Improvement Plan' },
       conversation: conversationFor(where, from),
