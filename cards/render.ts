@@ -6,7 +6,7 @@ import * as ACData from 'adaptivecards-templating';
  * Binds a JSON template in cards/templates to a view model. Templates hold the layout; code builds
  * only the data. Templates are read once and cached: they are part of the build, not user input.
  */
-export type CardName = 'welcome' | 'help' | 'message' | 'clarify' | 'itemList' | 'action' | 'summary' | 'kpi' | 'kpiRecord' | 'kpiReminder' | 'updateForm' | 'signoff' | 'digest' | 'reminder';
+export type CardName = 'welcome' | 'help' | 'message' | 'clarify' | 'itemList' | 'action' | 'summary' | 'kpi' | 'kpiRecord' | 'kpiReminder' | 'updateForm' | 'signoff' | 'digest' | 'reminder' | 'boardPack';
 
 export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; body: unknown[]; actions?: unknown[]; refresh?: unknown } & Record<string, unknown>;
 
