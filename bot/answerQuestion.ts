@@ -296,8 +296,11 @@ export async function understand(ctx: Pick<AskContext, 'services' | 'caller' | '
   if (['help', 'hello', 'smallTalk', 'unknown', 'summary', 'unowned', 'kpiList', 'kpisOffTarget', 'digestPreview', 'remindersPreview', 'myActions', 'behind', 'signOffs'].includes(parsed.kind))
     return { kind: 'question', intent: parsed as Question };
   // Questions that mention nothing to resolve ("what's overdue") read no vocabulary at all.
-  const mentions = parsed as { ownerRole?: string; priorityRef?: string; windowUnread?: boolean };
-  if (['overdue', 'slipping', 'dueSoon', 'rag'].includes(parsed.kind) && !mentions.ownerRole && !mentions.priorityRef && !mentions.windowUnread) return { kind: 'question', intent: parsed as Question };
+  const mentions = parsed as { ownerRole?: string; priorityRef?: string; windowUnread?: boolean; otherWords?: string[] };
+  if (['overdue', 'slipping', 'dueSoon', 'rag'].includes(parsed.kind) && !mentions.ownerRole && !mentions.priorityRef && !mentions.windowUnread && !mentions.otherWords?.length) {
+    delete mentions.otherWords;
+    return { kind: 'question', intent: parsed as Question };
+  }
   const vocab = await loadVocabulary(ctx.services, ctx.scope, ctx.caller, parsed);
   const r = resolveIntent(parsed, vocab);
   if (r.kind === 'clarify') return { kind: 'clarify', card: clarifyCard(r.unresolved) };
