@@ -10,6 +10,7 @@ import { registerWelcome } from './registerWelcome';
 import { registerQuestions } from './registerQuestions';
 import { registerCardActions } from './registerCardActions';
 import { registerTenantGuard } from './registerTenantGuard';
+import { registerBoardPack, type BoardPackBotDeps } from './registerBoardPack';
 import { registerKpiRecording } from './registerKpiRecording';
 import { registerPlanAdmin } from './registerPlanAdmin';
 
@@ -23,6 +24,8 @@ export interface BotDeps {
   /** Queue this week's digests now (admins' "send digest now"); resolves with how many were queued. */
   sendDigestNow(dayKey: string): Promise<number>;
   botAppId?: string;
+  /** Board packs (bot/registerBoardPack.ts); absent in tools that build an app without them. */
+  boardPack?: BoardPackBotDeps;
 }
 
 export function createApp(deps: BotDeps): Application<TurnState> {
@@ -48,6 +51,8 @@ export function createApp(deps: BotDeps): Application<TurnState> {
   registerPlanAdmin(app, deps);
   // Last, so it only sees verbs no one else claimed (a stale card from an older version, a forged one).
   registerVerbs(app, { [UNKNOWN_VERB]: unknownVerb });
+  // Before the questions: "board pack" and "board meeting …" are claimed here, not parsed as questions.
+  if (deps.boardPack) registerBoardPack(app, deps, deps.boardPack);
   registerQuestions(app, deps);
   return app;
 }

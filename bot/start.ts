@@ -16,6 +16,7 @@ import { ScheduleClaims } from '../storage/scheduleClaims';
 import { createSender } from './delivery/sender';
 import { DeliveryWorker, DEFAULT_WORKER_OPTIONS } from './delivery/worker';
 import { Scheduler } from './delivery/scheduler';
+import { boardPackBotDeps, boardPackContent, boardPackPeriods, registerBoardPackRoutes } from './registerBoardPack';
 
 export interface RunningBot {
   server: Server;
@@ -43,9 +44,10 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
   await outbox.ensure();
   const ledger = new Ledger(tables);
   const sender = createSender(adapter, config.MicrosoftAppId, config.SEND_RATE_PER_SECOND);
-  const worker = new DeliveryWorker({ outbox, ledger, services, sender, logger }, { ...DEFAULT_WORKER_OPTIONS, staleDays: config.STALE_AFTER_DAYS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000 });
+  const boardPack = boardPackBotDeps(config, services, tables);
+  const worker = new DeliveryWorker({ outbox, ledger, services, sender, logger, contentFor: boardPackContent(boardPack) }, { ...DEFAULT_WORKER_OPTIONS, staleDays: config.STALE_AFTER_DAYS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000 });
   const scheduler = new Scheduler(
-    { services, outbox, ledger, claims: new ScheduleClaims(tables), logger },
+    { services, outbox, ledger, claims: new ScheduleClaims(tables), logger, morePeriods: boardPackPeriods(boardPack) },
     {
       timeZone: config.TIME_ZONE,
       hours: { start: config.WORKING_HOURS_START, end: config.WORKING_HOURS_END },
@@ -68,8 +70,10 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
       return n;
     },
     botAppId: config.MicrosoftAppId,
+    boardPack,
   });
   const server = createServer({ adapter, app, logger, maxBodyBytes: config.MAX_BODY_BYTES, isReady: () => pingStorage(tables) });
+  registerBoardPackRoutes(server, boardPack, logger);
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
   const address = server.address() as { port: number };
   logger.info({ port: address.port }, 'bot listening on /api/messages');
@@ -92,6 +96,7 @@ export async function startBot(config: AppConfig & { STORAGE_CONNECTION_STRING: 
       (stopped ??= (async () => {
         scheduler.stop();
         await worker.stop();
+        await Promise.allSettled([...boardPack.pending]);
         await sender.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       })()),

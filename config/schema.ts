@@ -75,6 +75,21 @@ export const configSchema = z
     /** How long a received outbox message stays hidden from other workers, and how long a claim is honoured. */
     OUTBOX_VISIBILITY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(7200).default(120),
+    /**
+     * Board packs. The signed-link secret turns on links to the HTML pack for channels and people
+     * outside the team: anyone holding a link can read that one pack until it expires (see
+     * docs/ADMIN.md). Unset, no links are made. At least 32 characters so it cannot be guessed.
+     */
+    BOARD_PACK_LINK_SECRET: z.string().min(32, 'must be at least 32 characters (use a random value)').optional(),
+    /** How long a board-pack link works, in hours. */
+    BOARD_PACK_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+    /** The bot's public https address, for board-pack links (https://bot.example.org). */
+    BOARD_PACK_BASE_URL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^https?:\/\/[^\s/]+/i.test(v), 'must be the http(s) address the bot is reached at'),
+    /** The pack for a board meeting is produced and sent this many working days before it. */
+    BOARD_PACK_DAYS_BEFORE: z.coerce.number().int().min(0).max(20).default(5),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /**

@@ -44,6 +44,17 @@ function whoCan(a: Authority): string[] {
 }
 
 /**
+ * Who may produce a board pack or set the board meeting: plan admins, and managers, meaning anyone
+ * holding a role that someone in the directory reports to. Packs summarise everyone's work, so an
+ * owner without reports cannot pull one.
+ */
+export function mayProduceBoardPack(a: { callerRoles: Person[]; isAdmin: boolean; people: Person[] }): boolean {
+  if (a.isAdmin) return true;
+  const held = new Set(a.callerRoles.map((r) => roleKey(r.role)));
+  return a.people.some((p) => p.managerRole !== undefined && held.has(roleKey(p.managerRole)));
+}
+
+/**
  * Who may record a KPI's value: whoever holds its owner role, and plan admins. Not the owner's manager:
  * a figure is the data owner's to report, and a manager who disagrees asks for a correction.
  */

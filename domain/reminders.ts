@@ -37,8 +37,17 @@ export function reminderStage(item: ItemState, today: string): ReminderStage | u
  * The stage names the period, so each period nudges once.
  */
 export function nudgeStage(item: ItemState, today: string, staleDays: number): `stale-p${number}` | undefined {
-  if (!isOpen(item.status) || !item.updatedAt || !isWorkingDay(today)) return undefined;
-  const since = daysBetween(item.updatedAt.slice(0, 10), today);
-  if (since < staleDays) return undefined;
-  return `stale-p${Math.floor(since / staleDays)}`;
+  if (!isStale(item, today, staleDays) || !isWorkingDay(today)) return undefined;
+  return `stale-p${Math.floor(daysSinceUpdate(item, today)! / staleDays)}`;
+}
+
+/** Whole days since the item's last update, or undefined when it has never been updated. */
+export function daysSinceUpdate(item: Pick<ItemState, 'updatedAt'>, today: string): number | undefined {
+  return item.updatedAt ? daysBetween(item.updatedAt.slice(0, 10), today) : undefined;
+}
+
+/** "No update for STALE_AFTER_DAYS": the nudges' rule, and the board pack's, so both count alike. */
+export function isStale(item: Pick<ItemState, 'status' | 'updatedAt'>, today: string, staleDays: number): boolean {
+  const since = daysSinceUpdate(item, today);
+  return isOpen(item.status) && since !== undefined && since >= staleDays;
 }

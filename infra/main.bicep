@@ -154,6 +154,7 @@ var tableNames = [
   'Conversations'
   'Ledger'
   'Schedule'
+  'BoardPacks'
 ]
 var queueNames = [
   'outbox'

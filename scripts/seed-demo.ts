@@ -101,6 +101,8 @@ export const DEMO_STEPS: Step[] = [
   // Sefton already carries its own six-level statuses; a few recent moves on top.
   { plan: 'Sefton 2022 phase 1', ref: '1.2.1c', daysAgo: 3, update: amber('Recording training dates moved after low sign-up.') },
   { plan: 'Sefton 2022 phase 1', ref: '1.1.1f', daysAgo: 2, update: green('Two of three managers appointed.') },
+  // In the demo directory the Principal Social Worker reports to Rosa, so she has a sign-off of her own.
+  { plan: 'Sefton 2022 phase 1', ref: '2.1.1l', daysAgo: 2, update: done('Staff feedback log running monthly; first summary shared.') },
 ];
 
 /** Services whose clock reads `days` earlier, so a step's history is stamped in the past week. */

@@ -88,10 +88,10 @@ export interface PlanExport {
 /** The plan as table rows: header first, one row per action. */
 export async function buildPlanExport(s: Services, name: string): Promise<PlanExport> {
   const found = await findPlan(s, name);
-  if (!found.plan) {
+  if (!found.plan || !found.exact) {
     throw new Error(
-      found.matches.length > 1
-        ? `"${name}" matches several plans: ${found.matches.map((p) => p.name).join(', ')}. Give the full name.`
+      found.matches.length > 0
+        ? `No plan is called exactly "${name}"; did you mean ${found.matches.map((p) => p.name).join(' or ')}? Give the full name.`
         : `No plan is called "${name}". Plans: ${found.all.map((p) => p.name).join(', ') || 'none yet'}.`,
     );
   }

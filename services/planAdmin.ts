@@ -14,7 +14,7 @@ export type ArchiveResult =
   | { ok: false; reason: 'ambiguous'; matches: string[] };
 
 /** A plan by its name or id, case and spacing ignored; several partial matches are returned as choices. */
-export async function findPlan(s: Services, name: string): Promise<{ plan?: PlanInfo; matches: PlanInfo[]; all: PlanInfo[] }> {
+export async function findPlan(s: Services, name: string): Promise<{ plan?: PlanInfo; exact?: boolean; matches: PlanInfo[]; all: PlanInfo[] }> {
   const all = await s.plans.listAllPlans();
   const wanted = name.trim().toLowerCase();
   let id: string | undefined;
@@ -24,15 +24,16 @@ export async function findPlan(s: Services, name: string): Promise<{ plan?: Plan
     id = undefined;
   }
   const exact = all.find((p) => p.name.toLowerCase() === wanted || p.id === id);
-  if (exact) return { plan: exact, matches: [exact], all };
+  if (exact) return { plan: exact, exact: true, matches: [exact], all };
   const matches = all.filter((p) => p.name.toLowerCase().includes(wanted) || (id !== undefined && p.id.includes(id)));
   return matches.length === 1 ? { plan: matches[0], matches, all } : { matches, all };
 }
 
 export async function setPlanArchived(s: Services, name: string, archive: boolean): Promise<ArchiveResult> {
   const found = await findPlan(s, name);
-  if (!found.plan) {
-    return found.matches.length > 1
+  // Archiving needs the plan's full name or id: a partial match is offered back, never acted on.
+  if (!found.plan || !found.exact) {
+    return found.matches.length > 0
       ? { ok: false, reason: 'ambiguous', matches: found.matches.map((p) => p.name) }
       : { ok: false, reason: 'not_found', known: found.all.map((p) => p.name) };
   }
@@ -47,7 +48,11 @@ export async function setPlanArchived(s: Services, name: string, archive: boolea
 
 /** The sentence an admin reads after asking to archive or restore. */
 export function describeArchive(result: ArchiveResult, archive: boolean, name: string): string {
-  if (!result.ok && result.reason === 'ambiguous') return `"${name}" matches several plans: ${result.matches.join(', ')}. Say which one.`;
+  if (!result.ok && result.reason === 'ambiguous') {
+    return result.matches.length === 1
+      ? `No plan is called exactly "${name}". Did you mean ${result.matches[0]}? Say "${archive ? 'archive' : 'restore'} plan ${result.matches[0]}".`
+      : `"${name}" matches several plans: ${result.matches.join(', ')}. Say which one, in full.`;
+  }
   if (!result.ok) return `No plan is called "${name}". Plans: ${result.known.join(', ') || 'none yet'}.`;
   if (archive) {
     return result.already

@@ -8,8 +8,8 @@ import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 export interface Job {
   /** Stable and unique per (message, recipient): also the ledger row's identity. */
   id: string;
-  kind: 'reminder' | 'nudge' | 'digest' | 'channelDigest' | 'kpiReminder';
-  /** Entra object id, or channel id for channel digests. */
+  kind: 'reminder' | 'nudge' | 'digest' | 'channelDigest' | 'boardPack' | 'channelBoardPack' | 'kpiReminder';
+  /** Entra object id, or channel id for channel digests and channel board packs. */
   recipient: string;
   planId?: string;
   ref?: string;

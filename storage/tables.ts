@@ -15,6 +15,7 @@ type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies'
  * - Conversations: conversation references for proactive messages.
  * - Ledger:    one row per proactive message and recipient: the exactly-once record (ledger.ts).
  * - Schedule:  one row per scheduler period, claimed by one instance (scheduleClaims.ts).
+ * - BoardPacks: immutable plan snapshots for board packs, and each plan's next meeting (snapshotRepository.ts).
  */
 export const TABLES = {
   plans: 'Plans',
@@ -24,6 +25,7 @@ export const TABLES = {
   conversations: 'Conversations',
   ledger: 'Ledger',
   schedule: 'Schedule',
+  boardPacks: 'BoardPacks',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

@@ -87,13 +87,13 @@ describe('Teams app package', () => {
       assert.deepEqual(teamsRuleViolations(filledManifest()), []);
     });
 
-    it('is a conversational bot in personal, team and group chat, without files', () => {
+    it('is a conversational bot in personal, team and group chat, that can send files (board-pack workbook by file consent)', () => {
       const m = filledManifest();
       assert.equal(m.manifestVersion, '1.22');
       assert.equal(m.bots?.length, 1);
       const bot = m.bots[0] as NonNullable<TeamsManifest['bots']>[number] & Record<string, unknown>;
       assert.deepEqual([...bot.scopes].sort(), ['groupChat', 'personal', 'team']);
-      assert.equal(bot.supportsFiles, false);
+      assert.equal(bot.supportsFiles, true);
       assert.equal(bot.isNotificationOnly, false);
       assert.deepEqual(m.validDomains, []);
     });

@@ -29,7 +29,15 @@ export class Scheduler {
   private readonly digest: Cron;
 
   constructor(
-    private readonly deps: { services: Services; outbox: Outbox; ledger: Ledger; claims: ScheduleClaims; logger: Logger },
+    private readonly deps: {
+      services: Services;
+      outbox: Outbox;
+      ledger: Ledger;
+      claims: ScheduleClaims;
+      logger: Logger;
+      /** Further periods due today, each claimed by one instance (board packs before a meeting). */
+      morePeriods?: (today: string) => Promise<{ period: string; plan(): Promise<Job[]> }[]>;
+    },
     private readonly o: SchedulerOptions,
   ) {
     this.digest = new Cron(o.digestCron, { timezone: o.timeZone, paused: true });
@@ -68,6 +76,13 @@ export class Scheduler {
     if (last && localTime(last, this.o.timeZone).date === today && (await this.deps.claims.claim(`digest|${today}`, this.o.instanceId, now))) {
       planned += await this.sendDigests(today);
       periods.push(`digest|${today}`);
+    }
+    for (const extra of (await this.deps.morePeriods?.(today)) ?? []) {
+      if (!(await this.deps.claims.claim(extra.period, this.o.instanceId, now))) continue;
+      const jobs = await extra.plan();
+      planned += await this.enqueue(jobs);
+      await this.deps.claims.done(extra.period, jobs.length);
+      periods.push(extra.period);
     }
     return { planned, periods };
   }

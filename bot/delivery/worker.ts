@@ -22,7 +22,10 @@ export interface WorkerOptions {
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = { visibilitySeconds: 60, leaseMs: 120_000, maxDeliveries: 5, attemptsPerDelivery: 4, staleDays: 30, pollMs: 1000 };
 
-type Content = { kind: 'card'; card: AdaptiveCardJson; summary: string } | { kind: 'skip'; reason: string };
+export type Content = { kind: 'card'; card: AdaptiveCardJson; summary: string } | { kind: 'skip'; reason: string };
+
+/** Channel jobs go to a channel's conversation; the rest to a person's. */
+const refKind = (job: Job) => (job.kind === 'channelDigest' || job.kind === 'channelBoardPack' ? 'channel' : 'user');
 
 /**
  * Takes jobs off the outbox and sends them, once. Stateless: any number of workers may run, in any
@@ -35,7 +38,15 @@ export class DeliveryWorker {
   private shared?: { at: number; value: Promise<DigestShared> };
 
   constructor(
-    private readonly deps: { outbox: Outbox; ledger: Ledger; services: Services; sender: Sender; logger: Logger },
+    private readonly deps: {
+      outbox: Outbox;
+      ledger: Ledger;
+      services: Services;
+      sender: Sender;
+      logger: Logger;
+      /** Content for job kinds built elsewhere (board packs: bot/registerBoardPack.ts). */
+      contentFor?: (job: Job) => Promise<Content | undefined>;
+    },
     private readonly o: WorkerOptions = DEFAULT_WORKER_OPTIONS,
   ) {}
 
@@ -99,7 +110,7 @@ export class DeliveryWorker {
       logger.error({ job: job.id }, 'job moved to the poison queue');
       return;
     }
-    const ref = await services.conversations.get(job.kind === 'channelDigest' ? 'channel' : 'user', job.recipient);
+    const ref = await services.conversations.get(refKind(job), job.recipient);
     const content = ref ? await this.content(job) : ({ kind: 'skip', reason: 'recipient has no conversation with the bot' } as Content);
 
     // The claim is taken inside the first send slot, so the gap between "claimed" and "sent" (the
@@ -133,7 +144,7 @@ export class DeliveryWorker {
       }
       if (r.kind === 'gone') {
         // The person removed the app or left: forget the reference so we stop trying.
-        await services.conversations.remove(job.kind === 'channelDigest' ? 'channel' : 'user', job.recipient);
+        await services.conversations.remove(refKind(job), job.recipient);
         await ledger.transition(c.claim, 'dropped', { reason: `connector answered ${r.status}` });
         await outbox.complete(m);
         return;
@@ -148,6 +159,8 @@ export class DeliveryWorker {
   }
 
   private async content(job: Job): Promise<Content> {
+    const other = await this.deps.contentFor?.(job);
+    if (other) return other;
     const s = this.deps.services;
     const today = s.clock.today();
     if (job.kind === 'digest' || job.kind === 'channelDigest') {

@@ -24,8 +24,13 @@ const DAYS = [
 
 const ROSA_ADMIN = { ADMIN_USER_IDS: ROSA.aadObjectId };
 
+/** What the bot said, less the typing indicator it sends first when a reply is slow (a loaded machine). */
+async function say(h: Harness, text: string, opts: Parameters<Harness['say']>[1]) {
+  return (await h.say(text, opts)).filter((a) => a.activity.type !== 'typing');
+}
+
 async function ask(h: Harness, text: string, where: 'personal' | 'channel' = 'personal') {
-  const sent = await h.say(text, { from: ROSA, where: where === 'channel' ? { kind: 'channel', channelId: '19:demo-channel@thread.tacv2' } : { kind: 'personal' } });
+  const sent = await say(h, text, { from: ROSA, where: where === 'channel' ? { kind: 'channel', channelId: '19:demo-channel@thread.tacv2' } : { kind: 'personal' } });
   assert.equal(sent.length, 1, `one reply to "${text}"`);
   const card = cardOf(sent[0]);
   assertValidCard(card);
@@ -128,6 +133,33 @@ for (const day of DAYS) {
       ['kpi c056', [/c056: Children in care with fewer than 3 placements/, /target of 87%/]],
       ['kpis off target', [/KPIs off target: \d+ of 17/]],
       ['kpi list', [/KPIs \(17\)/]],
+      ['what have I got', [/My actions/, /\*\*2\.6\*\*/]],
+      ['what am I responsible for', [/My actions/, /\*\*2\.1\*\*/]],
+      ['overdue for Leo Dunn', [/Overdue for Leo Dunn/], (t) => assert.ok(refsIn(t).length > 0)],
+      ['overdue for hos rb', [/Overdue for HoS \(RB\)/, /\*\*2\.6\*\*/]],
+      ['my overdue actions', [/Overdue for you/, /\*\*2\.6\*\*/]],
+      ["who's behind", [/Overdue by owner/, /HoS \(RB\)\*\* \(Rosa Bennett\): \d+ overdue/]],
+      ["what's slipping", [/Slipping/, /\*\*2\.6\*\*/]],
+      ['due in January', [/Due in January \d{4}/], (t) => assert.ok(refsIn(t).length > 0)],
+      ['due before the end of the month', [/Due this month/], (t) => assert.ok(refsIn(t).length > 0)],
+      ['due next fortnight', [/Due in the next 14 days/, /\*\*2\.4\*\*/]],
+      ['due this quarter', [/Due this quarter/], (t) => assert.ok(refsIn(t).length > 0)],
+      ['due by 31/1', [/Due by 31 Jan \d{4}/], (t) => assert.ok(refsIn(t).length > 0)],
+      ['tell me about 3.10', [/Action 3\.10:/, /Southend 2021 priorities/]],
+      ['1.3.6', [/Action 1\.3\.6:/]],
+      ['when is 3.2 due', [/3\.2 is due \d{1,2} \w{3} \d{4}/, /days overdue/]],
+      ['has 2.4 been signed off', [/No: 2\.4 has not been signed off/]],
+      ['show priority four', [/Priority 4:/], (t) => assert.ok(refsIn(t).length > 0)],
+      ['my amber actions', [/Amber actions for you/, /\*\*2\.2\*\*/]],
+      ['who is Leo Dunn', [/HoS \(LD\) is Leo Dunn/]],
+      ['sign-offs', [/Awaiting sign-off/, /\*\*2\.5\*\*/, /\*\*2\.1\.1l\*\*/]],
+      ['awaiting my sign-off', [/Awaiting your sign-off/, /\*\*2\.1\.1l\*\*/]],
+      ['how is c162 doing', [/c162: Agency social workers in post/, /target of 8/]],
+      ['placement stability kpi', [/c056: Children in care with fewer than 3 placements/]],
+      ['kpis in red', [/KPIs rated Red: \d+ of 17/, /\*\*c162\*\*/]],
+      ['what changed on 2.4', [/History of 2\.4/, /Guidance drafted/]],
+      // A fixed date in README: taken as a revised date while it is ahead, refused plainly once it has passed.
+      ['update 2.4 due 31 Jan 2027: recruitment re-run', [/31 Jan 2027|31\/01\/2027/]],
       ['history 2.4', [/History of 2\.4 \(Southend 2021 priorities\)/, /Rosa Bennett/, /Guidance drafted/]],
       ['update 2.4 amber: recruitment delayed two months', [/Action 2\.4:/, /Amber/, /recruitment delayed two months/]],
       ['2.4 complete https://intranet.example.org/evidence/2-4', [/waits for sign-off/]],
@@ -144,7 +176,7 @@ for (const day of DAYS) {
     }
 
     it('shows Jordan Hale, her manager, a digest preview with 2.5 waiting for his sign-off', async () => {
-      const sent = await h.say('digest preview', { from: JORDAN });
+      const sent = await say(h, 'digest preview', { from: JORDAN });
       const text = cardText(cardOf(sent[0]));
       assert.match(text, /Weekly digest for Jordan Hale/);
       // 2.5 from the seed, and on the days the examples run, 2.4 and 12.4.3 that they marked complete.
@@ -155,7 +187,7 @@ for (const day of DAYS) {
     });
 
     it('tells someone who is not an admin who can link a channel, without naming any setting', async () => {
-      const sent = await h.say('link this channel to Southend 2021 priorities', { from: JORDAN, where: { kind: 'channel', channelId: '19:other@thread.tacv2' } });
+      const sent = await say(h, 'link this channel to Southend 2021 priorities', { from: JORDAN, where: { kind: 'channel', channelId: '19:other@thread.tacv2' } });
       const text = cardText(cardOf(sent[0]));
       assert.match(text, /Only a plan administrator can link channels/);
       assert.doesNotMatch(text, /[A-Z]{3,}_[A-Z_]+/, 'no configuration names in what the bot says');

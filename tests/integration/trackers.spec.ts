@@ -235,6 +235,9 @@ describe('archiving a plan from Teams', function () {
     const summary = cardText(cardOf((await h.say('summary', { from: ADMIN }))[0]));
     assert.match(summary, /Themed plan/);
     assert.doesNotMatch(summary, /Audit plan/);
+    const partial = cardText(cardOf((await h.say('archive plan Themed', { from: ADMIN }))[0]));
+    assert.match(partial, /No plan is called exactly "Themed"\. Did you mean Themed plan\?/);
+    assert.ok((await h.bot.services.plans.listPlans()).some((p) => p.name === 'Themed plan'), 'a partial name archives nothing');
     const unknown = cardText(cardOf((await h.say('archive plan Nonesuch', { from: ADMIN }))[0]));
     assert.match(unknown, /No plan is called "Nonesuch"/);
   });
