@@ -2,6 +2,7 @@ import type { DeliveryResult } from './delivery';
 import * as os from 'node:os';
 import { median, mib, ms, ratio, seconds, type Summary } from './stats';
 import type { PhaseUsage } from './resources';
+import { resultRows, type ResultRow, type ResultsFile } from './results';
 
 export interface LatencyRow extends Summary {
   key: string;
@@ -21,6 +22,8 @@ export interface CountCell {
   byTable: Record<string, number>[];
   /** KPI codes on the action asked about or updated: its card looks each one up. */
   kpiCodes: number[];
+  /** Entities returned by table reads per asked question (storage/requestCounter.ts). */
+  entities: number[];
 }
 
 export interface ImportResult {
@@ -81,7 +84,9 @@ export interface Results {
   datasets: DatasetInfo[];
   myActionsItems: { min: number; median: number; max: number; people: number };
   examples: Record<string, string>;
+  /** Sequential latency against the larger plan, and against the smaller one. */
   latency: LatencyRow[];
+  latencySmall: LatencyRow[];
   sort: { items: number; currentMs: number; sharedCollatorMs: number; sameOrder: boolean };
   updates: { update: LatencyRow; echo: LatencyRow; versionRead: Summary };
   counts: { small: Map<string, CountCell>; large: Map<string, CountCell> };
@@ -92,6 +97,17 @@ export interface Results {
   loadAtStart: number[];
   totalMs: number;
   code: string;
+  /** The previous run's bench/results.json, for the old-beside-new table. */
+  previous?: ResultsFile;
+}
+
+/** The rows bench/results.json holds for this run. */
+export function resultsOf(r: Results): ResultRow[] {
+  const upd = { row: r.updates.update, echo: r.updates.echo };
+  return [
+    ...resultRows(r.sizes.small, r.latencySmall, r.counts.small),
+    ...resultRows(r.sizes.large, r.latency, r.counts.large, { update: upd }),
+  ];
 }
 
 const n = (v: number) => v.toLocaleString('en-GB');
@@ -144,7 +160,6 @@ const QUESTION_LABEL: Record<string, string> = {
 export function renderReport(r: Results): string {
   const [smallData, largeData] = r.datasets;
   const [smallImport, largeImport] = r.imports;
-  const echo = r.latency.find((l) => l.key === 'echo')!;
   const out: string[] = [];
 
   out.push('# Benchmarks');
@@ -204,31 +219,36 @@ export function renderReport(r: Results): string {
   );
   out.push('');
 
-  out.push(`## 1. Question latency (sequential, ${n(r.sizes.large)}-action plan)`);
+  out.push(`## 1. Question latency (sequential, ${n(r.sizes.small)}- and ${n(r.sizes.large)}-action plans)`);
   out.push('');
   out.push(
     `HTTP POST of a Teams message activity to /api/messages until the response ends; the bot has sent its reply card to the connector stand-in by then. ` +
-      `One question of each kind per round, in shuffled order, ${r.samples} rounds. ` +
+      `One question of each kind per round, in shuffled order, ${r.samples} rounds, against each plan in turn (its own Azurite and bot). ` +
       'CPU columns are the mean CPU time used while a request was in flight: “process” is the benchmark process (bot, client and connector stand-in; the echo row is the part that is not the bot), ' +
-      '“Azurite” is the emulator (from /proc, 10 ms ticks, so only the mean over all samples is meaningful).',
+      '“bot CPU beyond echo” is process CPU minus the echo row\'s, “Azurite” is the emulator (from /proc, 10 ms ticks, so only the mean over all samples is meaningful).',
   );
   out.push('');
+  const latencyRows = (size: number, rows: LatencyRow[]) => {
+    const e = rows.find((l) => l.key === 'echo')!;
+    return rows.map((l) => [
+      l.label,
+      n(size),
+      String(l.n),
+      ms(l.p50),
+      ms(l.p95),
+      ms(l.p99),
+      ratio(l.p50, e.p50),
+      ratio(l.p95, e.p95),
+      ms(l.cpuMs ?? NaN),
+      l.key === 'echo' ? '–' : ms((l.cpuMs ?? NaN) - (e.cpuMs ?? NaN)),
+      ms(l.azuriteCpuMs ?? NaN),
+      String(l.errors),
+    ]);
+  };
   out.push(
     table(
-      ['Question', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'p50 ÷ echo p50', 'p95 ÷ echo p95', 'process CPU ms', 'Azurite CPU ms', 'failed'],
-      r.latency.map((l) => [
-        l.label,
-        String(l.n),
-        ms(l.p50),
-        ms(l.p95),
-        ms(l.p99),
-        ms(l.mean),
-        ratio(l.p50, echo.p50),
-        ratio(l.p95, echo.p95),
-        ms(l.cpuMs ?? NaN),
-        ms(l.azuriteCpuMs ?? NaN),
-        String(l.errors),
-      ]),
+      ['Question', 'actions', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'p50 ÷ echo p50', 'p95 ÷ echo p95', 'process CPU ms', 'bot CPU beyond echo ms', 'Azurite CPU ms', 'failed'],
+      [...latencyRows(r.sizes.small, r.latencySmall), ...latencyRows(r.sizes.large, r.latency)],
     ),
   );
   out.push('');
@@ -254,20 +274,30 @@ export function renderReport(r: Results): string {
   out.push('');
   out.push(
     `Each question asked ${r.countRepeats} times (different refs, codes and people) against the ${n(r.sizes.small)}- and ${n(r.sizes.large)}-action plans, each in its own Azurite, after every person had said hello once. ` +
-      '“counter” is the change in tableRequestCount() (storage/requestCounter.ts) across one question; “wire” is what a counting proxy between that bot and Azurite saw. ' +
+      '“counter” is the change in tableRequestCount() across one question, counted by a pipeline policy on every table client (storage/requestCounter.ts); “wire” is what a counting proxy between that bot and Azurite saw; ' +
+      '“entities read” is how many entities the table reads returned (the same policy counts them in each response). ' +
       'A single figure means every instance cost the same; otherwise median (min–max). The breakdown is the median instance at the larger size.',
   );
   out.push('');
   const keys = [...new Set([...r.counts.small.keys(), ...r.counts.large.keys()])];
   out.push(
     table(
-      ['Question', `counter @${n(r.sizes.small)}`, `counter @${n(r.sizes.large)}`, `wire @${n(r.sizes.small)}`, `wire @${n(r.sizes.large)}`, `wire breakdown @${n(r.sizes.large)}`],
+      [
+        'Question',
+        `counter @${n(r.sizes.small)}`,
+        `counter @${n(r.sizes.large)}`,
+        `wire @${n(r.sizes.small)}`,
+        `wire @${n(r.sizes.large)}`,
+        `entities read @${n(r.sizes.small)}`,
+        `entities read @${n(r.sizes.large)}`,
+        `wire breakdown @${n(r.sizes.large)}`,
+      ],
       keys.map((k) => {
         const s = r.counts.small.get(k);
         const l = r.counts.large.get(k);
-        return [QUESTION_LABEL[k] ?? k, spread(s?.counter ?? []), spread(l?.counter ?? []), spread(s?.wire ?? []), spread(l?.wire ?? []), breakdown(l)];
+        return [QUESTION_LABEL[k] ?? k, spread(s?.counter ?? []), spread(l?.counter ?? []), spread(s?.wire ?? []), spread(l?.wire ?? []), spread(s?.entities ?? []), spread(l?.entities ?? []), breakdown(l)];
       }),
-      ['l', 'r', 'r', 'r', 'r', 'l'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
   );
   out.push('');
@@ -380,11 +410,79 @@ export function renderReport(r: Results): string {
   );
   out.push('');
 
+  out.push(...goals(r));
+  out.push(...comparison(r));
+
   out.push('## Findings');
   out.push('');
   for (const line of findings(r, smallImport, largeImport)) out.push(`- ${line}`);
   out.push('');
   return out.join('\n');
+}
+
+/** Issue #16's targets against this run's figures. */
+function goals(r: Results): string[] {
+  const rows = resultsOf(r);
+  const at = (q: string, size: number) => rows.find((x) => x.question === q && x.actions === size);
+  const questionsAsked = ['overdue', 'myActions', 'action', 'kpi'];
+  const sizes = [r.sizes.small, r.sizes.large];
+  const fmt = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '–' : `${v}${unit}`);
+  const lines: string[][] = [];
+  const verdict = (ok: boolean[]) => (ok.every(Boolean) ? 'met' : ok.some(Boolean) ? 'partly' : 'not met');
+  for (const q of [...questionsAsked, 'update']) {
+    const vals = sizes.map((s) => at(q, s)?.tableRequests);
+    lines.push([`${QUESTION_LABEL[q] ?? q}: at most 2 table requests`, ...vals.map((v) => fmt(v)), verdict(vals.map((v) => v !== null && v !== undefined && v <= 2))]);
+  }
+  for (const q of questionsAsked) {
+    const vals = sizes.map((s) => at(q, s)?.entitiesRead);
+    // "rows shown + 50": list cards show 10, an action card its action and milestones (≤ 16).
+    lines.push([`${QUESTION_LABEL[q] ?? q}: entities read ≤ rows shown + 50 at both sizes`, ...vals.map((v) => fmt(v)), verdict(vals.map((v) => v !== null && v !== undefined && v <= 60))]);
+  }
+  for (const q of questionsAsked) {
+    const vals = sizes.map((s) => at(q, s)?.botCpuMs);
+    lines.push([`${QUESTION_LABEL[q] ?? q}: bot CPU beyond echo ≤ 5 ms`, ...vals.map((v) => fmt(v, ' ms')), verdict(vals.map((v) => v !== null && v !== undefined && v <= 5))]);
+  }
+  const od = sizes.map((s) => at('overdue', s)?.p95Ratio);
+  lines.push([`“what's overdue” p95 ≤ 3× echo at ${n(r.sizes.small)}, ≤ 5× at ${n(r.sizes.large)}`, ...od.map((v) => fmt(v, '×')), verdict([(od[0] ?? Infinity) <= 3, (od[1] ?? Infinity) <= 5])]);
+  const up = at('update', r.sizes.large)?.p95Ratio;
+  lines.push(['card update p95 ≤ 5× echo', '–', fmt(up, '×'), verdict([(up ?? Infinity) <= 5])]);
+  return [
+    '## Goals (issue #16)',
+    '',
+    'The targets for this machine\'s in-memory Azurite, with this run\'s medians (requests, entities) and means (CPU). The card update is timed at the larger plan only.',
+    '',
+    table(['Goal', `@${n(r.sizes.small)}`, `@${n(r.sizes.large)}`, 'this run'], lines, ['l', 'r', 'r', 'l']),
+    '',
+  ];
+}
+
+/** The previous run's bench/results.json beside this run's figures. */
+function comparison(r: Results): string[] {
+  if (!r.previous?.rows.length) return [];
+  const now = resultsOf(r);
+  const f = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '–' : `${v}${unit}`);
+  const rows = now
+    .filter((x) => x.question !== 'echo')
+    .map((x) => {
+      const o = r.previous!.rows.find((p) => p.question === x.question && p.actions === x.actions);
+      return [
+        QUESTION_LABEL[x.question] ?? x.question,
+        n(x.actions),
+        `${f(o?.p50Ratio, '×')} → ${f(x.p50Ratio, '×')}`,
+        `${f(o?.p95Ratio, '×')} → ${f(x.p95Ratio, '×')}`,
+        `${f(o?.tableRequests)} → ${f(x.tableRequests)}`,
+        `${f(o?.entitiesRead)} → ${f(x.entitiesRead)}`,
+        `${f(o?.botCpuMs, ' ms')} → ${f(x.botCpuMs, ' ms')}`,
+      ];
+    });
+  return [
+    '## Compared with the previous run',
+    '',
+    `Previous: ${r.previous.code}, generated ${r.previous.generatedAt.slice(0, 16).replace('T', ' ')} UTC (bench/results.json as it was before this run; “–” = not measured then). Old → new.`,
+    '',
+    table(['Question', 'actions', 'p50 ÷ echo', 'p95 ÷ echo', 'table requests', 'entities read', 'bot CPU beyond echo'], rows),
+    '',
+  ];
 }
 
 /** The base cost if every instance fits counter = base + perCode × KPI codes; undefined if not. */
@@ -402,21 +500,21 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   const big = n(ld.size);
 
   const upd = L.get('update');
-  if (upd && median(upd.counter) > 5) {
-    const base = basePlusPerCode(upd, 4);
+  if (upd && median(upd.counter) > 2) {
     f.push(
-      `**A card update costs ${spread(upd.counter)} counted table requests (${spread(upd.wire)} on the wire) at ${big} actions, where the write itself needs 5** ` +
-        '(the ETag read, the caller\'s roles, the owner and manager look-ups, one entity-group transaction). ' +
-        (base !== undefined ? `Every instance fits ${base} + 4 per KPI code on the action. ` : '') +
-        'The rest builds the read-only card once from storage after the save, for both the shared message and the reply (bot/updateFlow.ts currentCard: ' +
-        'the action and its milestones, the lead, the last five history rows, and a definition and a series read per KPI code it cites); a RAG change adds the notification look-ups. ' +
-        'Building the card from the saved item instead of re-reading it would save one more query.',
+      `A card update costs ${spread(upd.counter)} table requests at ${big} actions (${spread(upd.wire)} on the wire). The write needs the ETag read, the caller's roles, the owner and manager ` +
+        'look-ups, the due-summary row when the RAG or due date moves (storage/dueSummary.ts) and one entity-group transaction; the read-only card after the save reuses the owner already ' +
+        'looked up as the lead and reads the action with its milestones, its last five history rows and the plan list at once (bot/updateFlow.ts savedView), plus a definition and a series ' +
+        'read per KPI code it cites. Getting to 2 would need the card\'s data (milestones, history, KPI figures) carried on the item row, or the permission facts cached.',
     );
   }
   const act = L.get('action');
   const actBase = basePlusPerCode(act, 2);
   if (act && actBase !== undefined) {
-    f.push(`“action X” costs ${actBase} counted requests + 2 per KPI code cited by the action (kpiByCode = a definition read and a series read each), ${spread(act.counter)} in the ${act.counter.length} instances asked.`);
+    f.push(
+      `“action X” costs ${actBase} table requests + 2 per KPI code cited by the action (kpiByCode = a definition read and a series read each), ${spread(act.counter)} in the ${act.counter.length} instances asked: ` +
+        'the action with its milestones, its lead in the directory and its last five history rows are three range/point reads (history rows sort under hist|, not beside the item, so they cannot share its range read).',
+    );
   }
 
   const gap = [...L.entries()].filter(([k]) => k !== 'echo').map(([k, c]) => [k, median(c.wire) - median(c.counter)] as const);
@@ -424,8 +522,7 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
     f.push(
       '**tableRequestCount() undercounts every turn:** ' +
         gap.map(([k, g]) => `${QUESTION_LABEL[k] ?? k} +${g}`).join(', ') +
-        ' requests on the wire. They are the BotState rows: teams-ai loads conversation and user turn state on every turn (and saves it when it changed) through storage/tableStateStorage.ts, ' +
-        'which never calls countRequest. Benchmarks or alerts built on the counter miss them.',
+        ' requests on the wire. The counter is a pipeline policy on the clients openTables() makes; a request it misses comes from a table client made elsewhere.',
     );
   }
 
@@ -439,25 +536,35 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   }
 
   const od = { s: median(S.get('overdue')?.counter ?? []), l: median(L.get('overdue')?.counter ?? []) };
+  const odEntities = { s: median(S.get('overdue')?.entities ?? []), l: median(L.get('overdue')?.entities ?? []) };
   const questionsOnly = r.latency.filter((l) => l.key !== 'echo');
   const slowest = questionsOnly.reduce((a, b) => (b.p50 > a.p50 ? b : a), questionsOnly[0]);
   const overdueT = r.throughput.find((t) => !t.label.startsWith('echo'));
-  f.push(
+  if (odEntities.l > 2 * odEntities.s + 50) f.push(
     `“what's overdue” grows with the plan: ${od.s} counted requests at ${n(sd.size)} actions, ${od.l} at ${big}, because it reads every open overdue index row (${n(sd.overdueOpen)} → ${n(ld.overdueOpen)}, ` +
       '1,000 per page) and builds every one into an item before showing the first 10 and the RAG counts. It is one range scan as planKeys.ts designs, but unbounded in size; with Azurite each page is also a scan of the whole table. ' +
       (slowest?.key === 'overdue' ? `It is the slowest question here (p50 ${ms(slowest.p50)} ms)` : `Its p50 is ${ms(r.latency.find((l) => l.key === 'overdue')?.p50 ?? NaN)} ms`) +
       (overdueT ? `, and at concurrency ${overdueT.concurrency} it completes ${overdueT.rps.toFixed(1)} req/s with a p50 of ${ms(overdueT.p50)} ms.` : '.'),
   );
 
+  const odMax = Math.max(...(S.get('overdue')?.entities ?? [0]), ...(L.get('overdue')?.entities ?? [0]));
+  if (odEntities.l <= 2 * odEntities.s + 50) {
+    f.push(
+      `“what's overdue” reads ${odEntities.s} entities per question at ${n(sd.size)} actions and ${odEntities.l} at ${big} (median; ${n(sd.overdueOpen)} and ${n(ld.overdueOpen)} items are overdue): ` +
+        'the count and RAG mix come from the plan\'s due summary row and the list from a range read of the first page (plus the rest of the last due date on it).' +
+        (odMax > odEntities.l + 50 ? ` The largest instance (${odMax} entities) is a summary rebuild: a summary stamped for another plan revision is rebuilt from the due| index (keys and RAG only).` : ''),
+    );
+  }
   const questionWire = ['overdue', 'myActions', 'action', 'kpi'].flatMap((k) => L.get(k)?.wire ?? []);
-  f.push(
+  const upserts = ['overdue', 'myActions', 'action', 'kpi'].some((k) => (L.get(k)?.byTable ?? []).some((t) => (t['Conversations upsert'] ?? 0) > 0));
+  if (upserts) f.push(
     'Every message, read-only questions included, upserts the sender\'s conversation reference (bot/registerConversationTracking.ts), so each question carries one table write. By design (it keeps proactive messages working), but it is ' +
       `one of the ${Math.min(...questionWire)}–${Math.max(...questionWire)} requests each question costs on the wire.`,
   );
 
   const echoRow = r.latency.find((l) => l.key === 'echo');
   const overdueRow = r.latency.find((l) => l.key === 'overdue');
-  if (echoRow?.cpuMs !== undefined && overdueRow?.cpuMs !== undefined) {
+  if (echoRow?.cpuMs !== undefined && overdueRow?.cpuMs !== undefined && overdueRow.cpuMs - echoRow.cpuMs > 5) {
     const botCpu = overdueRow.cpuMs - echoRow.cpuMs;
     f.push(
       `**“what's overdue” uses ${ms(botCpu)} ms of CPU in the bot per question beyond what an echo costs** (Azurite: ${ms(overdueRow.azuriteCpuMs ?? NaN)} ms): ` +

@@ -8,7 +8,8 @@
  *   BENCH_THROUGHPUT_SECONDS  length of each concurrency-16 pass (default 20; quick 3)
  *   BENCH_SEED                PRNG seed for the generated plans
  *   BENCH_QUICK=1             smoke run: small plans, few samples, prints the report, keeps BENCHMARKS.md
- *   BENCH_OUT                 where to write the report (default BENCHMARKS.md; quick: nowhere)
+ *   BENCH_OUT                 where to write the report (default BENCHMARKS.md; quick: nowhere);
+ *                             bench/results.json (or results.json beside BENCH_OUT) is written with it
  */
 import { execFileSync } from 'node:child_process';
 import { phrasingBlock, withPhrasingBlock } from '../scripts/phrasingSection';
@@ -30,8 +31,9 @@ import { PlanRepository } from '../storage/planRepository';
 import { DirectoryRepository } from '../storage/directoryRepository';
 import { KpiRepository } from '../storage/kpiRepository';
 import { planKeys } from '../storage/planKeys';
+import { SUMMARY_ROW } from '../storage/dueSummary';
 import { itemToEntity, indexRowsFor } from '../storage/itemEntity';
-import { tableRequestCount } from '../storage/requestCounter';
+import { entitiesReadCount, tableRequestCount } from '../storage/requestCounter';
 import { importPlan, planIdFor } from '../services/importPlan';
 import { naturalRef } from '../services/planQueries';
 import { roleKey } from '../domain/roles';
@@ -45,7 +47,8 @@ import { startTableProxy, type TableProxy } from './tableProxy';
 import { destroyClientAgent, executeActivity, messageActivity, post, type Caller } from './botClient';
 import { ResourceSampler, childrenCpuSeconds } from './resources';
 import { median, summarise } from './stats';
-import { renderReport, type CountCell, type ImportResult, type LatencyRow, type Results, type ThroughputRow } from './report';
+import { renderReport, resultsOf, type CountCell, type ImportResult, type LatencyRow, type Results, type ThroughputRow } from './report';
+import { carryOver, type ResultsFile } from './results';
 import { itemsOfPlan } from '../services/importPlan';
 import { measureDelivery } from './delivery';
 
@@ -62,6 +65,15 @@ const CONCURRENCY = 16;
 // A fixed "today" makes overdue/due-soon sets identical from run to run.
 const TODAY = '2026-03-16';
 const OUT = env.BENCH_OUT ? path.resolve(env.BENCH_OUT) : QUICK ? undefined : path.resolve(__dirname, '..', 'BENCHMARKS.md');
+const JSON_OUT = env.BENCH_OUT ? path.join(path.dirname(path.resolve(env.BENCH_OUT)), 'results.json') : path.resolve(__dirname, 'results.json');
+
+function readIfThere(file: string | undefined): string | undefined {
+  try {
+    return file ? fs.readFileSync(file, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const clock: Clock = { today: () => TODAY, now: () => new Date(`${TODAY}T10:00:00Z`) };
 const silent = createLogger('silent');
@@ -136,7 +148,8 @@ async function rawInsert(connectionString: string, table: string, ops: Transacti
 async function compareStored(connectionString: string, planId: string, ops: TransactionAction[]): Promise<{ stored: number; mismatches: number }> {
   const client = tableClient(connectionString, 'PlanItems');
   const stored = new Map<string, Record<string, unknown>>();
-  for await (const e of client.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${planId}'` } })) stored.set(e.rowKey as string, e);
+  // The due summary row (storage/dueSummary.ts) is the plan's, not the import's; the raw writer has none.
+  for await (const e of client.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${planId}'` } })) if (e.rowKey !== SUMMARY_ROW) stored.set(e.rowKey as string, e);
   let mismatches = 0;
   for (const op of ops) {
     const expected = op[1] as Record<string, unknown>;
@@ -308,6 +321,50 @@ async function ask(stub: ConnectorStub, port: number, q: { from: Caller; text: s
   return { ms: r.ms, ok: r.status === 200 && replies.length === 1 && !FAILURE.test(reply), reply, cpuMs: (cpu.user + cpu.system) / 1000, azuriteCpuMs: (az1 - az0) * 1000 };
 }
 
+/** Sequential latency, one question of each kind per round in shuffled order, so every question sees the same noise. */
+async function sequentialLatency(qs: Question[], portOf: (q: Question) => number, rng: Rng, freshStub: () => Promise<ConnectorStub>): Promise<LatencyRow[]> {
+  log(`sequential latency: ${WARMUP} warm-up + ${SAMPLES} rounds of ${qs.length} questions, interleaved`);
+  const stub = await freshStub();
+  const times = new Map<string, number[]>(qs.map((q) => [q.key, []]));
+  const cpu = new Map<string, { own: number; azurite: number }>(qs.map((q) => [q.key, { own: 0, azurite: 0 }]));
+  const errors = new Map<string, number>(qs.map((q) => [q.key, 0]));
+  for (let round = 0; round < WARMUP + SAMPLES; round++) {
+    for (const q of rng.shuffle([...qs])) {
+      const r = await ask(stub, portOf(q), q.next(rng));
+      if (!r.ok) errors.set(q.key, errors.get(q.key)! + 1);
+      if (round >= WARMUP) {
+        times.get(q.key)!.push(r.ms);
+        cpu.get(q.key)!.own += r.cpuMs;
+        cpu.get(q.key)!.azurite += r.azuriteCpuMs;
+      }
+    }
+    stub.clear();
+    if ((round + 1) % 50 === 0) log(`  round ${round + 1}/${WARMUP + SAMPLES}`);
+  }
+  return qs.map(
+    (q): LatencyRow => ({
+      key: q.key,
+      label: q.label,
+      ...summarise(times.get(q.key)!),
+      errors: errors.get(q.key)!,
+      cpuMs: cpu.get(q.key)!.own / SAMPLES,
+      azuriteCpuMs: cpu.get(q.key)!.azurite / SAMPLES,
+    }),
+  );
+}
+
+/** Sanity first: a benchmark of error replies would be fast and worthless. */
+async function checkAnswers(stub: ConnectorStub, qs: Question[], portOf: (q: Question) => number, rng: Rng): Promise<Record<string, string>> {
+  const examples: Record<string, string> = {};
+  for (const q of qs) {
+    const question = q.next(rng);
+    const r = await ask(stub, portOf(q), question);
+    if (!r.ok || !q.expect(question.text).test(r.reply)) throw new Error(`${q.key} did not answer as expected: ${r.reply.slice(0, 400)}`);
+    examples[q.key] = question.text;
+  }
+  return examples;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Updates
 // ---------------------------------------------------------------------------------------------
@@ -363,14 +420,16 @@ async function countRequests(store: Store, stub: ConnectorStub, proxy: TableProx
   // First contact creates conversation references and turn state; count steady-state turns only.
   for (const c of store.everyone) await post(bot.port, messageActivity(stub.url, c, 'hello'));
   for (const q of qs) {
-    const cell: CountCell = { counter: [], wire: [], byTable: [], kpiCodes: [] };
+    const cell: CountCell = { counter: [], wire: [], byTable: [], kpiCodes: [], entities: [] };
     for (let i = 0; i < COUNT_REPEATS; i++) {
       const question = q.next(rng);
       const c0 = tableRequestCount();
+      const e0 = entitiesReadCount();
       const w0 = proxy.requests.length;
       const r = await ask(stub, q.target === 'echo' ? echoPort : bot.port, question);
       if (!r.ok) throw new Error(`counting pass: ${q.key} answered unexpectedly: ${r.reply.slice(0, 300)}`);
       cell.counter.push(tableRequestCount() - c0);
+      cell.entities.push(entitiesReadCount() - e0);
       const wire = proxy.requests.slice(w0);
       cell.wire.push(wire.length);
       cell.byTable.push(tally(wire.map((w) => `${w.table} ${w.op}`)));
@@ -380,17 +439,19 @@ async function countRequests(store: Store, stub: ConnectorStub, proxy: TableProx
     stub.clear();
   }
   const targets = updateTargets(store, rng).slice(0, COUNT_REPEATS);
-  const cell: CountCell = { counter: [], wire: [], byTable: [], kpiCodes: [] };
+  const cell: CountCell = { counter: [], wire: [], byTable: [], kpiCodes: [], entities: [] };
   for (const [i, t] of targets.entries()) {
     // The version read happens before the counters are read: it stands for the card, not the bot.
     const loaded = await store.plans.getItemForUpdate(store.planId, t.ref);
     const status = loaded!.item.status === 'on_track' ? 'some_issues' : 'on_track';
     const data = { planId: store.planId, ref: t.ref, seq: '', version: String(loaded!.item.version), status, rag: 'auto', commentary: `Counting update ${i}` };
     const c0 = tableRequestCount();
+    const e0 = entitiesReadCount();
     const w0 = proxy.requests.length;
     const r = await post(bot.port, executeActivity(stub.url, t.owner, 'submitUpdate', data, String(cardMessageId++)));
     if (r.status !== 200 || !/card\.adaptive/.test(r.body)) throw new Error(`counting pass: update answered ${r.status} ${r.body.slice(0, 300)}`);
     cell.counter.push(tableRequestCount() - c0);
+    cell.entities.push(entitiesReadCount() - e0);
     const wire = proxy.requests.slice(w0);
     cell.wire.push(wire.length);
     cell.byTable.push(tally(wire.map((w) => `${w.table} ${w.op}`)));
@@ -523,9 +584,10 @@ async function main(): Promise<void> {
   const freshStub = async () => {
     await stub.stop();
     stub = await startConnectorStub({ strictActivityIds: false });
+    return stub;
   };
 
-  // --- small store: import and request counts, then gone -------------------------------------
+  // --- small store: import, request counts and latency, then gone ----------------------------
   const small = await phase(`import (${SIZES.small} actions)`, () => setUpStore(SIZES.small));
   const smallCounts = await phase(`requests (${SIZES.small} actions)`, async () => {
     const proxy = await startTableProxy(small.azurite.tablePort);
@@ -536,6 +598,18 @@ async function main(): Promise<void> {
     } finally {
       await bot.stop();
       await proxy.stop();
+    }
+  });
+  const latencySmall = await phase(`latency (sequential, ${SIZES.small} actions)`, async () => {
+    const bot = await startRealBot(small.azurite.connectionString);
+    try {
+      const qs = questions(small);
+      const portOf = (q: Question) => (q.target === 'echo' ? echo.port : bot.port);
+      await freshStub();
+      await checkAnswers(stub, qs, portOf, rng);
+      return await sequentialLatency(qs, portOf, rng, freshStub);
+    } finally {
+      await bot.stop();
       await small.azurite.stop();
     }
   });
@@ -558,47 +632,10 @@ async function main(): Promise<void> {
   const qs = questions(large);
   const portOf = (q: Question) => (q.target === 'echo' ? echo.port : bot.port);
 
-  // Sanity first: a benchmark of error replies would be fast and worthless.
-  const examples: Record<string, string> = {};
   await freshStub();
-  for (const q of qs) {
-    const question = q.next(rng);
-    const r = await ask(stub, portOf(q), question);
-    if (!r.ok || !q.expect(question.text).test(r.reply)) throw new Error(`${q.key} did not answer as expected: ${r.reply.slice(0, 400)}`);
-    examples[q.key] = question.text;
-  }
+  const examples = await checkAnswers(stub, qs, portOf, rng);
 
-  // --- sequential latency, interleaved so every question sees the same noise -----------------
-  const latency = await phase('latency (sequential)', async () => {
-    log(`sequential latency: ${WARMUP} warm-up + ${SAMPLES} rounds of ${qs.length} questions, interleaved`);
-    await freshStub();
-    const times = new Map<string, number[]>(qs.map((q) => [q.key, []]));
-    const cpu = new Map<string, { own: number; azurite: number }>(qs.map((q) => [q.key, { own: 0, azurite: 0 }]));
-    const errors = new Map<string, number>(qs.map((q) => [q.key, 0]));
-    for (let round = 0; round < WARMUP + SAMPLES; round++) {
-      for (const q of rng.shuffle([...qs])) {
-        const r = await ask(stub, portOf(q), q.next(rng));
-        if (!r.ok) errors.set(q.key, errors.get(q.key)! + 1);
-        if (round >= WARMUP) {
-          times.get(q.key)!.push(r.ms);
-          cpu.get(q.key)!.own += r.cpuMs;
-          cpu.get(q.key)!.azurite += r.azuriteCpuMs;
-        }
-      }
-      stub.clear();
-      if ((round + 1) % 50 === 0) log(`  round ${round + 1}/${WARMUP + SAMPLES}`);
-    }
-    return qs.map(
-      (q): LatencyRow => ({
-        key: q.key,
-        label: q.label,
-        ...summarise(times.get(q.key)!),
-        errors: errors.get(q.key)!,
-        cpuMs: cpu.get(q.key)!.own / SAMPLES,
-        azuriteCpuMs: cpu.get(q.key)!.azurite / SAMPLES,
-      }),
-    );
-  });
+  const latency = await phase(`latency (sequential, ${SIZES.large} actions)`, () => sequentialLatency(qs, portOf, rng, freshStub));
 
   const sort = await sortCost(large);
 
@@ -692,6 +729,7 @@ async function main(): Promise<void> {
     myActionsItems: { min: ownerCounts[0], median: median(ownerCounts), max: ownerCounts[ownerCounts.length - 1], people: ownerCounts.length },
     examples,
     latency,
+    latencySmall,
     sort,
     updates,
     counts: { small: smallCounts, large: largeCounts },
@@ -702,12 +740,19 @@ async function main(): Promise<void> {
     loadAtStart,
     totalMs: performance.now() - started,
     code: codeVersion(),
+    previous: (() => {
+      const text = readIfThere(JSON_OUT);
+      return text ? (JSON.parse(text) as ResultsFile) : undefined;
+    })(),
   };
-  const report = renderReport(results);
+  // Sections other benchmarks wrote into the file (phrasings, tracker import, …) are carried over.
+  const report = carryOver(renderReport(results), readIfThere(OUT));
   if (OUT) {
-    // The phrasing section (npm run eval:phrasings -- --write) is carried over, not regenerated here.
+    // The phrasing section (npm run eval:phrasings -- --write) is kept by carryOver and by its own helper.
     fs.writeFileSync(OUT, withPhrasingBlock(report, fs.existsSync(OUT) ? phrasingBlock(fs.readFileSync(OUT, 'utf8')) : undefined));
-    log(`wrote ${path.relative(process.cwd(), OUT)}`);
+    const file: ResultsFile = { generatedAt: results.date, code: results.code, quick: QUICK, rows: resultsOf(results) };
+    fs.writeFileSync(JSON_OUT, JSON.stringify(file, null, 2) + '\n');
+    log(`wrote ${path.relative(process.cwd(), OUT)} and ${path.relative(process.cwd(), JSON_OUT)}`);
   } else {
     console.log('\n' + report);
   }

@@ -7,7 +7,7 @@ import type { Caller, Services } from '../services/context';
 import * as q from '../services/planQueries';
 import { kpiByCode, kpiOverview } from '../services/kpiQueries';
 import type { AdaptiveCardJson } from '../cards/render';
-import { listCard } from './views/itemListView';
+import { PAGE_SIZE, listCard, type ListCardInput } from './views/itemListView';
 import { actionCard } from './views/actionView';
 import { summaryCard } from './views/summaryView';
 import { kpiCard, kpiLine } from './views/kpiView';
@@ -39,8 +39,9 @@ async function planCount(ctx: AskContext): Promise<number> {
   return ctx.scope.planId ? 1 : (await ctx.services.plans.listPlans()).length;
 }
 
-async function list(ctx: AskContext, title: string, subtitle: string, emptyText: string, items: q.ItemWithPlan[], showRagCounts = false): Promise<Answer> {
+async function list(ctx: AskContext, title: string, subtitle: string, emptyText: string, items: q.ItemWithPlan[], showRagCounts = false, whole?: Pick<ListCardInput, 'total' | 'ragCounts'>): Promise<Answer> {
   return listCard({
+    ...whole,
     title,
     subtitle,
     emptyText,
@@ -141,10 +142,11 @@ const handlers: Handlers = {
   },
 
   overdue: async (ctx, i) => {
-    const items = await q.overdue(ctx.services, ctx.scope, i);
+    // Only the rows up to this page are read; the count and RAG mix come from the plans' summaries.
+    const r = await q.overduePage(ctx.services, ctx.scope, i, (Math.max(0, ctx.page ?? 0) + 1) * PAGE_SIZE);
     const filters = [i.ownerRole && `for ${plainText(i.ownerLabel ?? i.ownerRole)}`, i.priorityRef && `in priority ${i.priorityRef}`, i.rag && `rated ${RAG_WORD[i.rag]}`].filter(Boolean).join(' ');
     const today = britishDate(ctx.services.clock.today());
-    return list(ctx, `Overdue${filters ? ' ' + filters : ''}`, `Open items past their due date, oldest first, as at ${today}`, `Nothing is overdue${filters ? ' ' + filters : ''}.`, items, true);
+    return list(ctx, `Overdue${filters ? ' ' + filters : ''}`, `Open items past their due date, oldest first, as at ${today}`, `Nothing is overdue${filters ? ' ' + filters : ''}.`, r.items, true, { total: r.total, ragCounts: r.rag });
   },
 
   dueSoon: async (ctx, i) => {
@@ -294,8 +296,11 @@ export async function understand(ctx: Pick<AskContext, 'services' | 'caller' | '
   if (['help', 'hello', 'smallTalk', 'unknown', 'summary', 'unowned', 'kpiList', 'kpisOffTarget', 'digestPreview', 'remindersPreview', 'myActions', 'behind', 'signOffs'].includes(parsed.kind))
     return { kind: 'question', intent: parsed as Question };
   // Questions that mention nothing to resolve ("what's overdue") read no vocabulary at all.
-  const mentions = parsed as { ownerRole?: string; priorityRef?: string; windowUnread?: boolean };
-  if (['overdue', 'slipping', 'dueSoon', 'rag'].includes(parsed.kind) && !mentions.ownerRole && !mentions.priorityRef && !mentions.windowUnread) return { kind: 'question', intent: parsed as Question };
+  const mentions = parsed as { ownerRole?: string; priorityRef?: string; windowUnread?: boolean; otherWords?: string[] };
+  if (['overdue', 'slipping', 'dueSoon', 'rag'].includes(parsed.kind) && !mentions.ownerRole && !mentions.priorityRef && !mentions.windowUnread && !mentions.otherWords?.length) {
+    delete mentions.otherWords;
+    return { kind: 'question', intent: parsed as Question };
+  }
   const vocab = await loadVocabulary(ctx.services, ctx.scope, ctx.caller, parsed);
   const r = resolveIntent(parsed, vocab);
   if (r.kind === 'clarify') return { kind: 'clarify', card: clarifyCard(r.unresolved) };

@@ -43,6 +43,11 @@ export function createApp(deps: BotDeps): Application<TurnState> {
     startTypingTimer: false,
     longRunningMessages: false,
   });
+  // teams-ai 1.7 ignores `startTypingTimer: false` (Application.run starts the timer regardless), and
+  // its one timer is shared by every concurrent turn. Under load that sent stray "typing" activities:
+  // extra connector calls that count against Teams' per-conversation limits, and replies that
+  // arrive after a typing activity. Honour the option here, in the Teams port.
+  app.startTypingTimer = () => undefined;
   // Order matters: the guard runs before any handler can read or write.
   registerTenantGuard(app, deps);
   registerProactive(app, deps);

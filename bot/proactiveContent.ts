@@ -4,6 +4,7 @@ import type { Content, ProactiveContent } from '../proactive/content';
 import { buildDigest, digestShared, type DigestShared } from '../services/digest';
 import { digestCard, groupedReminderCard, reminderCard, type OwedReminder, type ReminderKind } from './views/proactiveViews';
 import { signOffCard } from './views/updateView';
+import { kpiReminderContent } from './kpiReminderContent';
 import { isOpen } from '../domain/schedule';
 import { itemLabel } from '../domain/planItem';
 import { roleKey } from '../domain/roles';
@@ -25,6 +26,7 @@ export function createProactiveContent(s: Services, o: { staleDays: number; time
         const d = await buildDigest(s, { manager, planId: job.kind === 'channelDigest' ? job.planId : undefined, today }, await shared.value);
         return { kind: 'card', card: digestCard(d), summary: d.title };
       }
+      if (job.kind === 'kpiReminder') return kpiReminderContent(s, job);
       if (job.kind === 'reminders') {
         const owed: OwedReminder[] = [];
         for (const i of job.items ?? []) {

@@ -14,6 +14,7 @@ import { registerVerbs } from './executeRoutes';
 import { callerOf, sendCard, type InvokeReply } from './turn';
 import { kpiCard, kpiRecordCard } from './views/kpiView';
 import { messageCard } from './views/helpView';
+import { plainText } from './views/userText';
 import { RAG_SYMBOL, RAG_WORD, britishDateTime } from './views/format';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { KpiDefinition } from '../domain/model';
@@ -111,7 +112,7 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
         return messageCard(`No KPI ${kpiCode}`, [`I don't have a KPI with code ${kpiCode}. Nothing was changed.`]);
       case 'unknownRole':
         return messageCard('Owner not changed', [
-          `No one in the directory holds "${r.role}", so I can't tell who would record it. Nothing was changed.`,
+          `No one in the directory holds "${plainText(r.role)}", so I can't tell who would record it. Nothing was changed.`,
           r.close.length ? `Roles that look close: ${r.close.join(', ')}.` : 'Ask “who is <role>” to check a role.',
         ]);
       case 'conflict':
@@ -125,7 +126,8 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
     if (!parsed) return messageCard('I could not read that value', ['Nothing was changed. Example: “kpi c056 nov 2026 85.1%”.']);
     const def = await s.kpis.getDefinition(parsed.code);
     if (!def) return messageCard(`No KPI ${parsed.code}`, [`I don't have a KPI with code ${parsed.code}. Nothing was changed.`]);
-    const notSaved = (lines: string[]) => messageCard(`${def.code}: not recorded`, [...lines, 'Nothing was changed.']);
+    // The lines echo words the person typed: plain text, never Markdown.
+    const notSaved = (lines: string[]) => messageCard(`${def.code}: not recorded`, [...lines.map(plainText), 'Nothing was changed.']);
     if (!parsed.ok) return notSaved([parsed.message]);
     // Permission first, so someone who may not record it is told who can before any detail of the value.
     const { authority, permission } = await recordPermission(s, caller, def);
@@ -166,14 +168,14 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
       case 'needsReason': {
         const line = `${p} already has ${formatValue(r.existing.value, def.unit)} (${whoRecorded(r.existing, deps.timeZone)}). A correction needs a reason, and the old value is kept in the history.`;
         if (via === 'card') return form('Nothing has been saved yet.', { reason: `${line} Say why it is being corrected.` });
-        return messageCard(`${def.code}: not recorded`, [line, `Add the reason after a colon: “kpi ${def.code} ${p.replace(/ \(.*\)$/, '')} ${asked.valueText}: figure restated by the data team”.`, 'Nothing was changed.']);
+        return messageCard(`${def.code}: not recorded`, [line, plainText(`Add the reason after a colon: “kpi ${def.code} ${p.replace(/ \(.*\)$/, '')} ${asked.valueText}: figure restated by the data team”.`), 'Nothing was changed.']);
       }
       case 'refused':
         return via === 'card'
           ? current(`You can't record ${def.code}. It can be recorded by ${r.whoCan.join(' or ')}. Nothing was saved.`)
           : messageCard(`${def.code}: not recorded`, [`You can't record ${def.code}. It can be recorded by ${r.whoCan.join(' or ')}.`, 'Nothing was changed.']);
       case 'invalid':
-        return via === 'card' ? form('Please fix the fields below. Nothing has been saved yet.', r.errors) : messageCard(`${def.code}: not recorded`, [...Object.values(r.errors), 'Nothing was changed.']);
+        return via === 'card' ? form('Please fix the fields below. Nothing has been saved yet.', r.errors) : messageCard(`${def.code}: not recorded`, [...Object.values(r.errors).map(plainText), 'Nothing was changed.']);
       case 'notFound':
         return messageCard(`No KPI ${asked.code}`, ['Nothing was changed.']);
       case 'notInDirectory':

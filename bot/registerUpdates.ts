@@ -99,7 +99,7 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
     switch (r.kind) {
       case 'saved': {
         // One read-only card serves both the shared message and the person who pressed Save.
-        const readOnly = await currentCard(deps, t);
+        const readOnly = await currentCard(deps, t, undefined, r);
         await refreshShared(context, readOnly);
         await notifyAfterSave(deps, r);
         return card(readOnly);

@@ -15,6 +15,14 @@ export async function scopeOf(context: TurnContext, services: Services, text = '
     const named = new RegExp(`\\s*\\b(?:(?:in|for|from|of)\\s+)?(?:the\\s+)?(?:plan\\s+)?(?:${escape(p.name)}|${escape(p.id)})(?:\\s+plan)?\\b`, 'i');
     if (named.test(text)) return { scope: { planId: p.id }, text: text.replace(named, ' ').replace(/\s+/g, ' ').trim() };
   }
+  // A council's name alone ("what's overdue in Sefton") names its plan when only one plan has it.
+  const first = (name: string) => name.split(/\s+/)[0].toLowerCase();
+  for (const p of plans) {
+    const word = first(p.name);
+    if (word.length < 4 || /\d/.test(word) || plans.filter((q) => first(q.name) === word).length > 1) continue;
+    const named = new RegExp(`\\s*\\b(?:(?:in|for|from|of)\\s+)?(?:the\\s+)?${escape(word)}(?:'s)?(?:\\s+plan)?\\b`, 'i');
+    if (named.test(text)) return { scope: { planId: p.id }, text: text.replace(named, ' ').replace(/\s+/g, ' ').trim() };
+  }
   const channelId = (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
   const linked = channelId ? plans.find((p) => p.channelId === channelId) : undefined;
   return { scope: linked ? { planId: linked.id } : {}, text };

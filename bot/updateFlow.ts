@@ -2,23 +2,35 @@ import type { BotDeps } from './app';
 import type { ItemState } from '../domain/planItem';
 import { itemLabel } from '../domain/planItem';
 import type { Target, UpdateResult } from '../services/updateStatus';
-import { findAction } from '../services/planQueries';
+import { findAction, type ActionView } from '../services/planQueries';
 import { kpiByCode } from '../services/kpiQueries';
 import { actionCard } from './views/actionView';
 import { messageCard } from './views/helpView';
 import { RAG_WORD, britishDateTime } from './views/format';
 import type { AdaptiveCardJson } from '../cards/render';
 
-/** The read-only card for an item as stored now: its action, with the milestone highlighted. */
-export async function currentCard(deps: BotDeps, t: Target, notice?: string): Promise<AdaptiveCardJson> {
+/**
+ * The read-only card for an item as stored now: its action, with the milestone highlighted.
+ * After a save (`saved`), the owner the permission check already looked up is the action's lead,
+ * and the action, its history and the plan list are read at once rather than one after another.
+ */
+export async function currentCard(deps: BotDeps, t: Target, notice?: string, saved?: Extract<UpdateResult, { kind: 'saved' }>): Promise<AdaptiveCardJson> {
   const ref = t.seq === undefined ? t.ref : `${t.ref}.${t.seq}`;
-  const [view] = await findAction(deps.services, { planId: t.planId }, ref);
+  const [view] = saved ? await savedView(deps, t, saved) : await findAction(deps.services, { planId: t.planId }, ref);
   if (!view) return messageCard(`No action ${ref}`, [`I couldn't find ${ref} in this plan any more.`]);
   const kpis = (await Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiByCode(deps.services, c)))).filter((k): k is NonNullable<typeof k> => !!k);
   const card = actionCard(view, kpis, deps.services.clock.today(), deps.timeZone);
   // Notices are successes as often as problems ("Saved. It now waits for sign-off…"), so they are never red.
   if (notice) card.body.unshift({ type: 'TextBlock', text: notice, wrap: true, weight: 'Bolder' });
   return card;
+}
+
+async function savedView(deps: BotDeps, t: Target, saved: Extract<UpdateResult, { kind: 'saved' }>): Promise<ActionView[]> {
+  const s = deps.services;
+  const [action, history, plans] = await Promise.all([s.plans.getAction(t.planId, t.ref), s.plans.listHistory(t.planId, t.ref, 5), s.plans.listPlans()]);
+  if (!action) return [];
+  const lead = t.seq === undefined && saved.authority.ownerRole === action.ownerRole ? saved.authority.owner : action.ownerRole ? await s.directory.findByRole(action.ownerRole) : undefined;
+  return [{ action, planName: plans.find((p) => p.id === t.planId)?.name ?? t.planId, focusSeq: t.seq, lead, history }];
 }
 
 export function conflictNotice(latest: ItemState, timeZone: string): string {

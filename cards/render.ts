@@ -1,12 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
+import type { CardData } from './cardData';
+
+export type { CardData } from './cardData';
 
 /**
  * Binds a JSON template in cards/templates to a view model. Templates hold the layout; code builds
  * only the data. Templates are read once and cached: they are part of the build, not user input.
  */
-export type CardName = 'welcome' | 'help' | 'message' | 'clarify' | 'itemList' | 'action' | 'summary' | 'kpi' | 'kpiRecord' | 'kpiReminder' | 'updateForm' | 'signoff' | 'digest' | 'reminder' | 'reminders' | 'boardPack';
+export type CardName = keyof CardData;
 
 export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; body: unknown[]; actions?: unknown[]; refresh?: unknown } & Record<string, unknown>;
 
@@ -22,7 +25,8 @@ function template(name: CardName): ACData.Template {
   return t;
 }
 
-export function renderCard(name: CardName, data: object): AdaptiveCardJson {
+/** Binds template `name` to its view model (cards/cardData.ts): the compiler checks the data's shape. */
+export function renderCard<N extends CardName>(name: N, data: CardData[N]): AdaptiveCardJson {
   return template(name).expand({ $root: data }) as AdaptiveCardJson;
 }
 

@@ -227,14 +227,17 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
   const owner = phrase && !/\b(my|mine|me|i|myself)\b/.test(phrase) ? phrase : me ? 'me' : undefined;
   const ownerRaw = owner && owner !== 'me' ? rawTail(raw, owner) : owner;
 
+  const leftovers = ownerRaw ? [] : leftoverWords(rest);
+  const withLeftovers = <T extends Intent>(i: T): T => (leftovers.length ? Object.assign(i, { otherWords: leftovers }) : i);
+
   if (isSlipping && !isDue) {
-    const intent: Intent = { kind: 'slipping' };
+    const intent: Intent = withLeftovers({ kind: 'slipping' });
     if (ownerRaw) intent.ownerRole = ownerRaw;
     return intent;
   }
 
   if (isOverdue) {
-    const intent: Intent = { kind: 'overdue' };
+    const intent: Intent = withLeftovers({ kind: 'overdue' });
     if (priorityRef) intent.priorityRef = priorityRef;
     if (rag) intent.rag = rag;
     if (ownerRaw) intent.ownerRole = ownerRaw;
@@ -249,7 +252,7 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
         ? { kind: 'dueSoon', window: { kind: 'days', days: 14 }, windowWords: window?.words ?? unread, windowUnread: true }
         : { kind: 'dueSoon', window: { kind: 'days', days: 14 } };
     if (ownerRaw) intent.ownerRole = ownerRaw;
-    return intent;
+    return withLeftovers(intent);
   }
 
   if (rag) {
@@ -265,6 +268,7 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
   if (owner && owner !== 'me' && /\b(actions?|items?|tasks?|stuff|work|list)\b/.test(t)) return { kind: 'lookup', words: owner, display: ownerRaw ?? owner };
   if ((m = t.match(/^what (?:does|has|is) (.+?) (?:have|got|own|lead|leading|responsible for|working on)$/)) && !/\b(my|me|i|mine)\b/.test(m[1])) return { kind: 'lookup', words: m[1], display: rawTail(raw, m[1]) };
   if ((m = t.match(/\b([a-z][a-z'-]+(?: [a-z][a-z'-]+)?)'s (?:actions?|items?|tasks?|stuff|work|list)\b/))) return { kind: 'lookup', words: m[1], display: rawTail(raw, m[1] + "'s").replace(/'s$/i, '') };
+  if (/^(status|progress|update|updates|position|state of play|where are we)$/.test(t)) return { kind: 'summary' };
   if (/\b(summary|summarise|overview|plan status|dashboard|how are we doing|how(?:'s| is) (?:the |our )?(?:plan|it|everything|things)|rag (?:count|mix|split|breakdown|position)|position|big picture|headlines?|state of (?:the )?(?:plan|play)|progress overall|overall progress|where are we|highlights|totals?|bird's eye|snapshot|status report|progress report)\b/.test(t))
     return { kind: 'summary' };
 
@@ -283,6 +287,17 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
   return { kind: 'unknown', text: raw.trim().slice(0, 200), suggestion: suggest(t) };
 }
 
+const NOT_A_NAME = new Set(['what', 'whats', "what's", 'which', 'who', 'has', 'have', 'got', 'any', 'anything', 'are', 'is', 'the', 'of', 'actions', 'action', 'items', 'item', 'late', 'overdue', 'due', 'next', 'week', 'this', 'month', 'show', 'me', 'list', 'all', 'there', 'their', 'his', 'her', 'please', 'pls', 'in', 'on', 'for', 'and', 'or', 'a', 'an', 'to', 'be', 'been', 'still', 'yet', 'now', 'currently', 'slipping', 'things', 'stuff', 'milestones', 'tasks', 'work', 'everything', 'anyone', 'else']);
+
+/** Words a cue rule did not take, kept so the resolver can spot a name said without "for". */
+function leftoverWords(text: string): string[] {
+  return text
+    .split(' ')
+    .map((w) => w.replace(/'s$/, ''))
+    .filter((w) => /^[a-z][a-z'-]{2,}$/.test(w) && !NOT_A_NAME.has(w))
+    .slice(0, 8);
+}
+
 /** "overdue for Leo Dunn", "owned by HoS (RB)", "anything late for Sam please". */
 function ownerPhrase(text: string): string | undefined {
   const cleaned = text.replace(/\b(please|thanks|thank you|cheers|ta|now|today|at the moment|right now)\b/g, ' ').replace(/\s+/g, ' ').trim();
@@ -292,7 +307,7 @@ function ownerPhrase(text: string): string | undefined {
     if (poss && !/^(what|who|there|it|that|here|let|today|plan|everyone|what|where)$/.test(poss[1].split(' ').pop()!)) return cleaned.includes(`${poss[1]}'s`) ? poss[1].split(' ').filter((w) => !STOP_BEFORE_NAME.has(w)).join(' ') || undefined : undefined;
     return undefined;
   }
-  const who = m[1].replace(/^(the|a|an)\s+/, '').trim();
+  const who = m[1].replace(/^(the|a|an)\s+/, '').replace(/(\s+(in|on|for|of|at|by|with|from|and|or))+$/, '').trim();
   if (!who || /^(me|myself|mine|us|i)$/.test(who)) return who ? 'me' : undefined;
   if (/\b(overdue|late|slipping|slip|risk|due|track|deadlines?|red|amber|green|behind|term|christmas|easter|summer|weeks?|months?|years?|quarter|fortnight|end)\b/.test(who)) return undefined;
   if (/^(everyone|everybody|all|anyone|anybody|anything|something|everything|nothing|the team|team|us|them|this|that|it|now|today|overdue|late|due|soon|next|a while|ages|long|days?|weeks?|months?|\d+ (?:days?|weeks?|months?)|more than .*|over .*)$/.test(who)) return undefined;
@@ -307,7 +322,7 @@ function unreadWindow(text: string): string | undefined {
   // named, so no default may stand in for it.
   const timeish = text.match(/\b(?:due|deadlines?|coming up)\b.*?\b((?:\S+\s+)?(?:weeks?|months?|days?|quarters?|years?|fortnights?|term|half[- ]term|christmas|easter|summer|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|\d{1,2}(?:st|nd|rd|th)|\d{1,2}\/\d{1,2}(?:\/\d{2,4})?))\b/);
   if (timeish) return timeish[1];
-  const m = text.match(/\b(?:due|deadlines?)\s+((?:in|by|before|until|till|during|on|within|around|for|from)\s+(.+))$/);
+  const m = text.match(/\b(?:due|deadlines?)\s+((?:in|by|before|until|till|during|on|within|around|from)\s+(.+))$/);
   if (!m) return undefined;
   const words = stripFiller(m[2]);
   if (!words || /^(the plan|plan|priority .*|theme .*)$/.test(words)) return undefined;
@@ -331,7 +346,7 @@ function rawTail(raw: string, mention: string): string {
 }
 
 function smallTalk(t: string): Intent | undefined {
-  const s = t.replace(/\b(bot|mate|pal|so much|very much|v much|much|a lot|lots|loads|again|all|everyone|team|guys|folks)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  const s = t.replace(/\b(bot|mate|pal|so much|very much|v much|much|a lot|lots|loads|again|all|everyone|team|guys|folks|for that|for this|for your help|for the help|for helping)\b/g, ' ').replace(/\s+/g, ' ').trim();
   if (/^(thanks?|thank you|thankyou|thx|ty|cheers|ta|many thanks|much appreciated|appreciated|brilliant thanks|great thanks|perfect thanks|lovely thanks|nice one|that's (?:great|helpful|brilliant|perfect|lovely)|thanks that's (?:great|helpful|brilliant|perfect))( (?:that's|that is)? ?(?:great|helpful|brilliant|perfect|lovely|useful))?$/.test(s)) return { kind: 'smallTalk', topic: 'thanks' };
   if (/^(bye|goodbye|see you|see ya|cya|later|night|good night|ttfn|speak soon|have a good (?:day|weekend|evening))$/.test(s)) return { kind: 'smallTalk', topic: 'bye' };
   if (/^(ok|okay|k|cool|great|nice|lovely|brilliant|perfect|fine|got it|noted|understood|right|sure|fab|super|grand|sound|ace|yes|no|yep|nope)$/.test(s)) return { kind: 'smallTalk', topic: 'ok' };

@@ -126,6 +126,16 @@ export function parseKpiValueText(text: string, today: string): KpiValueText | u
     break;
   }
 
+  // chrono leaves a bare abbreviation alone ("for Oct"); take one, with a year if it has one.
+  if (!period) {
+    const ab = /\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?(?:\s+(\d{4}))?\b/i.exec(masked);
+    const month = ab ? ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(ab[1].toLowerCase().slice(0, 3)) + 1 : 0;
+    if (ab && month > 0 && MONTH_NAMES[month - 1].toLowerCase().startsWith(ab[0].replace(/\.?(\s+\d{4})?$/, '').toLowerCase())) {
+      period = { kind: 'month', month, year: ab[2] ? Number(ab[2]) : undefined, text: ab[0].trim() };
+      body = stripSpan(body, ab.index, ab[0].length);
+    }
+  }
+
   // What is left: one number, perhaps with its unit, and filler words.
   const tokens = body
     .replace(/(\d)\s*%/g, '$1%')

@@ -7,6 +7,7 @@ import type { Clock } from '../domain/clock';
 import { daysBetween } from '../domain/clock';
 import { isWorkingTime, localTime, type WorkingHours } from '../domain/workingTime';
 import { planDaily, planDigests, type ReminderPreference } from './planner';
+import { planKpiReminderJobs } from '../services/kpiReminders';
 import type { ProactiveLogger } from './worker';
 
 export interface SchedulerOptions {
@@ -114,12 +115,15 @@ export class Scheduler {
     const jobs =
       kind === 'digest'
         ? await planDigests(s, day)
-        : await planDaily(s, {
-            today: day,
-            staleDays: this.o.staleDays,
-            delivered: (partition) => this.deps.ledger.settledIds(partition),
-            preferences: this.deps.preferences ?? (async () => new Map()),
-          });
+        : [
+            ...(await planDaily(s, {
+              today: day,
+              staleDays: this.o.staleDays,
+              delivered: (partition) => this.deps.ledger.settledIds(partition),
+              preferences: this.deps.preferences ?? (async () => new Map()),
+            })),
+            ...(await planKpiReminderJobs(s, day)),
+          ];
     const n = await this.enqueue(jobs, now);
     await this.deps.claims.done(period, jobs.length);
     return n;

@@ -90,6 +90,10 @@ export async function buildDigest(
       if (m) moved.push(m);
     }
   }
+  // KPIs whose RAG moved this week (recorded in chat), whatever the plan: they are the board's too.
+  for (const m of await s.kpis.listMovesSince(`${since}T00:00:00Z`)) {
+    moved.push({ item: `KPI ${m.code}`, planName: m.name, change: 'RAG', from: m.from, to: m.to, direction: (RAG_RANK[m.to] ?? 1) > (RAG_RANK[m.from] ?? 1) ? 'worse' : 'better' });
+  }
   const ragMix: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
   for (const i of items) if (i.kind === 'action') ragMix[i.rag]++;
   const dated = (i: ItemState) => (i.due.kind === 'date' ? i.due.date : '');

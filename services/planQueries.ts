@@ -87,6 +87,47 @@ export async function overdue(s: Services, scope: Scope, filter: OverdueFilter =
     .sort(byDueThenRef);
 }
 
+export interface OverduePage {
+  /** The first `need` items of the full overdue list (in its order), or all of them if fewer. */
+  items: ItemWithPlan[];
+  /** How many items the full list has, and their RAG mix. */
+  total: number;
+  rag: Record<Rag, number>;
+}
+
+/**
+ * "what's overdue" as a card shows it: the first `need` items, with the count and RAG mix of all.
+ * Unfiltered, it reads each plan's due summary row and only the rows the page needs
+ * (PlanRepository.overdueCounts, listOpenDueBeforeFirst), so its cost does not grow with the plan.
+ * A filter (owner, priority, RAG) is applied to every overdue row, as overdue() does.
+ */
+export async function overduePage(s: Services, scope: Scope, filter: OverdueFilter, need: number): Promise<OverduePage> {
+  // Any filter takes the full read: the summary counts the whole unfiltered list. (A new field in
+  // OverdueFilter must be added here too.)
+  if (filter.ownerRole || filter.ownerRoles?.length || filter.priorityRef || filter.rag) {
+    const all = await overdue(s, scope, filter);
+    const rag: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
+    for (const i of all) rag[i.rag]++;
+    return { items: all.slice(0, need), total: all.length, rag };
+  }
+  const today = s.clock.today();
+  const plans = await plansIn(s, scope);
+  const perPlan = await Promise.all(
+    plans.map(async (p) => {
+      const [rows, counts] = await Promise.all([s.plans.listOpenDueBeforeFirst(p.id, today, need), s.plans.overdueCounts(p.id, today, p.revision)]);
+      return { items: rows.map((i) => ({ ...i, planName: p.name })), counts };
+    }),
+  );
+  const rag: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
+  let total = 0;
+  for (const { counts } of perPlan) {
+    total += counts.total;
+    for (const r of Object.keys(rag) as Rag[]) rag[r] += counts.rag[r];
+  }
+  const items = perPlan.flatMap((p) => p.items).sort(byDueThenRef);
+  return { items: items.slice(0, need), total: Math.max(total, items.length), rag };
+}
+
 export function windowEnd(today: string, window: DueWindow): { from: string; to: string; label: string } {
   switch (window.kind) {
     case 'days':

@@ -69,7 +69,11 @@ export interface LedgerRow {
 
 // Reminders and nudges are keyed by item and stage, not by day: "week-ahead" is owed once, whichever
 // day it goes out. Everything else is keyed by day (their ids name it).
-const keysOf = (job: Pick<Job, 'id' | 'kind' | 'day' | 'planId'>) => ({ pk: `${job.kind}|${job.kind === 'reminder' || job.kind === 'nudge' ? job.planId : job.day}`, rk: encodeKey(job.id) });
+// KPI reminders are owed once per KPI and period, whichever day: keyed by KPI (in ref).
+const keysOf = (job: Pick<Job, 'id' | 'kind' | 'day' | 'planId'> & { ref?: string }) => ({
+  pk: `${job.kind}|${job.kind === 'reminder' || job.kind === 'nudge' ? job.planId : job.kind === 'kpiReminder' ? job.ref : job.day}`,
+  rk: encodeKey(job.id),
+});
 
 const CLAIMABLE = new Set<LedgerState>(['queued', 'retrying']);
 

@@ -20,7 +20,9 @@ export type JobKind =
   | 'notice'
   /** A board pack for an admin, or for a plan's channel (bot/registerBoardPack.ts builds it). */
   | 'boardPack'
-  | 'channelBoardPack';
+  | 'channelBoardPack'
+  /** A KPI value owed for a period (bot/kpiReminderContent.ts). */
+  | 'kpiReminder';
 
 export interface Job {
   /** Stable and unique per (message, recipient): also the ledger row's identity. */
@@ -34,6 +36,8 @@ export interface Job {
   ref?: string;
   seq?: number;
   stage?: string;
+  /** kpiReminder: the KPI (in ref) and the period whose value is owed. */
+  period?: string;
   /** The day the scheduler planned it for, in the council's zone. */
   day: string;
   /** Grouped reminders: each item and the stage it is owed. */

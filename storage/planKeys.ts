@@ -12,6 +12,7 @@ import { encodeKey } from './keys';
  *   owner|<role>|<ref>|<m> items by owner role   "my actions" = owner|<role>| .. owner|<role>|~
  *   hist|<ref>|<inv-ts>|…  append-only history   newest first, so "last five" is a $top=5 read
  *   prio|<ref>             priorities / themes
+ *   summary|due            open items per due date and RAG (dueSummary.ts): "N overdue" in one read
  *
  * Index rows (due|, owner|) carry a summary of the item, so lists need no second read. They live in
  * the same partition as the item so an update, its history row and its index rows commit in one

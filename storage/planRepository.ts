@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { Rag } from '../domain/model';
 import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
 import type { Priority } from '../domain/model';
 import { TABLES, type TableSet } from './tables';
 import { planKeys, prefixRange, END } from './planKeys';
 import { odataString } from './keys';
 import { entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
+import { SUMMARY_ROW, addTo, countBefore, countsOf, dueKeyOf, summaryEntity, type DueCounts, type SummaryEntity } from './dueSummary';
 
 export interface PlanInfo {
   id: string;
@@ -13,6 +16,13 @@ export interface PlanInfo {
   importedAt?: string;
   /** Set when an admin archived the plan: hidden from questions and digests, kept with its history. */
   archivedAt?: string;
+  /** Changes on every write of the plan row (each import); see dueSummary.ts. */
+  revision?: string;
+}
+
+export interface OverdueCounts {
+  total: number;
+  rag: Record<Rag, number>;
 }
 
 /** An action with its plan fields, or a milestone. */
@@ -108,11 +118,12 @@ export class PlanRepository {
 
   private async readPlans(): Promise<PlanInfo[]> {
     const out: PlanInfo[] = [];
-    for await (const e of this.plans.listEntities<{ name: string; channelId?: string; importedAt?: string; archivedAt?: string }>({
+    for await (const e of this.plans.listEntities<{ name: string; channelId?: string; importedAt?: string; archivedAt?: string; revision?: string }>({
       queryOptions: { filter: `PartitionKey eq 'plans'` },
     })) {
       const info: PlanInfo = { id: e.rowKey as string, name: e.name, channelId: e.channelId || undefined, importedAt: e.importedAt };
       if (e.archivedAt) info.archivedAt = e.archivedAt;
+      if (e.revision) info.revision = e.revision;
       out.push(info);
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
@@ -120,10 +131,25 @@ export class PlanRepository {
 
   async savePlan(plan: PlanInfo): Promise<void> {
     this.planList = undefined;
+    // A new revision on every write: an import writes items without the due summary, then this row,
+    // so a summary stamped with an older revision is known to be stale (dueSummary.ts).
+    const revision = randomUUID();
     await this.plans.upsertEntity(
-      { partitionKey: 'plans', rowKey: plan.id, name: plan.name, channelId: plan.channelId, importedAt: plan.importedAt },
+      { partitionKey: 'plans', rowKey: plan.id, name: plan.name, channelId: plan.channelId, importedAt: plan.importedAt, revision },
       'Merge',
     );
+    this.planList = undefined;
+    // Rebuilt now (one key-and-RAG read of the due| index) so the first question after an import
+    // does not pay for it. Best effort: if this fails, the next read finds the stale revision.
+    try {
+      const current = await this.items.getEntity<SummaryEntity>(plan.id, SUMMARY_ROW).catch((err: unknown) => {
+        if (isStatus(err, 404)) return undefined;
+        throw err;
+      });
+      await this.rebuildDueCounts(plan.id, revision, current?.etag);
+    } catch {
+      /* the summary is rebuilt on its next read */
+    }
   }
 
   async getAction(planId: string, ref: string): Promise<ActionDetail | undefined> {
@@ -150,6 +176,62 @@ export class PlanRepository {
   async listOpenDueBefore(planId: string, beforeDate: string): Promise<ItemState[]> {
     const rows = await collect<IndexEntity>(this.items, planId, prefixRange(planKeys.duePrefix, planKeys.dueAt(beforeDate)));
     return rows.map(indexToSummary);
+  }
+
+  /**
+   * The first `need` open items due strictly before `beforeDate` in due-date order, plus every other
+   * item due on the last of those dates (the caller orders items within a date by natural ref, which
+   * the row keys do not), so a page of the full list can be cut from this without reading it all.
+   */
+  async listOpenDueBeforeFirst(planId: string, beforeDate: string, need: number): Promise<ItemState[]> {
+    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.duePrefix, planKeys.dueAt(beforeDate))}`;
+    // A little over `need` per page, so the rest of the last date usually comes in the same page.
+    const pages = this.items.listEntities<IndexEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, need + 20) });
+    const out: IndexEntity[] = [];
+    const dateOf = (e: IndexEntity) => e.rowKey.split('|', 2)[1];
+    for await (const page of pages) {
+      for (const e of page) {
+        if (out.length >= need && dateOf(e) !== dateOf(out[need - 1])) return out.map(indexToSummary);
+        out.push(e);
+      }
+    }
+    return out.map(indexToSummary);
+  }
+
+  /**
+   * How many open items are due strictly before `beforeDate`, by RAG, from the plan's due summary
+   * row: one point read. A missing or stale summary (another revision of the plan, see savePlan)
+   * is rebuilt from the due| index first, reading only each row's key and RAG.
+   */
+  async overdueCounts(planId: string, beforeDate: string, revision: string | undefined): Promise<OverdueCounts> {
+    let current: (SummaryEntity & { etag?: string }) | undefined;
+    try {
+      current = await this.items.getEntity<SummaryEntity>(planId, SUMMARY_ROW);
+    } catch (err) {
+      if (!isStatus(err, 404)) throw err;
+    }
+    const stored = current && current.revision === (revision ?? '') ? countsOf(current) : undefined;
+    if (stored) return countBefore(stored, beforeDate);
+    const counts = await this.rebuildDueCounts(planId, revision, current?.etag);
+    return countBefore(counts, beforeDate);
+  }
+
+  private async rebuildDueCounts(planId: string, revision: string | undefined, etag: string | undefined): Promise<DueCounts> {
+    const counts: DueCounts = {};
+    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.duePrefix)}`;
+    for await (const e of this.items.listEntities<{ rag: Rag }>({ queryOptions: { filter, select: ['RowKey', 'rag'] } })) {
+      addTo(counts, { date: (e.rowKey as string).split('|', 2)[1], rag: e.rag }, 1);
+    }
+    const entity = summaryEntity(planId, counts, revision ?? '');
+    try {
+      // Conditional on what was read before the index: if an update committed in between, it changed
+      // the row's ETag (or created it), this write fails, and the next read rebuilds again.
+      if (etag) await this.items.updateEntity(entity, 'Replace', { etag });
+      else await this.items.createEntity(entity);
+    } catch (err) {
+      if (!isStatus(err, 409, 412, 404)) throw err;
+    }
+    return counts;
   }
 
   /** Open dated items due from `fromDate` to `toDate` inclusive, soonest first. */
@@ -210,21 +292,60 @@ export class PlanRepository {
   }
 
   /**
-   * Write an item's new state, its history row and its index rows in one transaction, on condition
-   * that the item is still at the version `before` was read at. Nothing is written on conflict.
+   * Write an item's new state, its history row, its index rows and the plan's due summary in one
+   * transaction, on condition that the item is still at the version `before` was read at. Nothing
+   * is written on conflict. The summary row is also conditional on its ETag; when only it moved
+   * (another item's update landed in between) the change is retried with the fresh summary.
    */
   async saveChange(loaded: LoadedItem, after: ItemState | ActionDetail, history: HistoryEntry): Promise<SaveResult> {
     const before = loaded.item;
     const actions: TransactionAction[] = [['update', itemToEntity(after), 'Merge', { etag: loaded.token }], ...this.indexDiff(before, after)];
     actions.push(['create', historyEntity(history, after.version)]);
+    for (let attempt = 0; ; attempt++) {
+      const summary = await this.summaryChange(before, after);
+      try {
+        await this.items.submitTransaction(summary ? [...actions, summary] : actions);
+        return { ok: true };
+      } catch (err) {
+        // 412: someone else's change landed first (on the item, or only on the summary row).
+        // 409: our history row exists (same instant, same version). 404: the summary row went away.
+        if (!isStatus(err, 412, 409, 404)) throw err;
+        if (isStatus(err, 409) || attempt >= 4 || !(await this.stillAt(loaded))) return { ok: false, reason: 'conflict' };
+      }
+    }
+  }
+
+  /** Whether the item is still at the ETag it was read at (so a 412 came from the summary row). */
+  private async stillAt(loaded: LoadedItem): Promise<boolean> {
     try {
-      await this.items.submitTransaction(actions);
-      return { ok: true };
+      const e = await this.items.getEntity<ItemEntity>(loaded.item.planId, planKeys.item(loaded.item.ref, loaded.item.seq));
+      return e.etag === loaded.token;
     } catch (err) {
-      // 412: someone else's change landed first. 409: our history row exists (same instant, same version).
-      if (isStatus(err, 412, 409)) return { ok: false, reason: 'conflict' };
+      if (isStatus(err, 404)) return false;
       throw err;
     }
+  }
+
+  /**
+   * The summary row's part in an item change: the counts moved from the old due date/RAG to the new,
+   * conditional on the row's ETag. A missing summary is written as "rebuild me", so a rebuild that
+   * read the index before this change cannot then store counts without it. undefined: no change.
+   */
+  private async summaryChange(before: ItemState, after: ItemState): Promise<TransactionAction | undefined> {
+    const from = dueKeyOf(before);
+    const to = dueKeyOf(after);
+    if (from?.date === to?.date && from?.rag === to?.rag) return undefined;
+    let row: (SummaryEntity & { etag?: string }) | undefined;
+    try {
+      row = await this.items.getEntity<SummaryEntity>(after.planId, SUMMARY_ROW);
+    } catch (err) {
+      if (!isStatus(err, 404)) throw err;
+    }
+    const counts = row ? countsOf(row) : undefined;
+    if (!row || !counts) return ['upsert', summaryEntity(after.planId, undefined, ''), 'Replace'];
+    addTo(counts, from, -1);
+    addTo(counts, to, +1);
+    return ['update', summaryEntity(after.planId, counts, row.revision), 'Replace', { etag: row.etag }];
   }
 
   private indexDiff(before: ItemState, after: ItemState): TransactionAction[] {

@@ -17,11 +17,17 @@ export interface ListCardInput {
   page?: number;
   showRagCounts?: boolean;
   multiplePlans: boolean;
+  /**
+   * When `items` is only the start of the list (up to and including this page): the length of the
+   * whole list and its RAG mix, so the card can say "showing 1–10 of N" without every row.
+   */
+  total?: number;
+  ragCounts?: Record<Rag, number>;
 }
 
-export function ragCountLine(items: { rag: Rag }[]): string {
-  const counts: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
-  for (const i of items) counts[i.rag]++;
+export function ragCountLine(items: { rag: Rag }[], given?: Record<Rag, number>): string {
+  const counts: Record<Rag, number> = given ?? { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
+  if (!given) for (const i of items) counts[i.rag]++;
   return (Object.keys(counts) as Rag[])
     .filter((r) => counts[r] > 0)
     .map((r) => `${RAG_WORD[r]}: ${counts[r]}`)
@@ -55,11 +61,12 @@ export function listCard(input: ListCardInput): AdaptiveCardJson {
       ragSymbol: RAG_SYMBOL[i.rag],
     };
   });
-  const remaining = input.items.length - (start + shown.length);
+  const total = input.total ?? input.items.length;
+  const remaining = total - (start + shown.length);
   return renderCard('itemList', {
     title: input.title,
-    subtitle: input.items.length ? `${input.subtitle} · showing ${start + 1}–${start + shown.length} of ${input.items.length}` : input.subtitle,
-    ragLine: input.showRagCounts && input.items.length ? ragCountLine(input.items) : '',
+    subtitle: total ? `${input.subtitle} · showing ${start + 1}–${start + shown.length} of ${total}` : input.subtitle,
+    ragLine: input.showRagCounts && total ? ragCountLine(input.items, input.ragCounts) : '',
     emptyText: input.emptyText,
     rows,
     hasMore: remaining > 0,

@@ -4,6 +4,7 @@ import { formatPeriod, formatValue, gapToTarget, kpiRag, shortPeriod, unitKind }
 import { formatBritishDate } from '../../domain/dueDate';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { RAG_COLOR, RAG_SYMBOL, RAG_WORD } from './format';
+import { plainText } from './userText';
 import type { DuePeriod, RecordField } from '../../services/kpiRecording';
 
 const fmt = (v: number, unit: string) => formatValue(v, unit);
@@ -48,7 +49,7 @@ export function trendChart(k: KpiStatus): TrendChart {
   const lo = Math.min(0, -d.tolerance, ...gaps);
   const hi = Math.max(0, ...gaps);
   const pad = Math.max((hi - lo) * 0.1, 0.5);
-  const unitWord = unitKind(d.unit) === 'percent' ? 'percentage points' : unitKind(d.unit) === 'days' ? 'days' : unitKind(d.unit) === 'count' ? 'number' : d.unit || 'units';
+  const unitWord = unitKind(d.unit) === 'percent' ? 'points' : unitKind(d.unit) === 'days' ? 'days' : 'units';
   const better = d.polarity === 'higher' ? 'above' : 'below';
   return {
     labels: points.map((p) => shortPeriod(p.period)),
@@ -56,7 +57,8 @@ export function trendChart(k: KpiStatus): TrendChart {
     yMin: Math.floor((lo - pad) * 10) / 10,
     yMax: Math.ceil((hi + pad) * 10) / 10,
     title: `${d.code}: distance from target (${fmt(d.target, d.unit)}), last ${points.length} ${/quarter/i.test(d.frequency) ? 'quarters' : 'periods'}`,
-    yAxisTitle: `${unitWord} better (+) or worse (−) than target`,
+    // Short: the Playground cuts an axis title longer than the chart is tall.
+    yAxisTitle: `± target (${unitWord})`,
     text: `Trend, oldest first: ${points.map((p) => `${formatPeriod(p.period)} ${fmt(p.value, d.unit)} (${RAG_WORD[kpiRag(d, p.value)]})`).join('; ')}. Target ${fmt(d.target, d.unit)}, ${better} is better; amber within ${d.tolerance}.`,
   };
 }
@@ -68,10 +70,11 @@ export function kpiCard(k: KpiStatus, opts: { notice?: string; recordable?: bool
   const points = k.series.slice(-chart.labels.length);
   const signed = (g: number) => (g > 0 ? `+${g}` : g < 0 ? `−${-g}` : '0');
   return renderCard('kpi', {
-    notice: opts.notice ?? '',
+    // Notices carry what people typed (a correction's reason), so they are plain text.
+    notice: plainText(opts.notice ?? ''),
     recordable: opts.recordable !== false,
     code: d.code,
-    name: d.name,
+    name: plainText(d.name),
     ragWord: RAG_WORD[k.rag ?? 'none'],
     ragSymbol: RAG_SYMBOL[k.rag ?? 'none'],
     ragColor: RAG_COLOR[k.rag ?? 'none'],
@@ -87,7 +90,7 @@ export function kpiCard(k: KpiStatus, opts: { notice?: string; recordable?: bool
       d.england !== undefined ? { title: 'England', value: fmt(d.england, d.unit) } : undefined,
       k.previous ? { title: 'Previous', value: `${fmt(k.previous.value, d.unit)} (${formatPeriod(k.previous.period)})` } : undefined,
       k.latest?.enteredByName ? { title: 'Last recorded', value: `${k.latest.enteredByName}, ${formatBritishDate(k.latest.enteredAt.slice(0, 10))}` } : undefined,
-      d.source ? { title: 'Source', value: d.source } : undefined,
+      d.source ? { title: 'Source', value: plainText(d.source) } : undefined,
     ].filter(Boolean),
     points,
     chartTitle: chart.title,
@@ -106,7 +109,7 @@ export function kpiCard(k: KpiStatus, opts: { notice?: string; recordable?: bool
     recent: points
       .slice(-6)
       .reverse()
-      .map((p) => ({ period: formatPeriod(p.period), value: `${fmt(p.value, d.unit)} · ${ragLabel(kpiRag(d, p.value))}${p.note ? ` · ${p.note}` : ''}` })),
+      .map((p) => ({ period: formatPeriod(p.period), value: `${fmt(p.value, d.unit)} · ${ragLabel(kpiRag(d, p.value))}${p.note ? ` · ${plainText(p.note)}` : ''}` })),
   });
 }
 
@@ -148,12 +151,12 @@ export function kpiRecordCard(f: RecordFormInput): AdaptiveCardJson {
     code: d.code,
     name: d.name,
     about: `Target ${fmt(d.target, d.unit)} (${d.polarity === 'higher' ? 'higher' : 'lower'} is better), reported ${d.frequency}. Owner: ${d.ownerRole ?? 'not set'}.`,
-    notice: f.notice ?? '',
+    notice: plainText(f.notice ?? ''),
     periods,
     versions: versionsOf(f.periods),
     valueLabel: valueLabel(d),
     example: example(d),
-    errors: { ...NO_ERRORS, ...f.errors },
+    errors: { ...NO_ERRORS, ...Object.fromEntries(Object.entries(f.errors ?? {}).map(([k, v]) => [k, plainText(v ?? '')])) },
     values: { period: f.values?.period ?? firstMissing, value: f.values?.value ?? '', note: f.values?.note ?? '', source: f.values?.source ?? '', reason: f.values?.reason ?? '' },
   });
 }

@@ -73,6 +73,15 @@ export function resolveIntent(intent: Intent, v: Vocabulary): Resolution {
     return ref;
   };
 
+  // A name said without "for" ("has leo got anything overdue", "are any of leos actions late"):
+  // a leftover word that is exactly one person's first name or surname, or a role, is the owner.
+  const loose = out as WithOwner & { otherWords?: string[] };
+  if (!loose.ownerRole && loose.otherWords?.length) {
+    const who = ownerFromLeftovers(loose.otherWords, v);
+    if (who) loose.ownerRole = who;
+  }
+  delete loose.otherWords;
+
   switch (out.kind) {
     case 'overdue':
       owner(out, (who) => `overdue for ${who}`);
@@ -134,6 +143,20 @@ export function resolveIntent(intent: Intent, v: Vocabulary): Resolution {
 }
 
 /* ---------- people and roles ---------- */
+
+function ownerFromLeftovers(words: string[], v: Vocabulary): string | undefined {
+  const people = uniquePeople(v);
+  const hits = new Map<string, string>();
+  for (const raw of words) {
+    for (const w of [raw, raw.replace(/s$/, '')]) {
+      if (w.length < 3) continue;
+      const matched = people.filter((p) => firstName(p) === w || surname(p) === w);
+      if (matched.length === 1) hits.set(matched[0].email, matched[0].name);
+      else if (matched.length > 1) hits.set(`ambiguous:${w}`, w);
+    }
+  }
+  return hits.size === 1 ? [...hits.values()][0] : undefined;
+}
 
 type PersonResult = { kind: 'ok'; roles: string[]; label: string } | { kind: 'no'; part: Unresolved };
 
@@ -333,7 +356,7 @@ function resolveKpiName(typed: string, v: Vocabulary): KpiResult {
       for (const w of q) {
         // Each word of the KPI's name counts once, so a synonym cannot score twice on the same word.
         const options = [stem(w), ...(KPI_SYNONYMS[w] ?? []).map(stem)];
-        const n = [...names].find((nm) => !used.has(nm) && options.some((o) => nm === o || (o.length >= 5 && nm.startsWith(o.slice(0, 5))) || closeWord(o, nm)));
+        const n = [...names].find((nm) => !used.has(nm) && options.some((o) => nm === o || (o.length >= 6 && nm.length >= 6 && nm.slice(0, 6) === o.slice(0, 6)) || (o.length >= 5 && closeWord(o, nm))));
         if (n) {
           used.add(n);
           hit++;

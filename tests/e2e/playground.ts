@@ -177,7 +177,11 @@ export class Playground {
         .split('\n')
         .map((l) => l.trim())
         .filter(Boolean);
-      out.push({ ref: label.replace(/^Open /, ''), rag: lines[0] ?? '', title: lines[1] ?? '', detail: lines[lines.length - 1] ?? '', locator: row });
+      const ref = label.replace(/^Open /, '');
+      // Rows may lead with a RAG symbol line (○ ▲ ✔ …) before the RAG word, so find the lines by content.
+      const rag = lines.find((l) => /^(Red|Amber|Green|Complete|Blue|No RAG)\b/.test(l)) ?? lines[0] ?? '';
+      const title = lines.find((l) => l.startsWith(ref)) ?? lines[1] ?? '';
+      out.push({ ref, rag, title, detail: lines[lines.length - 1] ?? '', locator: row });
     }
     return out;
   }

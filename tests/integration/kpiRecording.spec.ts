@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KpiDefinition } from '../../domain/model';
 import { importPlanFile } from '../../services/importFiles';
+import { buildDigest } from '../../services/digest';
 import type { SentActivity } from '../support/connectorStub';
 
 /** 9 Dec 2026: November has ended, December has not. Everything here is made up for the test. */
@@ -28,7 +29,8 @@ const months = (from: string, n: number) =>
   });
 
 async function say(h: Harness, text: string, from: Person = ROSA) {
-  const sent = await h.say(text, { from });
+  // A typing indicator may come first on a loaded machine (teams-ai sends one after a second).
+  const sent = (await h.say(text, { from })).filter((x) => x.activity.type === 'message');
   assert.equal(sent.length, 1, `one reply to "${text}"`);
   const card = cardOf(sent[0]);
   assertValidCard(card);
@@ -215,7 +217,7 @@ describe('recording KPI values', function () {
     const textOf = (x: SentActivity) => cardText(x.activity.attachments?.[0]?.content ?? {});
     h.stub.clear();
     const sent = await h.say('kpi c301 nov 2026 91%');
-    const reply = sent.find((x) => x.conversationId.startsWith('a:personal'));
+    const reply = sent.find((x) => x.conversationId.startsWith('a:personal') && x.activity.type === 'message');
     assert.match(textOf(reply!), /c301 is now ✔ Green \(was ✖ Red\)/);
     const post = await h.stub.waitFor((x) => x.conversationId.startsWith(BOARD));
     assert.match(textOf(post), /KPI c301 is no longer Red/);
@@ -231,6 +233,8 @@ describe('recording KPI values', function () {
     assert.equal(posts.length, 2, posts.join('\n---\n'));
     const moves = await h.bot.services.kpis.listMovesSince('2026-12-01');
     assert.deepEqual(moves.filter((m) => m.code === 'c301').map((m) => `${m.from}>${m.to}`), ['red>green', 'green>amber', 'amber>red']);
+    const digest = await buildDigest(h.bot.services, { today: TODAY });
+    assert.deepEqual(digest.moved.filter((m) => m.item === 'KPI c301').map((m) => `${m.from}>${m.to} ${m.direction}`), ['red>green better', 'green>amber worse', 'amber>red worse']);
   });
 
   it('chart data: a monthly KPI shows its last 13 months as the gap to target, with readable labels', async () => {

@@ -128,7 +128,8 @@ describe('understanding people (issue #11 examples, over HTTP)', function () {
   });
 
   it("README's update example works for the demo user: the one 2.4 she may update is taken", async () => {
-    const sent = await h.say('update 2.4 amber: recruitment delayed two months');
+    // The reply in Rosa's chat; a notice to her manager or a linked channel may go out too.
+    const sent = (await h.say('update 2.4 amber: recruitment delayed two months')).filter((s) => s.conversationId === `a:personal-${ROSA.aadObjectId}`);
     assert.equal(sent.length, 1);
     const text = cardText(cardOf(sent[0]));
     assert.doesNotMatch(text, /more than one plan|Nothing was changed/);

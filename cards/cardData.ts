@@ -1,0 +1,214 @@
+/**
+ * The view model each template in cards/templates binds to, keyed by card name: renderCard checks
+ * the data a view builds against its template's type, so a renamed or missing field is a compile
+ * error rather than an empty "${…}" on a card. Only plain data: ids, text and flags.
+ * A template that gains a field gains it here too (the compiler names this file when one is missing).
+ */
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export interface ItemListData {
+  title: string;
+  subtitle: string;
+  ragLine: string;
+  emptyText: string;
+  rows: { planId: string; ref: string; label: string; title: string; detail: string; ragWord: string; ragSymbol: string; ragColor: string }[];
+  hasMore: boolean;
+  moreText: string;
+  query: string;
+  nextPage: string;
+}
+
+export interface ActionCardData {
+  planId: string;
+  planName: string;
+  ref: string;
+  title: string;
+  ragWord: string;
+  ragSymbol: string;
+  ragColor: string;
+  statusText: string;
+  facts: Fact[];
+  outcomes: string[];
+  milestones: { label: string; text: string; detail: string; ragWord: string; ragSymbol: string; ragColor: string; style: 'emphasis' | 'default' }[];
+  kpis: { code: string; text: string }[];
+  history: { text: string }[];
+  updatedLine: string;
+}
+
+export interface ChartPoint {
+  x: string;
+  y: number;
+}
+
+export interface KpiCardData {
+  notice: string;
+  recordable: boolean;
+  code: string;
+  name: string;
+  ragWord: string;
+  ragSymbol: string;
+  ragColor: string;
+  headline: string;
+  facts: (Fact | undefined)[];
+  points: unknown[];
+  chartTitle: string;
+  xAxisTitle: string;
+  yAxisTitle: string;
+  yMin: number;
+  yMax: number;
+  gapLegend: string;
+  targetLegend: string;
+  amberLegend: string;
+  gapValues: ChartPoint[];
+  targetValues: ChartPoint[];
+  amberValues: ChartPoint[];
+  trendText: string;
+  chartNote: string;
+  recent: { period: string; value: string }[];
+}
+
+export interface KpiRecordData {
+  code: string;
+  name: string;
+  about: string;
+  notice: string;
+  periods: { period: string; title: string }[];
+  versions: string;
+  valueLabel: string;
+  example: string;
+  errors: Record<string, string>;
+  values: Record<'period' | 'value' | 'note' | 'source' | 'reason', string>;
+}
+
+export interface KpiReminderData {
+  heading: string;
+  line: string;
+  valueLabel: string;
+  example: string;
+  code: string;
+  period: string;
+  versions: string;
+}
+
+export interface ChartSlice {
+  legend: string;
+  value: number;
+  color: string;
+}
+
+export interface DigestCardData {
+  title: string;
+  asAt: string;
+  ragChart: ChartSlice[];
+  ragLine: string;
+  sections: { heading: string; empty: string; count: number; lines: string[]; more: number }[];
+}
+
+export interface ReminderCardData {
+  heading: string;
+  headingColor: string;
+  label: string;
+  title: string;
+  ragWord: string;
+  ragSymbol: string;
+  ragColor: string;
+  statusText: string;
+  facts: Fact[];
+  planId: string;
+  ref: string;
+  seq: string;
+}
+
+export interface SummaryCardData {
+  asAt: string;
+  plans: { name: string; ragChart: ChartSlice[]; ragLine: string; facts: Fact[] }[];
+}
+
+/** The ids every card about one item carries, so its buttons name the item and the version seen. */
+export interface ItemIdentity {
+  planId: string;
+  ref: string;
+  seq: string;
+  version: string;
+  label: string;
+  title: string;
+}
+
+export interface UpdateFormData extends ItemIdentity {
+  currentText: string;
+  dueText: string;
+  editorIds: string[];
+  notice: string;
+  errors: Record<'request' | 'commentary' | 'evidenceUrl' | 'revisedDue' | 'revisedDueReason' | 'status' | 'rag', string>;
+  values: Record<'status' | 'rag' | 'commentary' | 'evidenceUrl' | 'revisedDue' | 'revisedDueReason', string>;
+}
+
+export interface SignoffCardData extends ItemIdentity {
+  facts: Fact[];
+  outcome: string;
+  open: boolean;
+}
+
+export interface HelpCardData {
+  heading: string;
+  suggestion: string;
+  groups: readonly { readonly title: string; readonly examples: string }[];
+}
+
+export interface WelcomeCardData {
+  name: string;
+  planLine: string;
+  examples: { text: string }[];
+}
+
+export interface MessageCardData {
+  title: string;
+  lines: string[];
+  color: 'Default' | 'Attention' | 'Good';
+}
+
+export interface ClarifyCardData {
+  title: string;
+  lines: string[];
+  hasChoices: boolean;
+  choices: { label: string; ask: string }[];
+}
+
+export interface BoardPackCardData {
+  title: string;
+  subtitle: string;
+  facts: Fact[];
+  ragLine: string;
+  movement: string;
+  sections: { heading: string; empty: string; count: number; lines: string[]; more: number }[];
+  filesNote: string;
+  linkUrl: string;
+}
+
+export interface CardData {
+  boardPack: BoardPackCardData;
+  clarify: ClarifyCardData;
+  welcome: WelcomeCardData;
+  help: HelpCardData;
+  message: MessageCardData;
+  itemList: ItemListData;
+  action: ActionCardData;
+  summary: SummaryCardData;
+  kpi: KpiCardData;
+  kpiRecord: KpiRecordData;
+  kpiReminder: KpiReminderData;
+  updateForm: UpdateFormData;
+  signoff: SignoffCardData;
+  digest: DigestCardData;
+  reminder: ReminderCardData;
+  reminders: GroupedRemindersCardData;
+}
+
+export interface GroupedRemindersCardData {
+  heading: string;
+  intro: string;
+  items: { heading: string; headingColor: string; label: string; title: string; ragWord: string; facts: string; planId: string; ref: string; seq: string }[];
+}

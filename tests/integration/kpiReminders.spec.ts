@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { startHarness, cardText, ROSA, type Harness } from '../support/botHarness';
+import { assertValidCard } from '../support/cardValidation';
+import type { SentActivity } from '../support/connectorStub';
+import { startBot, type RunningBot } from '../../bot/start';
+import { loadConfig } from '../../config/loadConfig';
+
+const rosaChat = `a:personal-${ROSA.aadObjectId}`;
+const textOf = (s: SentActivity) => cardText(s.activity.attachments?.[0]?.content ?? {});
+
+/**
+ * Reminders to record a KPI value, through the same scheduler, ledger and outbox as milestone
+ * reminders. November 2026 ends on Monday 30 Nov; with five working days its value is due Monday 7 Dec.
+ */
+describe('reminders to record KPI values', function () {
+  this.timeout(180_000);
+  let h: Harness;
+  let others: RunningBot[] = [];
+  before(async () => {
+    h = await startHarness({ today: '2026-12-04' });
+    const config = loadConfig({ PORT: '0', STORAGE_CONNECTION_STRING: h.azurite.connectionString, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false' });
+    others = await Promise.all([1, 2].map(() => startBot({ ...config, STORAGE_CONNECTION_STRING: h.azurite.connectionString }, { clock: h.clock })));
+    const s = h.bot.services;
+    await s.directory.upsertPeople([{ role: 'HoS (RB)', name: 'Rosa Bennett', email: 'rosa@example.org', aadObjectId: ROSA.aadObjectId }]);
+    await s.kpis.upsertDefinitions([
+      { code: 'c056', name: 'Stable placements', unit: '%', polarity: 'higher', target: 87, tolerance: 3, frequency: 'monthly', ownerRole: 'HoS (RB)' },
+      { code: 'c777', name: 'Nobody records this', unit: 'count', polarity: 'lower', target: 5, tolerance: 1, frequency: 'monthly' },
+    ]);
+    await s.kpis.upsertValues([{ code: 'c056', period: '2026-10', value: 86 }, { code: 'c777', period: '2026-10', value: 4 }], 'fixture', '2026-11-02T09:00:00.000Z');
+    await h.say('hi'); // Rosa's personal chat with the bot
+  });
+  after(async () => {
+    await Promise.all(others.map((o) => o.stop()));
+    await h?.stop();
+  });
+
+  const bots = () => [h.bot, ...others];
+  async function dayOnAll(date: string, utcTime = '09:00') {
+    h.clock.set(date);
+    const ticks = await Promise.all(bots().map((b) => b.scheduler.tick(new Date(`${date}T${utcTime}:00Z`))));
+    await Promise.all(bots().map((b) => b.worker.drain()));
+    return ticks;
+  }
+  const aboutC056 = () => h.stub.sent({ conversationId: rosaChat }).filter((s) => /^c056: Nov 2026 value/.test(textOf(s)));
+
+  it('nothing before the period closes, and nothing outside working hours', async () => {
+    h.stub.clear();
+    await dayOnAll('2026-12-04');
+    assert.equal(aboutC056().length, 0, 'Friday 4 Dec is before the due date');
+    await dayOnAll('2026-12-07', '06:30');
+    assert.equal(aboutC056().length, 0, 'before working hours');
+  });
+
+  it('three instances on the due day: one plans it, the owner gets one card with the value field, once', async () => {
+    const ticks = await dayOnAll('2026-12-07');
+    assert.equal(ticks.filter((t) => t.periods.includes('daily|2026-12-07')).length, 1, 'exactly one instance planned the day');
+    await dayOnAll('2026-12-07', '14:00'); // later ticks the same day plan nothing new
+    await dayOnAll('2026-12-08');
+    const sent = aboutC056();
+    assert.equal(sent.length, 1, sent.map(textOf).join('\n---\n'));
+    const card = sent[0].activity.attachments![0].content as { body: { type: string; id?: string; label?: string }[]; actions: { verb: string; data: Record<string, string> }[] };
+    assertValidCard(card);
+    assert.match(textOf(sent[0]), /c056: Nov 2026 value due/);
+    assert.match(textOf(sent[0]), /due by 7 Dec 2026/);
+    assert.ok(card.body.some((e) => e.type === 'Input.Text' && e.id === 'value' && /Value \(%, 0 to 100\)/.test(e.label ?? '')), 'the value field is on the card');
+    assert.deepEqual(card.actions[0].data, { code: 'c056', period: '2026-11', versions: '2026-11:0' });
+    assert.equal(h.stub.sent().filter((s) => /c777/.test(textOf(s))).length, 0, 'a KPI without an owner reminds nobody');
+  });
+
+  it('still missing five days after the due date: one nudge; recorded from the card: nothing more', async () => {
+    await dayOnAll('2026-12-12'); // Saturday: no ticks
+    assert.equal(aboutC056().length, 1);
+    await dayOnAll('2026-12-14');
+    await dayOnAll('2026-12-15');
+    const nudges = aboutC056().filter((s) => /still missing/.test(textOf(s)));
+    assert.equal(nudges.length, 1);
+    const card = nudges[0].activity.attachments![0].content as { actions: { verb: string; data: Record<string, string> }[] };
+    const saved = await h.execute('submitKpiValue', { ...card.actions[0].data, value: '86.5' });
+    assert.match(cardText(saved.body.value), /Saved: 86\.5% for Nov 2026/);
+    await dayOnAll('2026-12-16');
+    assert.equal(aboutC056().length, 2, 'one reminder and one nudge in all');
+  });
+});
