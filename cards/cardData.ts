@@ -210,5 +210,5 @@ export interface CardData {
 export interface GroupedRemindersCardData {
   heading: string;
   intro: string;
-  items: { heading: string; headingColor: string; label: string; title: string; ragWord: string; facts: string; planId: string; ref: string; seq: string }[];
+  items: { heading: string; headingColor: string; label: string; title: string; ragWord: string; ragSymbol: string; facts: string; planId: string; ref: string; seq: string }[];
 }

@@ -101,6 +101,7 @@ export function groupedReminderCard(owed: OwedReminder[], today: string, staleDa
         label: itemLabel(item),
         title: truncate(item.title, 200),
         ragWord: RAG_WORD[item.rag],
+        ragSymbol: RAG_SYMBOL[item.rag],
         facts: `Due ${dueText(item.due)}${rel ? ` (${rel})` : ''}${item.updatedAt ? ` · last update ${britishDate(item.updatedAt.slice(0, 10))}` : ''}`,
         planId: item.planId,
         ref: item.ref,
