@@ -26,7 +26,8 @@ const ROSA_ADMIN = { ADMIN_USER_IDS: ROSA.aadObjectId };
 
 /** What the bot said, less the typing indicator it sends first when a reply is slow (a loaded machine). */
 async function say(h: Harness, text: string, opts: Parameters<Harness['say']>[1]) {
-  return (await h.say(text, opts)).filter((a) => a.activity.type !== 'typing');
+  // Replies only: a proactive message (a pending sign-off sent after Rosa's first message) may land meanwhile.
+  return (await h.say(text, opts)).filter((a) => a.activity.type !== 'typing' && a.via === 'replyToActivity');
 }
 
 async function ask(h: Harness, text: string, where: 'personal' | 'channel' = 'personal') {
