@@ -22,7 +22,7 @@ export function createProactiveContent(s: Services, o: { staleDays: number; time
       }
       if (job.kind === 'digest' || job.kind === 'channelDigest') {
         const manager = job.kind === 'digest' ? (await s.directory.rolesOf({ aadObjectId: job.recipient }))[0] : undefined;
-        if (!shared || Date.now() - shared.at > 60_000) shared = { at: Date.now(), value: digestShared(s) };
+        if (!shared || performance.now() - shared.at > 60_000) shared = { at: performance.now(), value: digestShared(s) };
         const d = await buildDigest(s, { manager, planId: job.kind === 'channelDigest' ? job.planId : undefined, today }, await shared.value);
         return { kind: 'card', card: digestCard(d), summary: d.title };
       }

@@ -88,10 +88,10 @@ export async function startBot(
   const reportRun = async (requestedBy: string, day: string, planning: Promise<number>) => {
     await planning;
     if (!config.SCHEDULER_ENABLED) await worker.drainAll();
-    const deadline = Date.now() + 30 * 60_000;
+    const deadline = performance.now() + 30 * 60_000;
     for (;;) {
       const c = countsOf((await ledger.rowsOfDay(day)).filter((r) => r.kind === 'digest' || r.kind === 'channelDigest'));
-      if (c.queued + c.sending + c.retrying === 0 || Date.now() > deadline) {
+      if (c.queued + c.sending + c.retrying === 0 || performance.now() > deadline) {
         const lines = [`${c.sent} sent, ${c.dropped} dropped (recipient unreachable), ${c.failed} failed, ${c.uncertain} uncertain, ${c.queued + c.sending + c.retrying} still waiting.`];
         if (c.failed + c.uncertain) lines.push('Say “delivery status” for the rows that need a look.');
         await notifier.send('user', requestedBy, messageCard('Digests are out', lines, c.failed + c.uncertain ? 'attention' : 'good'), 'Digests are out');
@@ -121,10 +121,10 @@ export async function startBot(
   // Operators' view of proactive delivery on /readyz; a day's ledger scan, so read at most once a minute.
   let cached: { at: number; value: Record<string, unknown> } | undefined;
   const deliveryDetails = async () => {
-    if (!cached || Date.now() - cached.at > 60_000) {
+    if (!cached || performance.now() - cached.at > 60_000) {
       const day = clock.today();
       const c = countsOf(await ledger.rowsOfDay(day));
-      cached = { at: Date.now(), value: { delivery: { day, uncertain: c.uncertain, failed: c.failed, retrying: c.retrying, queued: c.queued, sent: c.sent, dropped: c.dropped } } };
+      cached = { at: performance.now(), value: { delivery: { day, uncertain: c.uncertain, failed: c.failed, retrying: c.retrying, queued: c.queued, sent: c.sent, dropped: c.dropped } } };
     }
     return cached.value;
   };

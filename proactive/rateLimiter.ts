@@ -12,6 +12,9 @@ export const CONVERSATION_WINDOWS: readonly { windowMs: number; max: number }[] 
   { windowMs: 3_600_000, max: 1_800 },
 ];
 
+/** Wall-clock epoch ms for pacing sends across instances (a shared second, not a business date). */
+const wallMs = () => performance.timeOrigin + performance.now();
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface BudgetSource {
@@ -32,7 +35,7 @@ export class TenantPacer {
   constructor(
     private readonly budget: BudgetSource,
     private readonly chunk = Math.max(1, Math.min(4, Math.floor(budget.perSecond / 8))),
-    private readonly now = () => Date.now(),
+    private readonly now = wallMs,
   ) {}
 
   /** Resolves at the moment this caller may send. */
@@ -63,7 +66,7 @@ export class ConversationWindows {
 
   constructor(
     private readonly windows = CONVERSATION_WINDOWS,
-    private readonly now = () => Date.now(),
+    private readonly now = wallMs,
   ) {}
 
   /** Resolves when one more message to `key` fits every window; the message is counted from then. */

@@ -38,7 +38,7 @@ function retryAfterOf(headers: HeaderBag | undefined): number | undefined {
   const seconds = Number(raw);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const at = Date.parse(raw);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+  return Number.isFinite(at) ? Math.max(0, at - (performance.timeOrigin + performance.now())) : undefined;
 }
 
 /**

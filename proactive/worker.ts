@@ -49,7 +49,8 @@ export class DeliveryWorker {
   ) {}
 
   private now(): Date {
-    return this.deps.now ? this.deps.now() : new Date();
+    // Leases compare instants across processes: the real instant, not the injected business date.
+    return this.deps.now ? this.deps.now() : new Date(performance.timeOrigin + performance.now());
   }
 
   start(): void {
@@ -103,10 +104,10 @@ export class DeliveryWorker {
 
   /** Drain until every job is settled, including those waiting out a back-off (tests, "send now" without a scheduler). */
   async drainAll(timeoutMs = 120_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       await this.drain();
-      if ((await this.deps.outbox.approximateCount()) === 0 || Date.now() > deadline) return;
+      if ((await this.deps.outbox.approximateCount()) === 0 || performance.now() > deadline) return;
       await new Promise((r) => setTimeout(r, 250));
     }
   }
