@@ -11,9 +11,11 @@ import { registerQuestions } from './registerQuestions';
 import { registerCardActions } from './registerCardActions';
 import { registerTenantGuard } from './registerTenantGuard';
 import { registerProactive } from './registerProactive';
-import { registerBoardPack, type BoardPackBotDeps } from './registerBoardPack';
+import { boardPackFiles, registerBoardPack, type BoardPackBotDeps } from './registerBoardPack';
 import { registerKpiRecording } from './registerKpiRecording';
 import { registerPlanAdmin } from './registerPlanAdmin';
+import { planExportFiles, registerPlanExport } from './registerPlanExport';
+import { registerFileConsent } from './fileConsent';
 
 export interface BotDeps {
   services: Services;
@@ -58,6 +60,10 @@ export function createApp(deps: BotDeps): Application<TurnState> {
   // Before the question router: it claims only messages that record a value for a KPI that exists.
   registerKpiRecording(app, deps);
   registerPlanAdmin(app, deps);
+  registerPlanExport(app, deps);
+  // One handler for every file consent answer; the card's context says which file it was. Uploads
+  // still running join the board pack's pending set, which stop() already waits for.
+  registerFileConsent(app, deps, { boardPack: deps.boardPack && boardPackFiles(deps.boardPack), planExport: planExportFiles(deps) }, deps.boardPack?.pending ?? new Set());
   // Last, so it only sees verbs no one else claimed (a stale card from an older version, a forged one).
   registerVerbs(app, { [UNKNOWN_VERB]: unknownVerb });
   // Before the questions: "board pack" and "board meeting …" are claimed here, not parsed as questions.

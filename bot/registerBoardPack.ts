@@ -1,4 +1,5 @@
-import { ActivityTypes, TurnContext, type Attachment, type ConversationReference, type FileConsentCardResponse } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { consentAttachment, safeFileName, type ConsentContext, type FileKind } from './fileConsent';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type * as restify from 'restify';
 import type { BotDeps } from './app';
@@ -24,8 +25,9 @@ import { dueBoardPacks, planBoardPack } from '../services/boardPackSchedule';
 
 /**
  * The board pack in Teams: "board pack" (admins and managers) and "board meeting <date>" (admins),
- * the file consent flow for the workbook in personal chat, and the signed-link page for the HTML
- * pack. Routing and rendering only: the pack is made by services/boardPack.
+ * the workbook offered in personal chat through the file consent flow (bot/fileConsent.ts), and
+ * the signed-link page for the HTML pack. Routing and rendering only: the pack is made by
+ * services/boardPack.
  */
 
 export const BOARD_PACK_COMMAND = /^board[\s-]*pack\b\s*(.*)$/i;
@@ -59,10 +61,6 @@ async function mayProduce(context: TurnContext, s: Services): Promise<boolean> {
 
 const isPersonal = (context: TurnContext) => context.activity.conversation?.conversationType === 'personal';
 
-function fileName(planName: string, asAt: string): string {
-  return `${planName.replace(/[^\w .-]+/g, '').trim() || 'Plan'} board pack ${asAt}.xlsx`;
-}
-
 /** "for Southend 2021 as at 20 Dec 2021" → plan words and as-at text. */
 function readPackRequest(rest: string): { plan?: string; asAt?: string } {
   const m = /^(.*?)\s*\bas\s+at\s+(.+)$/i.exec(rest);
@@ -86,16 +84,10 @@ async function boardPack(context: TurnContext, deps: BotDeps, bp: BoardPackBotDe
   await sendCard(context, boardPackCard(r.pack, { link, files: personal ? 'consent' : link ? 'link-only' : 'none' }), `Board pack: ${r.pack.planName}`);
   if (!personal) return;
   const bytes = await boardPackXlsx(r.pack);
-  const consent: Attachment = {
-    contentType: 'application/vnd.microsoft.teams.card.file.consent',
-    name: fileName(r.pack.planName, r.pack.asAt),
-    content: {
-      description: `Board pack workbook for ${r.pack.planName}, as at ${formatBritishDate(r.pack.asAt)}`,
-      sizeInBytes: bytes.length,
-      acceptContext: ref,
-      declineContext: ref,
-    },
-  };
+  const consent = consentAttachment(
+    { name: safeFileName(r.pack.planName, `board pack ${r.pack.asAt}.xlsx`), description: `Board pack workbook for ${r.pack.planName}, as at ${formatBritishDate(r.pack.asAt)}`, sizeInBytes: bytes.length },
+    { kind: 'boardPack', ...ref },
+  );
   await context.sendActivity({ type: ActivityTypes.Message, attachments: [consent] });
 }
 
@@ -126,69 +118,19 @@ async function boardMeeting(context: TurnContext, deps: BotDeps, bp: BoardPackBo
   );
 }
 
-function packRefOf(value: unknown): PackRef | undefined {
-  const v = value as { planId?: unknown; asAt?: unknown } | undefined;
-  return typeof v?.planId === 'string' && typeof v.asAt === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v.asAt) ? { planId: v.planId, asAt: v.asAt } : undefined;
-}
-
-/** Teams gives a OneDrive upload session; anything else (or plain http off this machine) is not written to. */
-function uploadUrlOk(raw: string | undefined): raw is string {
-  if (!raw) return false;
-  try {
-    const u = new URL(raw);
-    return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Accepted consent: the invoke is answered at once and the upload runs afterwards, because Teams
- * allows 15 s for the answer and an upload can take longer. The workbook is made again from the
- * stored snapshot, so what is uploaded is exactly the pack that was offered.
- */
-function acceptConsent(context: TurnContext, deps: BotDeps, bp: BoardPackBotDeps, response: FileConsentCardResponse): void {
-  const ref = packRefOf(response.context);
-  const upload = response.uploadInfo;
-  const conversation = TurnContext.getConversationReference(context.activity) as ConversationReference;
-  const say = (activity: Partial<import('botbuilder').Activity>) =>
-    deps.adapter.continueConversationAsync(deps.botAppId ?? '', conversation, async (ctx) => {
-      await ctx.sendActivity(activity);
-    });
-  const job = (async () => {
-    if (!ref || !upload || !uploadUrlOk(upload.uploadUrl)) throw new Error('file consent without a pack reference or a usable upload address');
-    const pack = await storedBoardPack(bp.pack, ref.planId, ref.asAt);
-    if (!pack) throw new Error(`no stored pack ${ref.planId} as at ${ref.asAt}`);
-    const bytes = await boardPackXlsx(pack);
-    const res = await fetch(upload.uploadUrl, {
-      method: 'PUT',
-      headers: { 'Content-Length': String(bytes.length), 'Content-Range': `bytes 0-${bytes.length - 1}/${bytes.length}` },
-      body: new Uint8Array(bytes),
-      signal: AbortSignal.timeout(120_000),
-    });
-    if (!res.ok) throw new Error(`upload answered ${res.status}`);
-    await say({
-      type: ActivityTypes.Message,
-      text: `Here is the board pack workbook for ${pack.planName}, as at ${formatBritishDate(pack.asAt)}.`,
-      attachments: [
-        {
-          contentType: 'application/vnd.microsoft.teams.card.file.info',
-          contentUrl: upload.contentUrl,
-          name: upload.name,
-          content: { uniqueId: upload.uniqueId, fileType: upload.fileType ?? 'xlsx' },
-        },
-      ],
-    });
-  })().catch(async (err) => {
-    deps.logger.error({ err, ref }, 'board pack upload failed');
-    try {
-      await say({ type: ActivityTypes.Message, text: 'Sorry, I could not save the workbook to your OneDrive just now. Say “board pack” to try again, or use the printable pack link.' });
-    } catch (sendErr) {
-      deps.logger.error({ err: sendErr }, 'could not report a failed board pack upload');
-    }
-  });
-  bp.pending.add(job);
-  void job.finally(() => bp.pending.delete(job));
+/** The workbook an accepted consent card offered, made again from the stored snapshot, so what is uploaded is exactly the pack that was offered. */
+export function boardPackFiles(bp: BoardPackBotDeps): FileKind<Extract<ConsentContext, { kind: 'boardPack' }>> {
+  return {
+    mayHave: (context) => mayProduce(context, bp.pack.services),
+    refused: 'Board packs are for administrators and managers, so I have not sent the workbook.',
+    make: async (ctx) => {
+      const pack = await storedBoardPack(bp.pack, ctx.planId, ctx.asAt);
+      if (!pack) return undefined;
+      return { bytes: await boardPackXlsx(pack), text: `Here is the board pack workbook for ${pack.planName}, as at ${formatBritishDate(pack.asAt)}.` };
+    },
+    declined: 'No problem: I have not sent the workbook. Say “board pack” whenever you want it again.',
+    failed: 'Sorry, I could not save the workbook to your OneDrive just now. Say “board pack” to try again, or use the printable pack link.',
+  };
 }
 
 export function registerBoardPack(app: Application<TurnState>, deps: BotDeps, bp: BoardPackBotDeps): void {
@@ -199,10 +141,6 @@ export function registerBoardPack(app: Application<TurnState>, deps: BotDeps, bp
   app.message(BOARD_MEETING_COMMAND, async (context) => {
     const m = BOARD_MEETING_COMMAND.exec((context.activity.text ?? '').trim());
     await boardMeeting(context, deps, bp, m?.[1] ?? '');
-  });
-  app.fileConsentAccept(async (context, _state, response) => acceptConsent(context, deps, bp, response));
-  app.fileConsentDecline(async (context) => {
-    await context.sendActivity('No problem: I have not sent the workbook. Say “board pack” whenever you want it again.');
   });
 }
 

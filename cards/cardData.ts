@@ -191,6 +191,7 @@ export interface BoardPackCardData {
 export interface CardData {
   boardPack: BoardPackCardData;
   clarify: ClarifyCardData;
+  exportChoice: ExportChoiceCardData;
   welcome: WelcomeCardData;
   help: HelpCardData;
   message: MessageCardData;
@@ -211,4 +212,12 @@ export interface GroupedRemindersCardData {
   heading: string;
   intro: string;
   items: { heading: string; headingColor: string; label: string; title: string; ragWord: string; ragSymbol: string; facts: string; planId: string; ref: string; seq: string }[];
+}
+
+/** "export plan …" with a name that is not one plan's: the plans it could be, each a button. */
+export interface ExportChoiceCardData {
+  title: string;
+  lines: string[];
+  hasChoices: boolean;
+  choices: { label: string; planId: string }[];
 }

@@ -65,3 +65,13 @@ export function mayRecordKpi(a: Authority): Permission {
   const who = a.owner ? `${a.owner.name} (${a.ownerRole})` : a.ownerRole ? `whoever holds ${a.ownerRole} (nobody in the directory does)` : 'its owner (none is set yet: an admin can set one)';
   return { allowed: false, whoCan: [who, 'a plan administrator'] };
 }
+
+/**
+ * Who may export a plan (the whole tracker, every owner's commentary): plan admins only. Refused
+ * callers are told who can, by name where the directory knows the admins.
+ */
+export function mayExportPlan(a: { isAdmin: boolean; adminIds: ReadonlySet<string>; people: Person[] }): Permission {
+  if (a.isAdmin) return { allowed: true, as: 'admin' };
+  const names = [...new Set(a.people.filter((p) => a.adminIds.has(p.aadObjectId.toLowerCase())).map((p) => p.name))];
+  return { allowed: false, whoCan: names.length ? names.map((n) => `${n} (plan administrator)`) : ['a plan administrator'] };
+}

@@ -81,7 +81,7 @@ describe('board pack in Teams: highlight card, file consent, signed links, board
     assert.equal(consent.name, 'Southend 2021 board pack 2021-12-20.xlsx');
     const content = consent.content as { sizeInBytes: number; acceptContext: { planId: string; asAt: string }; description: string };
     assert.ok(content.sizeInBytes > 1000);
-    assert.deepEqual(content.acceptContext, { planId: 'southend-2021', asAt: '2021-12-20' });
+    assert.deepEqual(content.acceptContext, { kind: 'boardPack', planId: 'southend-2021', asAt: '2021-12-20' });
 
     h.stub.clear();
     const started = Date.now();
@@ -109,7 +109,7 @@ describe('board pack in Teams: highlight card, file consent, signed links, board
   it('answers a declined consent politely and uploads nothing', async () => {
     const before = upload.uploads.length;
     h.stub.clear();
-    const res = await consentInvoke('decline', { planId: 'southend-2021', asAt: '2021-12-20' });
+    const res = await consentInvoke('decline', { kind: 'boardPack', planId: 'southend-2021', asAt: '2021-12-20' });
     assert.equal(res.status, 200);
     const replies = h.stub.sent();
     assert.equal(replies.length, 1);
@@ -121,6 +121,7 @@ describe('board pack in Teams: highlight card, file consent, signed links, board
   it('tells the user when the upload fails, instead of going quiet', async () => {
     upload.failNext(500);
     h.stub.clear();
+    // A card offered before consent contexts said their kind: still read as a board pack.
     const res = await consentInvoke('accept', { planId: 'southend-2021', asAt: '2021-12-20' }, { name: 'x.xlsx', uploadUrl: `${upload.url}/upload/session-2`, contentUrl: 'https://example.org/x', uniqueId: 'u2', fileType: 'xlsx' });
     assert.equal(res.status, 200);
     const sorry = await h.stub.waitFor((x) => /could not save the workbook/.test(String(x.activity.text)), 20_000);
