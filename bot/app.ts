@@ -31,6 +31,8 @@ export interface BotDeps {
   botAppId?: string;
   /** Board packs (bot/registerBoardPack.ts); absent in tools that build an app without them. */
   boardPack?: BoardPackBotDeps;
+  /** KPI_REMINDER_WORKING_DAYS: when a KPI period's value falls due ("kpis due", the record card). */
+  kpiWorkingDays?: number;
 }
 
 export function createApp(deps: BotDeps): Application<TurnState> {

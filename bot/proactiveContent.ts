@@ -10,7 +10,7 @@ import { itemLabel } from '../domain/planItem';
 import { roleKey } from '../domain/roles';
 
 /** Builds each proactive job's card from the plan as it is now. */
-export function createProactiveContent(s: Services, o: { staleDays: number; timeZone: string }): ProactiveContent {
+export function createProactiveContent(s: Services, o: { staleDays: number; timeZone: string; kpiWorkingDays?: number }): ProactiveContent {
   /** Directory, KPIs and unowned counts, shared by the digests of one run; a weekly digest can be a minute stale. */
   let shared: { at: number; value: Promise<DigestShared> } | undefined;
   return {
@@ -26,7 +26,7 @@ export function createProactiveContent(s: Services, o: { staleDays: number; time
         const d = await buildDigest(s, { manager, planId: job.kind === 'channelDigest' ? job.planId : undefined, today }, await shared.value);
         return { kind: 'card', card: digestCard(d), summary: d.title };
       }
-      if (job.kind === 'kpiReminder') return kpiReminderContent(s, job);
+      if (job.kind === 'kpiReminder') return kpiReminderContent(s, job, o.kpiWorkingDays);
       if (job.kind === 'reminders') {
         const owed: OwedReminder[] = [];
         for (const i of job.items ?? []) {

@@ -88,7 +88,7 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
   });
 
   async function owedCard(caller: Caller): Promise<AdaptiveCardJson> {
-    const r = await kpisOwed(s, caller);
+    const r = await kpisOwed(s, caller, deps.kpiWorkingDays);
     if (!r.roles.length) return messageCard('KPIs due', [NOT_IN_DIRECTORY.replace(' Nothing was changed.', '')]);
     if (!r.owned) return messageCard('KPIs due', [`You hold ${r.roles.join(', ')}; no KPI has one of those roles as its owner, so you owe no values.`]);
     if (!r.owed.length) return messageCard('KPIs due: none', [`Every KPI you own (${r.owned}) has its latest value recorded.`]);
@@ -149,7 +149,7 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
     };
     const form = async (notice: string, errors: Partial<Record<RecordField, string>> = {}) => {
       const series = await s.kpis.getSeries(def.code);
-      return kpiRecordCard({ def, periods: duePeriods(def, series, s.clock.today()), values: asked.values, errors, notice });
+      return kpiRecordCard({ def, periods: duePeriods(def, series, s.clock.today(), deps.kpiWorkingDays), values: asked.values, errors, notice });
     };
     const p = formatPeriod(asked.period);
     switch (r.kind) {
@@ -203,7 +203,7 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
       const { authority, permission } = await recordPermission(s, caller, k.def);
       if (!authority.callerRoles.length && !authority.isAdmin) return card(kpiCard(k, { notice: NOT_IN_DIRECTORY }));
       if (!permission.allowed) return card(kpiCard(k, { notice: `You can't record ${k.def.code}. It can be recorded by ${permission.whoCan.join(' or ')}.` }));
-      const periods = duePeriods(k.def, k.series, s.clock.today());
+      const periods = duePeriods(k.def, k.series, s.clock.today(), deps.kpiWorkingDays);
       if (!periods.length) return card(kpiCard(k, { notice: `${k.def.code} is reported ${k.def.frequency}; its values are imported from a file, not recorded in chat.` }));
       return card(kpiRecordCard({ def: k.def, periods }));
     },

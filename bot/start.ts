@@ -55,7 +55,8 @@ export async function startBot(
   // Proactive sends get an adapter of their own: the serving adapter's onTurnError would swallow send failures.
   const sender = createProactiveSender(createAdapter(config, logger), config.MicrosoftAppId, new SendBudget(tables, config.SEND_RATE_PER_SECOND));
   const boardPack = boardPackBotDeps(config, services, tables);
-  const planContent = createProactiveContent(services, { staleDays: config.STALE_AFTER_DAYS, timeZone: config.TIME_ZONE });
+  const kpiTiming = { workingDays: config.KPI_REMINDER_WORKING_DAYS, nudgeDays: config.KPI_NUDGE_DAYS };
+  const planContent = createProactiveContent(services, { staleDays: config.STALE_AFTER_DAYS, timeZone: config.TIME_ZONE, kpiWorkingDays: kpiTiming.workingDays });
   const packContent = boardPackContent(boardPack);
   const content = { build: async (job: Parameters<typeof planContent.build>[0]) => (await packContent(job)) ?? planContent.build(job) };
   const worker = new DeliveryWorker(
@@ -71,6 +72,7 @@ export async function startBot(
       hours: { start: config.WORKING_HOURS_START, end: config.WORKING_HOURS_END },
       digestCron: config.DIGEST_CRON,
       staleDays: config.STALE_AFTER_DAYS,
+      kpiTiming,
       instanceId: randomUUID(),
       tickCron: '*/5 * * * *',
       ...DEFAULT_SCHEDULER_TIMING,
@@ -105,6 +107,7 @@ export async function startBot(
     services,
     adapter,
     timeZone: config.TIME_ZONE,
+    kpiWorkingDays: kpiTiming.workingDays,
     allowedTenants: new Set(config.ALLOWED_TENANT_IDS),
     logger,
     notifier,

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const services = createServices(tables, { clock: systemClock(config.TIME_ZONE, config.FAKE_TODAY), adminIds: config.ADMIN_USER_IDS });
   const sender = createProactiveSender(createAdapter(config), config.MicrosoftAppId, new SendBudget(tables, config.SEND_RATE_PER_SECOND));
   const worker = new DeliveryWorker(
-    { outbox, ledger: new Ledger(tables), services, sender, content: createProactiveContent(services, { staleDays: config.STALE_AFTER_DAYS, timeZone: config.TIME_ZONE }), logger },
+    { outbox, ledger: new Ledger(tables), services, sender, content: createProactiveContent(services, { staleDays: config.STALE_AFTER_DAYS, timeZone: config.TIME_ZONE, kpiWorkingDays: config.KPI_REMINDER_WORKING_DAYS }), logger },
     { ...DEFAULT_WORKER_OPTIONS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, pollMs: 250 },
   );
   worker.start();

@@ -90,6 +90,12 @@ export const configSchema = z
       .refine((v) => !v || /^https?:\/\/[^\s/]+/i.test(v), 'must be the http(s) address the bot is reached at'),
     /** The pack for a board meeting is produced and sent this many working days before it. */
     BOARD_PACK_DAYS_BEFORE: z.coerce.number().int().min(0).max(20).default(5),
+    /**
+     * KPI reminders: a period's value is due this many working days after the period ends (November's
+     * on the fifth working day of December), and the one nudge goes this many days after that.
+     */
+    KPI_REMINDER_WORKING_DAYS: z.coerce.number().int().min(1).max(20).default(5),
+    KPI_NUDGE_DAYS: z.coerce.number().int().min(1).max(30).default(5),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /**

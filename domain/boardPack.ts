@@ -6,6 +6,7 @@ import { daysSinceUpdate, isStale } from './reminders';
 import { directionOfTravel, kpiRag, type Direction } from './kpi';
 import { formatDue } from './dueDate';
 import { roleKey } from './roles';
+import { isUnowned } from './ownership';
 import { previousWorkingDay } from './workingTime';
 import { ragLabel } from './status';
 
@@ -15,7 +16,7 @@ import { ragLabel } from './status';
  * sections out, so an old pack computed again from its stored snapshot comes out the same.
  *
  * Every count uses the same rules as the chat questions: overdue is domain/schedule's, "no update"
- * is the stale rule the nudges use (domain/reminders), unowned is `isUnowned` below, RAG for KPIs is
+ * is the stale rule the nudges use (domain/reminders), unowned is domain/ownership's `isUnowned`, RAG for KPIs is
  * domain/kpi's polarity-and-tolerance rule.
  */
 
@@ -59,13 +60,8 @@ export interface PlanSnapshot {
   kpis: SnapshotKpi[];
 }
 
-/**
- * An action is unowned when it is still open and its lead is missing or held by nobody in the
- * directory: the same rule as the "unowned" question and the digest.
- */
-export function isUnowned(item: Pick<ItemState, 'kind' | 'status' | 'ownerRole'>, knownRoleKeys: ReadonlySet<string>): boolean {
-  return item.kind === 'action' && isOpen(item.status) && (!item.ownerRole || !knownRoleKeys.has(roleKey(item.ownerRole)));
-}
+// Unowned is domain/ownership's rule, re-exported so the pack's callers need not know where it lives.
+export { isUnowned };
 
 // ---------------------------------------------------------------------------------------------
 // The pack

@@ -7,7 +7,7 @@ import type { Clock } from '../domain/clock';
 import { daysBetween } from '../domain/clock';
 import { isWorkingTime, localTime, type WorkingHours } from '../domain/workingTime';
 import { planDaily, planDigests, type ReminderPreference } from './planner';
-import { planKpiReminderJobs } from '../services/kpiReminders';
+import { planKpiReminderJobs, type KpiTiming } from '../services/kpiReminders';
 import type { ProactiveLogger } from './worker';
 
 export interface SchedulerOptions {
@@ -15,6 +15,8 @@ export interface SchedulerOptions {
   hours: WorkingHours;
   digestCron: string;
   staleDays: number;
+  /** KPI_REMINDER_WORKING_DAYS and KPI_NUDGE_DAYS. */
+  kpiTiming: KpiTiming;
   instanceId: string;
   /** How often every instance looks for work; only one instance plans each period. */
   tickCron: string;
@@ -122,7 +124,7 @@ export class Scheduler {
               delivered: (partition) => this.deps.ledger.settledIds(partition),
               preferences: this.deps.preferences ?? (async () => new Map()),
             })),
-            ...(await planKpiReminderJobs(s, day)),
+            ...(await planKpiReminderJobs(s, day, this.o.kpiTiming)),
           ];
     const n = await this.enqueue(jobs, now);
     await this.deps.claims.done(period, jobs.length);

@@ -6,6 +6,7 @@ import { parseKpis, parseKpiValues } from '../domain/import/kpiParser';
 import type { ImportProblem, ParsedPlan } from '../domain/model';
 import type { Services } from './context';
 import { importPlan, NothingToImportError, planIdFor, type ImportSummary } from './importPlan';
+import { heldRoleKeys } from '../domain/ownership';
 
 export interface ImportReport {
   kind: 'plan' | 'directory' | 'kpis' | 'kpi-values';
@@ -78,7 +79,9 @@ export async function importDirectoryFile(s: Services, args: { file: string; dry
 }
 
 export async function importKpiFile(s: Services, args: { file: string; dryRun: boolean }): Promise<ImportReport> {
-  const r = parseKpis(await readTable(args.file));
+  // Owner roles are checked against the directory as it stands (import the directory first).
+  const heldRoles = heldRoleKeys(await s.directory.listAll());
+  const r = parseKpis(await readTable(args.file), { heldRoles });
   if (!args.dryRun) await s.kpis.upsertDefinitions(r.kpis);
   return { kind: 'kpis', file: args.file, rowsRead: r.rowsRead, problems: r.problems, dryRun: args.dryRun, written: args.dryRun ? 0 : r.kpis.length };
 }

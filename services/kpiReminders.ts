@@ -8,6 +8,14 @@ import type { Job } from '../storage/outbox';
 /** Days after the due date before a missing value gets its one nudge. */
 export const DEFAULT_KPI_NUDGE_DAYS = 5;
 
+/** When a KPI value falls due and when it is nudged: KPI_REMINDER_WORKING_DAYS and KPI_NUDGE_DAYS. */
+export interface KpiTiming {
+  workingDays: number;
+  nudgeDays: number;
+}
+
+export const DEFAULT_KPI_TIMING: KpiTiming = { workingDays: DEFAULT_KPI_DUE_WORKING_DAYS, nudgeDays: DEFAULT_KPI_NUDGE_DAYS };
+
 export interface KpiReminderPlan {
   /** Stable per (KPI, period, stage, person): the ledger row's identity, so each is sent once whoever plans it. */
   id: string;

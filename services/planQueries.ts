@@ -5,6 +5,7 @@ import type { PlanInfo, PlanItem } from '../storage/planRepository';
 import { addDays, endOfMonthOf, endOfWeekOf } from '../domain/clock';
 import { roleKey } from '../domain/roles';
 import { isOpen } from '../domain/schedule';
+import { heldRoleKeys, isUnowned } from '../domain/ownership';
 import type { Caller, Services } from './context';
 
 export interface Scope {
@@ -300,7 +301,7 @@ export interface PlanSummary {
 export async function summary(s: Services, scope: Scope): Promise<PlanSummary[]> {
   const today = s.clock.today();
   const [plans, people] = await Promise.all([plansIn(s, scope), s.directory.listAll()]);
-  const known = new Set(people.map((p) => roleKey(p.role)));
+  const known = heldRoleKeys(people);
   return Promise.all(
     plans.map(async (p) => {
       const all = await s.plans.listAllItems(p.id);
@@ -322,7 +323,8 @@ export async function summary(s: Services, scope: Scope): Promise<PlanSummary[]>
           out.actions++;
           out.rag[e.rag]++;
           out.status[e.status] = (out.status[e.status] ?? 0) + 1;
-          if (!e.ownerRole || !known.has(roleKey(e.ownerRole))) out.unowned++;
+          // Open actions only, as "unowned", the digest and the board pack count them (domain/ownership).
+          if (isUnowned(e, known)) out.unowned++;
           if (due.kind === 'none') out.noDueDate++;
         }
         if (due.kind === 'date' && due.date < today && isOpen(e.status)) out.overdue++;
@@ -334,11 +336,11 @@ export async function summary(s: Services, scope: Scope): Promise<PlanSummary[]>
 
 export async function unowned(s: Services, scope: Scope): Promise<ItemWithPlan[]> {
   const [plans, people] = await Promise.all([plansIn(s, scope), s.directory.listAll()]);
-  const known = new Set(people.map((p) => roleKey(p.role)));
+  const known = heldRoleKeys(people);
   const lists = await Promise.all(
     plans.map(async (p) =>
       (await s.plans.listAllItems(p.id))
-        .filter((e) => e.kind === 'action' && isOpen(e.status) && (!e.ownerRole || !known.has(roleKey(e.ownerRole))))
+        .filter((e) => isUnowned(e, known))
         .map((e) => ({ ...e, planName: p.name })),
     ),
   );

@@ -13,6 +13,26 @@ describe('config', () => {
     assert.deepEqual(c.ALLOWED_TENANT_IDS, []);
   });
 
+  it('KPI reminder timing: defaults of five, whole numbers in range, bad values listed with the others', () => {
+    const d = loadConfig({});
+    assert.equal(d.KPI_REMINDER_WORKING_DAYS, 5);
+    assert.equal(d.KPI_NUDGE_DAYS, 5);
+    const c = loadConfig({ KPI_REMINDER_WORKING_DAYS: '3', KPI_NUDGE_DAYS: '10' });
+    assert.equal(c.KPI_REMINDER_WORKING_DAYS, 3);
+    assert.equal(c.KPI_NUDGE_DAYS, 10);
+    for (const [bad, other] of [['0', '5'], ['2.5', '5'], ['five', '5'], ['5', '-1'], ['21', '5'], ['5', '31']]) {
+      try {
+        loadConfig({ KPI_REMINDER_WORKING_DAYS: bad, KPI_NUDGE_DAYS: other, PORT: 'eighty' });
+        assert.fail(`should refuse ${bad}/${other}`);
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        const names = err.problems.map((p) => p.split(' ')[0]).sort();
+        const expected = ['PORT', bad !== '5' ? 'KPI_REMINDER_WORKING_DAYS' : 'KPI_NUDGE_DAYS'].sort();
+        assert.deepEqual(names, expected, `${bad}/${other}: ${err.message}`);
+      }
+    }
+  });
+
   it('lists every bad variable at once, and hides secrets', () => {
     try {
       loadConfig({ PORT: 'eighty', MicrosoftAppId: 'not-a-guid', TIME_ZONE: 'Mars/Olympus', ALLOWED_TENANT_IDS: 'abc', MicrosoftAppType: 'SingleTenant', FAKE_TODAY: '2026-11-22' });

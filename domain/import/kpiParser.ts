@@ -1,5 +1,6 @@
 import type { ImportProblem, KpiDefinition, KpiValue } from '../model';
 import { columnsBySynonyms } from './columns';
+import { roleKey } from '../roles';
 
 /**
  * KPI definitions (kpis.csv) and their reported values (kpi-values.csv).
@@ -81,7 +82,12 @@ function headerName(header: readonly string[], index: number | undefined, fallba
   return index === undefined ? fallback : (header[index] ?? fallback).trim();
 }
 
-export function parseKpis(rows: readonly string[][]): KpiParseResult {
+/**
+ * `heldRoles`: the role keys (domain/roles roleKey) the directory holds. When given, an owner role
+ * nobody holds is reported (the KPI is still imported with it: the holder may be added later), because
+ * until someone holds it nobody is reminded to record the KPI and only an admin can record it.
+ */
+export function parseKpis(rows: readonly string[][], opts: { heldRoles?: ReadonlySet<string> } = {}): KpiParseResult {
   const problems: ImportProblem[] = [];
   const header = rows[0] ?? [];
   const cols = columnsBySynonyms(header, DEFINITION_COLUMNS);
@@ -167,6 +173,8 @@ export function parseKpis(rows: readonly string[][]): KpiParseResult {
     // The role that records the values, as the directory names it; the bot looks up who holds it when a value is recorded.
     const ownerRole = get(row, cols.ownerRole);
     if (ownerRole !== '') kpi.ownerRole = ownerRole;
+    if (ownerRole !== '' && opts.heldRoles && !opts.heldRoles.has(roleKey(ownerRole)))
+      report('ownerRole', `KPI ${code}: nobody holds this role in the directory, so nobody is reminded to record it until someone does; the owner role was kept.`, 'kept as text');
     seen.set(code, rowNo);
     kpis.push(kpi);
   });

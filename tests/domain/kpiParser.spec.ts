@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readTable } from '../../domain/import/readTable';
 import { parseKpis, parseKpiValues, parseNumber, parsePeriod } from '../../domain/import/kpiParser';
+import { heldRoleKeys } from '../../domain/ownership';
 
 const KPIS = path.resolve(__dirname, '../fixtures/kpis/kpis.csv');
 const VALUES = path.resolve(__dirname, '../fixtures/kpis/kpi-values.csv');
@@ -140,5 +141,26 @@ describe('kpiParser: bad input', () => {
     assert.deepEqual(parsePeriod('September 2022'), { ok: true, period: '2022-09' });
     assert.deepEqual(parsePeriod('Sept 2022'), { ok: true, period: '2022-09' });
     assert.deepEqual(parsePeriod('Septembre 2022'), { ok: false, reason: '"Septembre 2022" is not a period (yyyy-mm, yyyy-Qn or yyyy-mm-dd)' });
+  });
+});
+
+describe('kpiParser: owner roles checked against the directory', () => {
+  const rows = [
+    ['Code', 'Indicator', 'Polarity', 'Target', 'Tolerance', 'Frequency', 'Owner'],
+    ['k1', 'Audits returned on time', 'higher', '90', '5', 'monthly', 'hos  (rb)'],
+    ['k2', 'Visits within ten days', 'higher', '95', '5', 'monthly', 'Head of Lighthouses'],
+    ['k3', 'Complaints answered late', 'lower', '4', '1', 'monthly', ''],
+  ];
+
+  it('reports an owner role nobody holds with row, column and value, and keeps the KPI and its role', () => {
+    const { kpis, problems } = parseKpis(rows, { heldRoles: heldRoleKeys([{ role: 'HoS (RB)' }, { role: 'DCS' }]) });
+    assert.deepEqual(kpis.map((k) => [k.code, k.ownerRole]), [['k1', 'hos  (rb)'], ['k2', 'Head of Lighthouses'], ['k3', undefined]]);
+    assert.deepEqual(problems.map((p) => [p.row, p.column, p.value, p.outcome]), [[3, 'Owner', 'Head of Lighthouses', 'kept as text']]);
+    assert.match(problems[0].message, /^KPI k2: nobody holds this role in the directory/);
+    assert.match(problems[0].message, /kept/);
+  });
+
+  it('without a directory to check against, says nothing about owners', () => {
+    assert.deepEqual(parseKpis(rows).problems, []);
   });
 });

@@ -157,3 +157,26 @@ describe('importing plans, KPIs and the directory into Azure Tables', function (
     assert.match(noArgs.stderr, /Usage:/);
   });
 });
+
+describe('importing KPIs checks owner roles against the directory', function () {
+  this.timeout(60_000);
+  let s: Services;
+  let stop: () => Promise<void>;
+  before(async () => {
+    const st = await startStorage();
+    s = st.services;
+    stop = st.stop;
+    await importDirectoryFile(s, { file: fixture('people/directory.csv'), dryRun: false });
+  });
+  after(async () => stop?.());
+
+  it('a KPI whose owner role nobody holds is reported with row, column and value, and still imported', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kpi-owners-')), 'kpis.csv');
+    fs.writeFileSync(file, ['Code,Indicator,Unit,Polarity,Target,Tolerance,Frequency,KPI owner', 'k1,Audits returned on time,%,higher,90,5,monthly,HoS (RB)', 'k2,Visits within ten days,%,higher,95,5,monthly,Head of Lighthouses'].join('\n'));
+    const r = await importKpiFile(s, { file, dryRun: false });
+    assert.equal(r.written, 2);
+    assert.deepEqual(r.problems.map((p) => [p.row, p.column, p.value, p.outcome]), [[3, 'KPI owner', 'Head of Lighthouses', 'kept as text']]);
+    assert.match(r.problems[0].message, /nobody holds this role/);
+    assert.equal((await s.kpis.getDefinition('k2'))?.ownerRole, 'Head of Lighthouses');
+  });
+});

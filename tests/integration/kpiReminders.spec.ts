@@ -81,3 +81,53 @@ describe('reminders to record KPI values', function () {
     assert.equal(aboutC056().length, 2, 'one reminder and one nudge in all');
   });
 });
+
+/** KPI_REMINDER_WORKING_DAYS=3 and KPI_NUDGE_DAYS=2 move the reminder to Thursday 3 Dec and the nudge to the next working day after 5 Dec. */
+describe('reminders to record KPI values follow KPI_REMINDER_WORKING_DAYS and KPI_NUDGE_DAYS', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ today: '2026-12-02', env: { KPI_REMINDER_WORKING_DAYS: '3', KPI_NUDGE_DAYS: '2' } });
+    const s = h.bot.services;
+    await s.directory.upsertPeople([{ role: 'HoS (RB)', name: 'Rosa Bennett', email: 'rosa@example.org', aadObjectId: ROSA.aadObjectId }]);
+    await s.kpis.upsertDefinitions([{ code: 'c056', name: 'Stable placements', unit: '%', polarity: 'higher', target: 87, tolerance: 3, frequency: 'monthly', ownerRole: 'HoS (RB)' }]);
+    await s.kpis.upsertValues([{ code: 'c056', period: '2026-10', value: 86 }], 'fixture', '2026-11-02T09:00:00.000Z');
+    await h.say('hi');
+  });
+  after(async () => h?.stop());
+
+  async function day(date: string) {
+    h.clock.set(date);
+    await h.bot.scheduler.tick(new Date(`${date}T09:00:00Z`));
+    await h.bot.worker.drain();
+  }
+  const aboutC056 = () => h.stub.sent({ conversationId: rosaChat }).filter((s) => /^c056: Nov 2026 value/.test(textOf(s)));
+
+  it('nothing on the second working day of December; the reminder on the third, saying 3 Dec', async () => {
+    h.stub.clear();
+    await day('2026-12-02');
+    assert.equal(aboutC056().length, 0, 'Wednesday 2 Dec is before the due date with three working days');
+    await day('2026-12-03');
+    const sent = aboutC056();
+    assert.equal(sent.length, 1, sent.map(textOf).join('\n---\n'));
+    assert.match(textOf(sent[0]), /c056: Nov 2026 value due/);
+    assert.match(textOf(sent[0]), /due by 3 Dec 2026/);
+  });
+
+  it('the nudge comes two days after the due date (Saturday 5 Dec, so Monday 7 Dec), once', async () => {
+    await day('2026-12-04');
+    assert.equal(aboutC056().filter((s) => /still missing/.test(textOf(s))).length, 0, 'one day after: no nudge yet');
+    await day('2026-12-07');
+    // With the default five days it would not come until 8 Dec.
+    assert.equal(aboutC056().filter((s) => /still missing/.test(textOf(s))).length, 1, 'nudged on Monday 7 Dec');
+    await day('2026-12-08');
+    const nudges = aboutC056().filter((s) => /still missing/.test(textOf(s)));
+    assert.equal(nudges.length, 1);
+    assert.match(textOf(nudges[0]), /3 Dec 2026/);
+  });
+
+  it('"kpis due" gives the same due date', async () => {
+    const sent = await h.say('kpis due');
+    assert.match(cardText(sent[0].activity.attachments?.[0]?.content ?? {}), /3 Dec 2026/);
+  });
+});

@@ -9,6 +9,7 @@ import { Outbox, type Job } from '../../storage/outbox';
 import { Ledger } from '../../storage/ledger';
 import { ScheduleClaims } from '../../storage/scheduleClaims';
 import { Scheduler, DEFAULT_SCHEDULER_TIMING } from '../../proactive/scheduler';
+import { DEFAULT_KPI_TIMING } from '../../services/kpiReminders';
 
 async function main() {
   const conn = process.env.STORAGE_CONNECTION_STRING!;
@@ -41,7 +42,7 @@ async function main() {
   const silent = { info() {}, warn() {}, error() {} };
   const scheduler = new Scheduler(
     { services, outbox, ledger: new DyingLedger(tables), claims: new ScheduleClaims(tables), logger: silent, clock },
-    { timeZone: 'Europe/London', hours: { start: '08:00', end: '18:00' }, digestCron: '0 8 * * 1', staleDays: 30, instanceId: 'dying-planner', tickCron: '*/5 * * * *', ...DEFAULT_SCHEDULER_TIMING },
+    { timeZone: 'Europe/London', hours: { start: '08:00', end: '18:00' }, digestCron: '0 8 * * 1', staleDays: 30, kpiTiming: DEFAULT_KPI_TIMING, instanceId: 'dying-planner', tickCron: '*/5 * * * *', ...DEFAULT_SCHEDULER_TIMING },
   );
   const r = await scheduler.digestNow();
   if (r.kind === 'queued') await r.planning;
