@@ -70,8 +70,13 @@ export const configSchema = z
       .enum(['true', 'false'])
       .default('true')
       .transform((v) => v === 'true'),
-    /** Proactive sends per second from this instance: Teams allows 50/s per app per tenant, so 47/N for N instances. */
-    SEND_RATE_PER_SECOND: z.coerce.number().min(1).max(50).default(47),
+    /**
+     * Proactive sends per second for the whole app, all instances together: the budget is shared
+     * through the store (storage/sendBudget.ts), so nobody divides by N. Teams allows 50/s per app per
+     * tenant and counts arrivals; the default leaves a fifth of that for replies to people and for
+     * network and CPU jitter, which bunch requests that left evenly.
+     */
+    SEND_RATE_PER_SECOND: z.coerce.number().min(1).max(50).default(40),
     /** How long a received outbox message stays hidden from other workers, and how long a claim is honoured. */
     OUTBOX_VISIBILITY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(7200).default(120),

@@ -31,7 +31,7 @@ param location string = resourceGroup().location
 ])
 param appServicePlanSku string = 'B1'
 
-@description('Number of Web App instances. Each instance may send SEND_RATE_PER_SECOND proactive messages per second, so the default rate is 47 divided by this number.')
+@description('Number of Web App instances. They share one proactive send budget through the store, so the rate is not divided by this number.')
 @minValue(1)
 @maxValue(10)
 param instanceCount int = 1
@@ -98,7 +98,7 @@ param adminUserIds string = ''
 ])
 param schedulerEnabled string = 'true'
 
-@description('SEND_RATE_PER_SECOND for each instance. 0 means 47 / instanceCount (Teams allows 50 per second per app per tenant).')
+@description('SEND_RATE_PER_SECOND for the whole app, all instances together. 0 means the default of 40 (Teams allows 50 per second per app per tenant).')
 @minValue(0)
 @maxValue(50)
 param sendRatePerSecond int = 0
@@ -140,7 +140,7 @@ var keyVaultName = take('kv${take(compactName, 12)}${take(suffix, 8)}', 24)
 var webAppName = resourceBaseName
 var planName = '${resourceBaseName}-plan'
 var botName = resourceBaseName
-var sendRate = sendRatePerSecond > 0 ? sendRatePerSecond : 47 / instanceCount
+var sendRate = sendRatePerSecond > 0 ? sendRatePerSecond : 40
 var effectiveAllowedTenants = empty(allowedTenantIds) && botAppType == 'SingleTenant' ? botTenantId : allowedTenantIds
 
 // The tables and queues the bot uses (storage/tables.ts TABLES, storage/outbox.ts OUTBOX and POISON).
