@@ -65,9 +65,9 @@ describe('columns: recognised by meaning', () => {
 
 describe('planCells', () => {
   it('reads priority labels', () => {
-    assert.deepEqual(parsePriorityLabel('Priority Five: Improve financial effectiveness'), { ref: '5', title: 'Improve financial effectiveness' });
+    assert.deepEqual(parsePriorityLabel('Priority Five: Spend money where it helps children most'), { ref: '5', title: 'Spend money where it helps children most' });
     assert.deepEqual(parsePriorityLabel('Recommendation 12'), { ref: '12', title: 'Recommendation 12' });
-    assert.deepEqual(parsePriorityLabel('2.2. Audit frameworks are effective'), { ref: '2.2', title: 'Audit frameworks are effective' });
+    assert.deepEqual(parsePriorityLabel('2.2. Audits show what practice is really like'), { ref: '2.2', title: 'Audits show what practice is really like' });
     assert.deepEqual(parsePriorityLabel('LA recommendations – Misc'), { title: 'LA recommendations – Misc' });
   });
   it('letters positions like spreadsheet columns', () => {
