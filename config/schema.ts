@@ -73,10 +73,10 @@ export const configSchema = z
     /**
      * Proactive sends per second for the whole app, all instances together: the budget is shared
      * through the store (storage/sendBudget.ts), so nobody divides by N. Teams allows 50/s per app per
-     * tenant and counts arrivals; the default leaves a fifth of that for replies to people and for
+     * tenant and counts arrivals; the default leaves almost a third of that for replies to people and for
      * network and CPU jitter, which bunch requests that left evenly.
      */
-    SEND_RATE_PER_SECOND: z.coerce.number().min(1).max(50).default(40),
+    SEND_RATE_PER_SECOND: z.coerce.number().min(1).max(50).default(35),
     /** How long a received outbox message stays hidden from other workers, and how long a claim is honoured. */
     OUTBOX_VISIBILITY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(7200).default(120),

@@ -98,7 +98,7 @@ param adminUserIds string = ''
 ])
 param schedulerEnabled string = 'true'
 
-@description('SEND_RATE_PER_SECOND for the whole app, all instances together. 0 means the default of 40 (Teams allows 50 per second per app per tenant).')
+@description('SEND_RATE_PER_SECOND for the whole app, all instances together. 0 means the default of 35 (Teams allows 50 per second per app per tenant).')
 @minValue(0)
 @maxValue(50)
 param sendRatePerSecond int = 0
@@ -140,7 +140,7 @@ var keyVaultName = take('kv${take(compactName, 12)}${take(suffix, 8)}', 24)
 var webAppName = resourceBaseName
 var planName = '${resourceBaseName}-plan'
 var botName = resourceBaseName
-var sendRate = sendRatePerSecond > 0 ? sendRatePerSecond : 40
+var sendRate = sendRatePerSecond > 0 ? sendRatePerSecond : 35
 var effectiveAllowedTenants = empty(allowedTenantIds) && botAppType == 'SingleTenant' ? botTenantId : allowedTenantIds
 
 // The tables and queues the bot uses (storage/tables.ts TABLES, storage/outbox.ts OUTBOX and POISON).

@@ -335,7 +335,7 @@ describe('infra/main.bicep', () => {
       STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=eA==;EndpointSuffix=core.windows.net',
       ALLOWED_TENANT_IDS: GUID_B,
       ADMIN_USER_IDS: `${GUID_A},${GUID_B}`,
-      SEND_RATE_PER_SECOND: '40',
+      SEND_RATE_PER_SECOND: '35',
     });
     for (const name of ['TIME_ZONE', 'SCHEDULER_ENABLED', 'STALE_AFTER_DAYS', 'DIGEST_CRON', 'WORKING_HOURS_START', 'WORKING_HOURS_END', 'LOG_LEVEL', 'MicrosoftAppType']) {
       assert.ok(env[name] !== undefined, `could not work out the default of ${name} from main.bicep`);
@@ -351,8 +351,8 @@ describe('infra/main.bicep', () => {
     }
   });
 
-  it('sends at most 40 proactive messages per second across all instances by default (one shared budget, not divided by hand)', () => {
-    assert.equal(bicep.vars.get('sendRate'), 'sendRatePerSecond > 0 ? sendRatePerSecond : 40');
+  it('sends at most 35 proactive messages per second across all instances by default (one shared budget, not divided by hand)', () => {
+    assert.equal(bicep.vars.get('sendRate'), 'sendRatePerSecond > 0 ? sendRatePerSecond : 35');
     assert.equal(settings.get('SEND_RATE_PER_SECOND'), 'string(sendRate)');
     const max = bicep.params.get('sendRatePerSecond')!;
     assert.match(bicepText, /@maxValue\(50\)\nparam sendRatePerSecond/, `${max.name} must not exceed the schema's 50`);
