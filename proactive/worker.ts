@@ -42,6 +42,8 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = { visibilitySeconds: 60, le
 export class DeliveryWorker {
   private running = false;
   private loop?: Promise<void>;
+  /** Jobs in hand in any drain of this worker: a drain that finds the queue empty waits for these too. */
+  private readonly active = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: { outbox: Outbox; ledger: Ledger; services: Services; sender: Sender; content: ProactiveContent; logger: ProactiveLogger; now?: () => Date },
@@ -77,6 +79,10 @@ export class DeliveryWorker {
    * Keep up to `maxInFlight` jobs moving until the queue shows nothing. A slow job must not hold up
    * the others, so messages are received as slots free up, not batch by batch. Returns how many
    * messages were handled. Messages handed back for a later retry are not waited for.
+   *
+   * Drains may overlap (an event sent after a reply starts one while the loop or a caller runs
+   * another): a message another drain holds is invisible to this one, so an empty queue only means
+   * "done" once every job this worker has in hand is settled too.
    */
   async drain(maxInFlight = 16): Promise<number> {
     const inFlight = new Set<Promise<void>>();
@@ -85,16 +91,21 @@ export class DeliveryWorker {
       if (inFlight.size < maxInFlight) {
         const batch = await this.deps.outbox.receive(maxInFlight - inFlight.size, this.o.visibilitySeconds);
         if (batch.length === 0) {
-          if (inFlight.size === 0) return handled;
-          await Promise.race(inFlight);
+          if (inFlight.size > 0) await Promise.race(inFlight);
+          else if (this.active.size > 0) await Promise.all([...this.active]);
+          else return handled;
           continue;
         }
         for (const m of batch) {
           handled++;
           const p: Promise<void> = this.handle(m)
             .catch((err) => this.deps.logger.error({ err, job: m.job.id }, 'job failed; it will be redelivered'))
-            .finally(() => inFlight.delete(p));
+            .finally(() => {
+              inFlight.delete(p);
+              this.active.delete(p);
+            });
           inFlight.add(p);
+          this.active.add(p);
         }
       } else {
         await Promise.race(inFlight);

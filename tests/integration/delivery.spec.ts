@@ -144,3 +144,27 @@ describe('operators see what happened', function () {
     assert.match(cardText(refused.activity.attachments?.[0]?.content), /for plan administrators/);
   });
 });
+
+describe('overlapping drains of one worker', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  afterEach(async () => h?.stop());
+
+  it('a drain that finds the queue empty returns only once the jobs another drain holds are settled', async () => {
+    // An event sent after a reply starts a drain in the background; the scheduler's caller then
+    // drains too. Messages the first holds are invisible to the second, so "empty" is not "done".
+    const N = 12;
+    h = await startHarness({ today: DAY });
+    await seedManagers(h.bot.services, N, h.stub.url);
+    let first = true; // the first send (the background drain's) is slow; the rest are quick
+    h.stub.setFaults({ latencyMs: (r) => (r.route === 'sendToConversation' && first ? ((first = false), 1500) : 0) });
+    assert.equal(await h.bot.scheduler.sendDigests(DAY), N);
+    const background = h.bot.worker.drain(1);
+    await new Promise((r) => setTimeout(r, 50)); // the background drain has a job in hand
+    await h.bot.worker.drain();
+    const ledger = await h.bot.ledger.countByState('digest', DAY);
+    assert.equal(ledger.sent, N, 'every digest is sent by the time the second drain returns');
+    assert.deepEqual(digestsPerChat(h, N).filter((c) => c !== 1), []);
+    await background;
+  });
+});

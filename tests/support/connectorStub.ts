@@ -172,6 +172,8 @@ export interface FaultPlan {
   decide?: (request: FaultRequest) => Fault | null | undefined;
   /** `true` enforces TEAMS_RATE_LIMITS; an object overrides either set of windows. */
   rateLimit?: boolean | RateLimitConfig;
+  /** Milliseconds to hold a request's answer (a slow connector); the answer itself is decided on arrival. */
+  latencyMs?: (request: Pick<FaultRequest, 'seq' | 'route' | 'conversationId'>) => number;
 }
 
 export interface StubCounters {
@@ -743,19 +745,24 @@ export async function startConnectorStub(opts: ConnectorStubOptions = {}): Promi
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const { call, answer } = handle(req, Buffer.concat(chunks));
-      const payload = answer.body === undefined ? '' : JSON.stringify(answer.body);
-      res.writeHead(answer.status, {
-        ...(payload === '' ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
-        'Content-Length': String(Buffer.byteLength(payload)),
-        ...answer.headers,
-      });
-      res.end(payload);
-      call.status = answer.status;
-      call.responseBody = answer.body;
-      if (answer.status >= 200 && answer.status < 300) counters.accepted++;
-      else if (answer.status === 429) counters.throttled++;
-      else counters.failed++;
-      notify();
+      const wait = faultPlan?.latencyMs?.({ seq: call.seq, route: call.route, conversationId: call.conversationId }) ?? 0;
+      if (wait > 0) setTimeout(answerWith, wait);
+      else answerWith();
+      function answerWith(): void {
+        const payload = answer.body === undefined ? '' : JSON.stringify(answer.body);
+        res.writeHead(answer.status, {
+          ...(payload === '' ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
+          'Content-Length': String(Buffer.byteLength(payload)),
+          ...answer.headers,
+        });
+        res.end(payload);
+        call.status = answer.status;
+        call.responseBody = answer.body;
+        if (answer.status >= 200 && answer.status < 300) counters.accepted++;
+        else if (answer.status === 429) counters.throttled++;
+        else counters.failed++;
+        notify();
+      }
     });
   });
 
