@@ -2,7 +2,7 @@ import { CardFactory, MessageFactory, type ConversationReference, type TurnConte
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { ConnectorClient } from 'botframework-connector';
 import { classify, type Sender, type SendOutcome } from '../proactive/sender';
-import { ConversationWindows, TenantPacer, type BudgetSource } from '../proactive/rateLimiter';
+import { ConversationWindows, TenantPacer, type BudgetSource, type ConversationLog } from '../proactive/rateLimiter';
 
 /**
  * The Bot Connector side of proactive delivery.
@@ -24,16 +24,13 @@ function withoutRetries(client: ConnectorClient): ConnectorClient {
   return client;
 }
 
-export function createProactiveSender(adapter: TeamsAdapter, botAppId: string | undefined, budget: BudgetSource): Sender {
+export function createProactiveSender(adapter: TeamsAdapter, botAppId: string | undefined, budget: BudgetSource, conversationLog: ConversationLog): Sender {
   if ((adapter as { onTurnError?: unknown }).onTurnError) throw new Error('the proactive adapter must not have a turn error handler: it would hide send failures');
   const pacer = new TenantPacer(budget);
-  const conversations = new ConversationWindows();
-  const pruner = setInterval(() => conversations.prune(), 60_000);
-  pruner.unref();
+  const conversations = new ConversationWindows(conversationLog);
   return {
     async inSlot(key, work) {
-      await conversations.acquire(key);
-      await pacer.acquire();
+      await conversations.acquire(key, () => pacer.acquire());
       return work();
     },
     async send(ref, message): Promise<SendOutcome> {
@@ -68,8 +65,6 @@ export function createProactiveSender(adapter: TeamsAdapter, botAppId: string | 
       }
       return outcome;
     },
-    async stop() {
-      clearInterval(pruner);
-    },
+    async stop() {},
   };
 }

@@ -15,6 +15,7 @@ import { Outbox } from '../storage/outbox';
 import { Ledger } from '../storage/ledger';
 import { ScheduleClaims } from '../storage/scheduleClaims';
 import { SendBudget } from '../storage/sendBudget';
+import { ConversationSends } from '../storage/conversationSends';
 import { ReminderPrefs } from '../storage/reminderPrefs';
 import { createProactiveSender } from './proactiveSender';
 import { createProactiveContent } from './proactiveContent';
@@ -53,7 +54,7 @@ export async function startBot(
   await outbox.ensure();
   const ledger = new Ledger(tables);
   // Proactive sends get an adapter of their own: the serving adapter's onTurnError would swallow send failures.
-  const sender = createProactiveSender(createAdapter(config, logger), config.MicrosoftAppId, new SendBudget(tables, config.SEND_RATE_PER_SECOND));
+  const sender = createProactiveSender(createAdapter(config, logger), config.MicrosoftAppId, new SendBudget(tables, config.SEND_RATE_PER_SECOND), new ConversationSends(tables));
   const boardPack = boardPackBotDeps(config, services, tables);
   const kpiTiming = { workingDays: config.KPI_REMINDER_WORKING_DAYS, nudgeDays: config.KPI_NUDGE_DAYS };
   const planContent = createProactiveContent(services, { staleDays: config.STALE_AFTER_DAYS, timeZone: config.TIME_ZONE, kpiWorkingDays: kpiTiming.workingDays });

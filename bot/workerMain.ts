@@ -6,6 +6,7 @@ import { createProactiveSender } from './proactiveSender';
 import { createProactiveContent } from './proactiveContent';
 import { DeliveryWorker, DEFAULT_WORKER_OPTIONS } from '../proactive/worker';
 import { SendBudget } from '../storage/sendBudget';
+import { ConversationSends } from '../storage/conversationSends';
 import { openTables, ensureTables } from '../storage/tables';
 import { Outbox } from '../storage/outbox';
 import { Ledger } from '../storage/ledger';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const outbox = new Outbox(config.STORAGE_CONNECTION_STRING);
   await outbox.ensure();
   const services = createServices(tables, { clock: systemClock(config.TIME_ZONE, config.FAKE_TODAY), adminIds: config.ADMIN_USER_IDS });
-  const sender = createProactiveSender(createAdapter(config), config.MicrosoftAppId, new SendBudget(tables, config.SEND_RATE_PER_SECOND));
+  const sender = createProactiveSender(createAdapter(config), config.MicrosoftAppId, new SendBudget(tables, config.SEND_RATE_PER_SECOND), new ConversationSends(tables));
   const worker = new DeliveryWorker(
     { outbox, ledger: new Ledger(tables), services, sender, content: createProactiveContent(services, { staleDays: config.STALE_AFTER_DAYS, timeZone: config.TIME_ZONE, kpiWorkingDays: config.KPI_REMINDER_WORKING_DAYS }), logger },
     { ...DEFAULT_WORKER_OPTIONS, visibilitySeconds: config.OUTBOX_VISIBILITY_SECONDS, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, pollMs: 250 },

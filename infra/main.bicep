@@ -155,6 +155,7 @@ var tableNames = [
   'Ledger'
   'Schedule'
   'SendBudget'
+  'ConversationSends'
   'BoardPacks'
 ]
 var queueNames = [

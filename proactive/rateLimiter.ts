@@ -59,25 +59,90 @@ export class TenantPacer {
   }
 }
 
-/** A conversation's sliding windows, in this process (one conversation is served by one worker at a time). */
+/**
+ * What the shared store keeps per conversation: exact send stamps (ms) for the windows up to a
+ * minute long, and [minute, count] pairs for longer ones. Exact stamps for an hour would be up to
+ * 1,800 numbers in one row; minute counts are at most 60 pairs and err only towards waiting.
+ */
+export interface SendStamps {
+  recent: number[];
+  minutes: [number, number][];
+}
+
+const EXACT_MS = 60_000;
+const MINUTE = 60_000;
+
+/**
+ * How long until one more send fits every window (0: now), and the stamps with that send counted.
+ * Pure, so the rule is tested without a store and every instance applies the same one.
+ */
+export function admit(stamps: SendStamps, now: number, windows: readonly { windowMs: number; max: number }[] = CONVERSATION_WINDOWS): { wait: number; next: SendStamps } {
+  const exactSpan = Math.max(0, ...windows.filter((w) => w.windowMs <= EXACT_MS).map((w) => w.windowMs));
+  const longest = Math.max(...windows.map((w) => w.windowMs));
+  const recent = stamps.recent.filter((t) => t > now - exactSpan).sort((a, b) => a - b);
+  const thisMinute = Math.floor(now / MINUTE);
+  // A minute bucket counts while any part of it is inside the window: over-counting delays a send, under-counting gets a 429.
+  const minutes = stamps.minutes.filter(([m]) => (m + 1) * MINUTE > now - longest).sort((a, b) => a[0] - b[0]);
+  let wait = 0;
+  for (const w of windows) {
+    if (w.windowMs <= EXACT_MS) {
+      const inWindow = recent.filter((t) => t > now - w.windowMs);
+      if (inWindow.length >= w.max) wait = Math.max(wait, inWindow[inWindow.length - w.max] + w.windowMs - now + 1);
+    } else {
+      let count = minutes.filter(([m]) => (m + 1) * MINUTE > now - w.windowMs).reduce((n, [, c]) => n + c, 0);
+      // Free the oldest buckets until one more fits: the wait is until the last freed bucket leaves the window.
+      for (const [m, c] of minutes) {
+        if (count < w.max) break;
+        count -= c;
+        wait = Math.max(wait, (m + 1) * MINUTE + w.windowMs - now + 1);
+      }
+    }
+  }
+  if (wait > 0) return { wait, next: { recent, minutes } };
+  const last = minutes[minutes.length - 1];
+  const nextMinutes: [number, number][] = last && last[0] === thisMinute ? [...minutes.slice(0, -1), [thisMinute, last[1] + 1]] : [...minutes, [thisMinute, 1]];
+  return { wait: 0, next: { recent: exactSpan ? [...recent, now] : [], minutes: longest > EXACT_MS ? nextMinutes : [] } };
+}
+
+/** Where the per-conversation stamps live, shared by every instance (storage/conversationSends.ts). */
+export interface ConversationLog {
+  /** Applies `decide` to the conversation's stamps and, when it admits the send, stores the result atomically; returns the wait (0: reserved). */
+  reserve(key: string, decide: (current: SendStamps) => { wait: number; next: SendStamps }): Promise<number>;
+}
+
+/**
+ * A conversation's sliding windows, held across instances through the shared log. Within one
+ * process sends to one conversation are queued behind each other, so an instance never races itself
+ * for the row; across instances the log's conditional write decides.
+ *
+ * Teams counts arrivals, so the send is counted as late as possible: after the tenant-wide place
+ * (`first`, which may wait seconds when the tenant budget is busy), just before the request. What
+ * remains between count and arrival (the ledger claim, the network) varies by a few tens of ms, and
+ * the windows are widened by `marginMs` so that variation cannot squeeze 8 arrivals into a second.
+ * A place taken for a conversation that then has to wait is given up, never used late.
+ */
 export class ConversationWindows {
-  private readonly stamps = new Map<string, number[]>();
   private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly widened: readonly { windowMs: number; max: number }[];
 
   constructor(
-    private readonly windows = CONVERSATION_WINDOWS,
+    private readonly log: ConversationLog,
+    windows = CONVERSATION_WINDOWS,
     private readonly now = wallMs,
-  ) {}
+    marginMs = 250,
+  ) {
+    this.widened = windows.map((w) => ({ windowMs: w.windowMs + marginMs, max: w.max }));
+  }
 
-  /** Resolves when one more message to `key` fits every window; the message is counted from then. */
-  acquire(key: string): Promise<void> {
+  /** Resolves when one more message to `key` fits every window, after `first` each try; the message is counted from then. */
+  acquire(key: string, first: () => Promise<void> = async () => undefined): Promise<void> {
     const run = (this.chains.get(key) ?? Promise.resolve()).then(async () => {
       for (;;) {
-        const wait = this.waitFor(key);
-        if (wait <= 0) break;
+        await first();
+        const wait = await this.log.reserve(key, (current) => admit(current, this.now(), this.widened));
+        if (wait <= 0) return;
         await sleep(wait);
       }
-      this.stamps.get(key)!.push(this.now());
     });
     const settled = run.catch(() => undefined);
     this.chains.set(key, settled);
@@ -85,25 +150,5 @@ export class ConversationWindows {
       if (this.chains.get(key) === settled) this.chains.delete(key);
     });
     return run.then(() => undefined);
-  }
-
-  private waitFor(key: string): number {
-    const now = this.now();
-    const longest = Math.max(...this.windows.map((w) => w.windowMs));
-    const list = (this.stamps.get(key) ?? []).filter((t) => t > now - longest);
-    this.stamps.set(key, list);
-    let wait = 0;
-    for (const w of this.windows) {
-      const inWindow = list.filter((t) => t > now - w.windowMs);
-      if (inWindow.length >= w.max) wait = Math.max(wait, inWindow[inWindow.length - w.max] + w.windowMs - now + 1);
-    }
-    return wait;
-  }
-
-  /** Conversations with nothing in their longest window are forgotten, so memory follows traffic. */
-  prune(): void {
-    const now = this.now();
-    const longest = Math.max(...this.windows.map((w) => w.windowMs));
-    for (const [k, list] of this.stamps) if (!list.some((t) => t > now - longest) && !this.chains.has(k)) this.stamps.delete(k);
   }
 }

@@ -16,6 +16,7 @@ type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies'
  * - Ledger:    one row per proactive message and recipient: the exactly-once record (ledger.ts).
  * - Schedule:  one row per scheduler period, claimed by one instance (scheduleClaims.ts).
  * - SendBudget: the tenant-wide proactive send budget, one row per second slot (sendBudget.ts).
+ * - ConversationSends: recent proactive sends per conversation, for Teams' per-conversation windows (conversationSends.ts).
  * - BoardPacks: immutable plan snapshots for board packs, and each plan's next meeting (snapshotRepository.ts).
  */
 export const TABLES = {
@@ -27,6 +28,7 @@ export const TABLES = {
   ledger: 'Ledger',
   schedule: 'Schedule',
   sendBudget: 'SendBudget',
+  conversationSends: 'ConversationSends',
   boardPacks: 'BoardPacks',
 } as const;
 

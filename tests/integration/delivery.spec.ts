@@ -3,6 +3,9 @@ import { startHarness, cardText, type Harness } from '../support/botHarness';
 import { seedManagers, managerChat, managerId as managerIdOf } from '../support/managers';
 import { TEAMS_RATE_LIMITS } from '../support/connectorStub';
 import { assertExactlyOnce, digestsPerChat } from '../support/deliveryChecks';
+import { startBot, type RunningBot } from '../../bot/start';
+import { loadConfig } from '../../config/loadConfig';
+import { createLogger } from '../../bot/logger';
 
 /**
  * Proactive delivery on the bot process's own worker, sender and adapter (never a second adapter
@@ -166,5 +169,46 @@ describe('overlapping drains of one worker', function () {
     assert.equal(ledger.sent, N, 'every digest is sent by the time the second drain returns');
     assert.deepEqual(digestsPerChat(h, N).filter((c) => c !== 1), []);
     await background;
+  });
+});
+
+describe('one conversation served by two instances', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  let other: RunningBot | undefined;
+  afterEach(async () => {
+    await other?.stop();
+    await h?.stop();
+  });
+
+  it("hold Teams' per-conversation windows together: nothing throttled, every message once", async () => {
+    // A burst of event messages to one person (RAG changes on many of their items, say), split
+    // between two instances' workers. Each instance alone would allow 7 a second; together they
+    // must still send at most 7/1 s and 8/2 s to the conversation.
+    const N = 20;
+    h = await startHarness({ today: DAY });
+    const config = loadConfig({ PORT: '0', STORAGE_CONNECTION_STRING: h.azurite.connectionString, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false' });
+    other = await startBot({ ...config, STORAGE_CONNECTION_STRING: h.azurite.connectionString }, { clock: h.clock, logger: createLogger('silent') });
+    await seedManagers(h.bot.services, 1, h.stub.url);
+    h.stub.setFaults({ rateLimit: TEAMS_RATE_LIMITS });
+    const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'notice', wrap: true }] };
+    const jobs = Array.from({ length: N }, (_, i) => ({ id: `notice|${DAY}|burst-${i}|${managerIdOf(1)}`, kind: 'notice' as const, recipient: managerIdOf(1), day: DAY, card, summary: `notice ${i}` }));
+    assert.equal(await h.bot.scheduler.enqueue(jobs), N);
+    await Promise.all([h.bot.worker.drainAll(), other.worker.drainAll()]);
+
+    assert.equal(h.stub.counters.throttled, 0, 'the connector never had to throttle');
+    const stamps = sends(h, managerChat(1)).map((c) => c.at).sort((a, b) => a - b);
+    assert.equal(stamps.length, N, 'every notice arrived once');
+    const peak = (windowMs: number) => {
+      let most = 0;
+      for (let i = 0, j = 0; i < stamps.length; i++) {
+        while (stamps[i] - stamps[j] >= windowMs) j++;
+        most = Math.max(most, i - j + 1);
+      }
+      return most;
+    };
+    assert.ok(peak(1000) <= 7, `peak ${peak(1000)} in a sliding second`);
+    assert.ok(peak(2000) <= 8, `peak ${peak(2000)} in two seconds`);
+    assert.equal((await h.bot.ledger.countByState('notice', DAY)).sent, N);
   });
 });
