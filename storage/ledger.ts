@@ -23,6 +23,13 @@ import type { Job } from './outbox';
  * Each row carries its job and `checkAt`: a row still queued or retrying after that time has lost
  * its queue message (a planner crashed between the two writes, or the queue was unreachable), and
  * the sweeper re-enqueues it.
+ *
+ * Open rows are indexed in PK "open" (RK = the row's keys), so the sweeper reads what is still in
+ * flight, not a ledger that grows every day. The index row is written before the ledger row (it is
+ * the intent: a crash between the two leaves an index row whose ledger row the sweeper creates) and
+ * removed after the row settles (a crash before that leaves an index row the sweeper finds settled
+ * and removes). Its `checkAt` is never later than the row's, so a sweep that reads it early just
+ * moves it on. The two cannot share a transaction (different partitions), hence that order.
  */
 export type LedgerState = 'queued' | 'sending' | 'retrying' | 'sent' | 'uncertain' | 'dropped' | 'failed';
 export const LEDGER_STATES: readonly LedgerState[] = ['sent', 'queued', 'sending', 'retrying', 'dropped', 'failed', 'uncertain'];
@@ -76,6 +83,11 @@ const keysOf = (job: Pick<Job, 'id' | 'kind' | 'day' | 'planId'> & { ref?: strin
 });
 
 const CLAIMABLE = new Set<LedgerState>(['queued', 'retrying']);
+const SETTLED = new Set<LedgerState>(['sent', 'dropped', 'failed', 'uncertain']);
+
+const OPEN = 'open';
+type OpenEntity = { partitionKey: string; rowKey: string; lpk: string; lrk: string; checkAt: string; job: string };
+const openKey = (pk: string, rk: string) => `${encodeKey(pk)}~${rk}`;
 
 export class Ledger {
   constructor(private readonly tables: TableSet) {}
@@ -87,6 +99,7 @@ export class Ledger {
   /** Record a planned job. `created` false when it was planned before (the run is being re-planned). */
   async plan(job: Job, checkAt: Date): Promise<{ created: boolean; state?: LedgerState }> {
     const { pk, rk } = keysOf(job);
+    await this.openIndex(pk, rk, job, checkAt);
     try {
       await this.table.createEntity<LedgerEntity>({
         partitionKey: pk,
@@ -103,9 +116,22 @@ export class Ledger {
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 409) {
         const e = await this.table.getEntity<LedgerEntity>(pk, rk);
+        if (SETTLED.has(e.state)) await this.closeIndex(pk, rk);
         return { created: false, state: e.state };
       }
       throw err;
+    }
+  }
+
+  private openIndex(pk: string, rk: string, job: Job, checkAt: Date) {
+    return this.table.upsertEntity<OpenEntity>({ partitionKey: OPEN, rowKey: openKey(pk, rk), lpk: pk, lrk: rk, checkAt: checkAt.toISOString(), job: JSON.stringify(job) }, 'Replace');
+  }
+
+  private async closeIndex(pk: string, rk: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(OPEN, openKey(pk, rk));
+    } catch (err) {
+      if (!(err instanceof RestError && err.statusCode === 404)) throw err;
     }
   }
 
@@ -136,6 +162,7 @@ export class Ledger {
   async markUncertain(p: Peeked): Promise<boolean> {
     try {
       await this.table.updateEntity({ partitionKey: p.pk, rowKey: p.rk, state: 'uncertain' as LedgerState, reason: 'worker stopped between claiming and recording the send' }, 'Merge', { etag: p.etag });
+      await this.closeIndex(p.pk, p.rk);
       return true;
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 412) return false;
@@ -156,12 +183,14 @@ export class Ledger {
 
   async transition(claim: Claim, state: LedgerState, extra: { activityId?: string; reason?: string; sentAt?: string; checkAt?: string } = {}): Promise<void> {
     await this.table.updateEntity({ partitionKey: claim.pk, rowKey: claim.rk, state, ...extra }, 'Merge', { etag: claim.etag });
+    if (SETTLED.has(state)) await this.closeIndex(claim.pk, claim.rk);
   }
 
   /** Given up: recorded whatever state the row was in, because the job will not be tried again. */
   async markFailed(job: Job, reason: string): Promise<void> {
     const { pk, rk } = keysOf(job);
     await this.table.upsertEntity({ partitionKey: pk, rowKey: rk, state: 'failed' as LedgerState, reason, recipient: job.recipient, kind: job.kind, day: job.day }, 'Merge');
+    await this.closeIndex(pk, rk);
   }
 
   async stateOf(job: Pick<Job, 'id' | 'kind' | 'day' | 'planId'>): Promise<LedgerState | undefined> {
@@ -175,23 +204,56 @@ export class Ledger {
   }
 
   /**
-   * Rows still waiting to be sent whose queue message should have been handled by now. Each is
-   * pushed `leaseMs` further with a conditional write, so of several sweepers only one re-enqueues it.
+   * Rows still waiting to be sent whose queue message should have been handled by now, found through
+   * the open-row index. Each is pushed `leaseMs` further with a conditional write, so of several
+   * sweepers only one re-enqueues it. Index rows left behind by a crash are settled here: a missing
+   * ledger row is written from the index (the job was being planned), a settled one is unindexed.
    */
   async takeStranded(now: Date, leaseMs: number, max = 1000): Promise<Job[]> {
     const out: Job[] = [];
-    const filter = `(state eq 'queued' or state eq 'retrying') and checkAt lt '${now.toISOString()}'`;
-    for await (const e of this.table.listEntities<LedgerEntity>({ queryOptions: { filter } })) {
-      if (!e.job) continue;
+    const nowIso = now.toISOString();
+    const later = new Date(now.getTime() + leaseMs).toISOString();
+    const filter = `PartitionKey eq '${OPEN}' and checkAt lt ${odataString(nowIso)}`;
+    for await (const ix of this.table.listEntities<OpenEntity>({ queryOptions: { filter } })) {
+      const { lpk: pk, lrk: rk } = ix;
+      let e: (LedgerEntity & { etag: string }) | undefined;
       try {
-        await this.table.updateEntity({ partitionKey: e.partitionKey, rowKey: e.rowKey, checkAt: new Date(now.getTime() + leaseMs).toISOString() }, 'Merge', { etag: e.etag });
-        out.push(JSON.parse(e.job) as Job);
+        e = await this.table.getEntity<LedgerEntity>(pk, rk);
       } catch (err) {
-        if (!(err instanceof RestError && err.statusCode === 412)) throw err;
+        if (!(err instanceof RestError && err.statusCode === 404)) throw err;
+      }
+      try {
+        if (!e) {
+          // Planned but the ledger write never happened: write it now; the queue message follows.
+          const job = JSON.parse(ix.job) as Job;
+          await this.table.createEntity<LedgerEntity>({ partitionKey: pk, rowKey: rk, state: 'queued', recipient: job.recipient, kind: job.kind, day: job.day, attempts: 0, job: ix.job, checkAt: later });
+          await this.table.updateEntity({ partitionKey: OPEN, rowKey: ix.rowKey, checkAt: later }, 'Merge', { etag: ix.etag });
+          out.push(job);
+        } else if (SETTLED.has(e.state)) {
+          await this.closeIndex(pk, rk);
+        } else if (!CLAIMABLE.has(e.state) || !e.job || (e.checkAt && e.checkAt >= nowIso)) {
+          // In a worker's hands, or not due yet: look again when the row's own time comes.
+          const next = e.state === 'sending' ? later : e.checkAt && e.checkAt >= nowIso ? e.checkAt : later;
+          await this.table.updateEntity({ partitionKey: OPEN, rowKey: ix.rowKey, checkAt: next }, 'Merge', { etag: ix.etag });
+        } else {
+          await this.table.updateEntity({ partitionKey: pk, rowKey: rk, checkAt: later }, 'Merge', { etag: e.etag });
+          await this.table.updateEntity({ partitionKey: OPEN, rowKey: ix.rowKey, checkAt: later }, 'Merge', { etag: ix.etag });
+          out.push(JSON.parse(e.job) as Job);
+        }
+      } catch (err) {
+        // Another sweeper or a worker moved the row first: it is theirs.
+        if (!(err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412))) throw err;
       }
       if (out.length >= max) break;
     }
     return out;
+  }
+
+  /** Rows in flight (planned and not yet settled), for tests and operators. */
+  async openCount(): Promise<number> {
+    let n = 0;
+    for await (const _ of this.table.listEntities({ queryOptions: { filter: `PartitionKey eq '${OPEN}'`, select: ['RowKey'] } })) n++;
+    return n;
   }
 
   /** Ids of the rows in a partition that were delivered (or settled for good), e.g. item stages of a plan. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { TableClient } from '@azure/data-tables';
 import { startHarness, cardText, type Harness } from '../support/botHarness';
 import { seedManagers, managerChat, managerId as managerIdOf } from '../support/managers';
 import { TEAMS_RATE_LIMITS } from '../support/connectorStub';
@@ -49,6 +50,7 @@ describe('digest fan-out at Teams rate limits, with throttling and server errors
     assert.deepEqual(counts.filter((c) => c !== 1), [], `every manager gets exactly one digest: ${counts.join(',')}`);
     const ledger = await h.bot.ledger.countByState('digest', DAY);
     assert.equal(ledger.sent, N);
+    assert.equal(await h.bot.ledger.openCount(), 0, 'the open-row index is empty once everything is settled, so sweeps read nothing');
     assert.ok(h.stub.counters.throttled + h.stub.counters.failed > 0, 'faults were actually injected');
     assert.ok(!h.stub.sent().some((s) => /Sorry/.test(JSON.stringify(s.activity))), 'no error text was sent in place of a digest');
   });
@@ -125,6 +127,30 @@ describe('a storage outage while planning', function () {
     await assertExactlyOnce(h, DAY, N);
   });
 
+  it('an outage between the open-index write and the ledger write: the sweeper writes the row from the index and the message goes out once', async () => {
+    h = await startHarness({ today: DAY });
+    await seedManagers(h.bot.services, 1, h.stub.url);
+    const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'notice', wrap: true }] };
+    const job = { id: `notice|${DAY}|outage|${managerIdOf(1)}`, kind: 'notice' as const, recipient: managerIdOf(1), day: DAY, card, summary: 'notice' };
+    const realCreate = TableClient.prototype.createEntity;
+    TableClient.prototype.createEntity = function (this: TableClient, entity: { partitionKey?: string }, o?: unknown) {
+      if (this.tableName === 'Ledger' && entity.partitionKey !== 'open') return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:10002'), { code: 'ECONNREFUSED' }));
+      return realCreate.call(this, entity as never, o as never);
+    } as typeof realCreate;
+    try {
+      await assert.rejects(h.bot.scheduler.enqueue([job]), /ECONNREFUSED/);
+    } finally {
+      TableClient.prototype.createEntity = realCreate;
+    }
+    assert.equal(await h.bot.ledger.stateOf(job), undefined, 'no ledger row was written');
+    assert.equal(await h.bot.ledger.openCount(), 1, 'but the intent is indexed');
+    assert.equal(await h.bot.scheduler.sweep(new Date(h.clock.now().getTime() + 3_600_000)), 1);
+    await h.bot.worker.drainAll();
+    assert.equal(sends(h, managerChat(1)).length, 1, 'delivered once');
+    assert.equal(await h.bot.ledger.stateOf(job), 'sent');
+    assert.equal(await h.bot.ledger.openCount(), 0);
+    assert.equal(await h.bot.scheduler.sweep(new Date(h.clock.now().getTime() + 7_200_000)), 0, 'nothing left to sweep');
+  });
 });
 
 describe('operators see what happened', function () {
