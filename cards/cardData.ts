@@ -99,12 +99,27 @@ export interface ChartSlice {
   color: string;
 }
 
+/** One line of a digest section; `open` adds a button that opens the item's action card (verb showAction). */
+export interface DigestLine {
+  text: string;
+  open: boolean;
+  openTitle: string;
+  planId: string;
+  ref: string;
+}
+
 export interface DigestCardData {
   title: string;
   asAt: string;
+  /** Whose work it covers (a manager's digest), or ''. */
+  scopeLine: string;
+  /** False when there are no actions: no empty donut, the sentence in ragLine instead. */
+  hasChart: boolean;
   ragChart: ChartSlice[];
+  /** The chart's text equivalent, or why there is no chart. */
   ragLine: string;
-  sections: { heading: string; empty: string; count: number; lines: string[]; more: number }[];
+  /** heading carries its count, which is the whole list's; empty/intro/moreText are '' when not shown. */
+  sections: { heading: string; empty: string; intro: string; lines: DigestLine[]; moreText: string }[];
 }
 
 export interface ReminderCardData {

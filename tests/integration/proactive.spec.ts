@@ -120,7 +120,7 @@ describe('proactive reminders, nudges and digests', function () {
     assertValidCard(card);
     const text = textOf(digests[0]);
     assert.match(text, /Weekly digest for Jordan Hale/);
-    assert.match(text, /What moved this week \(1\)\n\*\*2\.4\*\* No RAG → Red \(new red\) ⚠/);
+    assert.match(text, /What moved this week \(1\)\n\*\*2\.4\*\* Set out plainly what is expected.*… \(Southend 2021\) — No RAG → Red, first rating\n/);
     assert.match(text, /Overdue \(\d+\)/);
     assert.match(text, /\*\*2\.4\*\* Set out plainly.*HoS \(RB\), 30 Sep 2021 \(53 days overdue\), Red/);
     assert.match(text, /KPIs off target/);
