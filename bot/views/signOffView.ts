@@ -72,7 +72,8 @@ export function signOffCard(i: ItemState, o: SignOffCardOptions): AdaptiveCardJs
   const requested = i.signOff?.requestedAt ?? (i.status === 'awaiting_signoff' ? i.updatedAt : undefined);
   const e = o.escalation;
   const facts = [
-    { title: 'Owner', value: plainText(personAndRole(o.ownerName, i.ownerRole) || 'No lead named') },
+    // "HoS (RB) (Rosa Bennett)" as the lead is shown elsewhere; the role alone when nobody holds it.
+    { title: 'Owner', value: plainText(i.ownerRole ? (o.ownerName ? `${i.ownerRole} (${o.ownerName})` : i.ownerRole) : (o.ownerName ?? 'No lead named')) },
     requested ? { title: 'Marked complete', value: britishDateTime(requested, o.timeZone) } : undefined,
     { title: 'Evidence', value: plainText(i.evidenceUrl ?? 'none given') },
     { title: 'Commentary', value: plainText(truncate(i.commentary ?? '—', 500)) },
