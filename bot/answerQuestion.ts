@@ -9,6 +9,9 @@ import { kpiByCode, kpiOverview } from '../services/kpiQueries';
 import type { AdaptiveCardJson } from '../cards/render';
 import { PAGE_SIZE, listCard, type ListCardInput } from './views/itemListView';
 import { actionCard } from './views/actionView';
+import { signOffListCard } from './views/signOffView';
+import { signOffStanding, signOffsFor } from '../services/signoffs';
+import { DEFAULT_SIGNOFF_ESCALATE_WORKING_DAYS } from '../domain/signOff';
 import { summaryCard } from './views/summaryView';
 import { kpiCard, kpiLine } from './views/kpiView';
 import { helpCard, messageCard } from './views/helpView';
@@ -25,6 +28,8 @@ export interface AskContext {
   caller: Caller;
   scope: q.Scope;
   timeZone: string;
+  /** SIGNOFF_ESCALATE_WORKING_DAYS: which sign-offs count as escalated to the asker. */
+  signOffEscalateWorkingDays?: number;
   /** The text asked, so list cards can page by asking it again. */
   query: string;
   page?: number;
@@ -51,6 +56,30 @@ async function list(ctx: AskContext, title: string, subtitle: string, emptyText:
     page: ctx.page,
     showRagCounts,
     multiplePlans: (await planCount(ctx)) > 1,
+  });
+}
+
+/**
+ * "my sign-offs" (what awaits the asker: their reports' completed work, and anything escalated to
+ * them) and "sign-offs" (everything awaiting, in scope). Each item the asker may decide carries
+ * Approve, at the version listed, and Return, which opens its sign-off card for the note.
+ */
+export async function signOffsAnswer(s: Services, caller: Caller, scope: q.Scope, o: { mine: boolean; timeZone: string; escalateAfter?: number; notice?: string }): Promise<Answer> {
+  const roles = o.mine ? (await s.directory.rolesOf(caller)).map((r) => r.role) : undefined;
+  if (o.mine && !roles?.length) return messageCard('You are not in the plan directory', [NOT_IN_DIRECTORY_TEXT]);
+  const today = s.clock.today();
+  const items = await q.awaitingSignOff(s, scope);
+  const rows = (await signOffsFor(s, caller, items, { today, timeZone: o.timeZone, escalateAfter: o.escalateAfter ?? DEFAULT_SIGNOFF_ESCALATE_WORKING_DAYS, mine: o.mine })).sort(
+    (a, b) => (a.item.signOff?.requestedAt ?? a.item.updatedAt ?? '').localeCompare(b.item.signOff?.requestedAt ?? b.item.updatedAt ?? ''),
+  );
+  return signOffListCard({
+    title: o.mine ? 'Awaiting your sign-off' : 'Awaiting sign-off',
+    subtitle: o.mine ? `Items marked complete by people who report to ${plainText(roles!.join(', '))}, and any escalated to you; oldest first` : 'Items marked complete, waiting for the owner’s manager; oldest first',
+    emptyText: o.mine ? 'Nothing is waiting for your sign-off.' : 'Nothing is awaiting sign-off.',
+    rows,
+    today,
+    timeZone: o.timeZone,
+    notice: o.notice,
   });
 }
 
@@ -123,12 +152,7 @@ const handlers: Handlers = {
     return messageCard(`No: ${label} has not been signed off`, [`${f.planName}: ${plainText(item.title.slice(0, 200))}`, `It is ${STATUS_TEXT[item.status]}, ${RAG_WORD[item.rag]}; it has not been marked complete.`]);
   },
 
-  signOffs: async (ctx, i) => {
-    const roles = i.mine ? (await ctx.services.directory.rolesOf(ctx.caller)).map((r) => r.role) : undefined;
-    if (i.mine && !roles?.length) return messageCard('You are not in the plan directory', [NOT_IN_DIRECTORY_TEXT]);
-    const items = await q.awaitingSignOff(ctx.services, ctx.scope, roles);
-    return list(ctx, i.mine ? 'Awaiting your sign-off' : 'Awaiting sign-off', i.mine ? `Items marked complete by people who report to ${roles!.join(', ')}` : 'Items marked complete, waiting for the owner’s manager', i.mine ? 'Nothing is waiting for your sign-off.' : 'Nothing is awaiting sign-off.', items);
-  },
+  signOffs: async (ctx, i) => signOffsAnswer(ctx.services, ctx.caller, ctx.scope, { mine: i.mine, timeZone: ctx.timeZone, escalateAfter: ctx.signOffEscalateWorkingDays }),
 
   myActions: async (ctx) => {
     const r = await q.myActions(ctx.services, ctx.caller, ctx.scope);
@@ -160,8 +184,12 @@ const handlers: Handlers = {
     if (!found.length) return messageCard(`No action ${plainText(i.ref)}`, [`I couldn't find an action or milestone with ref ${plainText(i.ref)}. Try “priority ${plainText(i.ref.split('.')[0])}” to see the refs in that priority.`]);
     if (found.length > 1) return inSeveralPlans(ctx, i.ref, found);
     const view = found[0];
-    const kpis = (await Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiByCode(ctx.services, c)))).filter((k): k is NonNullable<typeof k> => !!k);
-    return actionCard(view, kpis, ctx.services.clock.today(), ctx.timeZone);
+    const focus = (view.focusSeq !== undefined ? view.action.milestones.find((m) => m.seq === view.focusSeq) : undefined) ?? view.action;
+    const [kpis, standing] = await Promise.all([
+      Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiByCode(ctx.services, c))).then((ks) => ks.filter((k): k is NonNullable<typeof k> => !!k)),
+      signOffStanding(ctx.services, ctx.caller, focus),
+    ]);
+    return actionCard(view, kpis, ctx.services.clock.today(), ctx.timeZone, standing);
   },
 
   priority: async (ctx, i) => {

@@ -33,6 +33,8 @@ export interface BotDeps {
   boardPack?: BoardPackBotDeps;
   /** KPI_REMINDER_WORKING_DAYS: when a KPI period's value falls due ("kpis due", the record card). */
   kpiWorkingDays?: number;
+  /** SIGNOFF_ESCALATE_WORKING_DAYS: when a waiting sign-off is escalated to the manager's manager. */
+  signOffEscalateWorkingDays?: number;
 }
 
 export function createApp(deps: BotDeps): Application<TurnState> {

@@ -3,11 +3,12 @@ import type { Services } from '../services/context';
 import type { Content, ProactiveContent } from '../proactive/content';
 import { buildDigest, digestShared, type DigestShared } from '../services/digest';
 import { digestCard, groupedReminderCard, reminderCard, type OwedReminder, type ReminderKind } from './views/proactiveViews';
-import { signOffCard } from './views/updateView';
+import { signOffCard } from './views/signOffView';
+import { signOffWait } from '../domain/signOff';
+import { britishDate } from './views/format';
 import { kpiReminderContent } from './kpiReminderContent';
 import { isOpen } from '../domain/schedule';
 import { itemLabel } from '../domain/planItem';
-import { roleKey } from '../domain/roles';
 
 /** Builds each proactive job's card from the plan as it is now. */
 export function createProactiveContent(s: Services, o: { staleDays: number; timeZone: string; kpiWorkingDays?: number }): ProactiveContent {
@@ -45,8 +46,22 @@ export function createProactiveContent(s: Services, o: { staleDays: number; time
       if (job.kind === 'signoff') {
         // Decided since it was asked for: nothing to ask.
         if (item.status !== 'awaiting_signoff') return { kind: 'skip', reason: `already decided (${item.status})` };
-        const owner = item.ownerRole ? (await s.directory.listAll()).find((p) => roleKey(p.role) === roleKey(item.ownerRole!)) : undefined;
-        return { kind: 'card', card: signOffCard(item, owner?.name ?? 'no named owner', o.timeZone), summary: `Sign-off needed for ${itemLabel(item)}` };
+        const owner = item.ownerRole ? await s.directory.findByRole(item.ownerRole) : undefined;
+        return { kind: 'card', card: signOffCard(item, { timeZone: o.timeZone, ownerName: owner?.name }), summary: `Sign-off needed for ${itemLabel(item)}` };
+      }
+      if (job.kind === 'signoffEscalation') {
+        // Decided, or a new request since planning (that request is escalated on its own): nothing to escalate.
+        const wait = signOffWait(item, today, o.timeZone);
+        if (!wait) return { kind: 'skip', reason: `already decided (${item.status})` };
+        if (job.stage && job.stage !== `v${wait.requestedVersion}`) return { kind: 'skip', reason: 'a newer sign-off request replaced this one' };
+        const owner = item.ownerRole ? await s.directory.findByRole(item.ownerRole) : undefined;
+        const manager = owner?.managerRole ? await s.directory.findByRole(owner.managerRole) : undefined;
+        const escalation = { managerName: manager?.name ?? 'The owner’s manager', managerRole: owner?.managerRole, sinceDate: wait.sinceDate, workingDays: wait.workingDays };
+        return {
+          kind: 'card',
+          card: signOffCard(item, { timeZone: o.timeZone, ownerName: owner?.name, escalation }),
+          summary: `Sign-off overdue: ${itemLabel(item)}, waiting since ${britishDate(wait.sinceDate)}`,
+        };
       }
       // State may have moved since planning: never remind someone about work they have finished.
       if (!isOpen(item.status)) return { kind: 'skip', reason: `item is ${item.status}` };

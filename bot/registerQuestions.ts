@@ -26,7 +26,7 @@ export function registerQuestions(app: Application<TurnState>, deps: BotDeps): v
     if (u.kind === 'clarify') return sendCard(context, u.card);
     if (u.kind === 'update') return textUpdate(context, deps, u.intent, scope);
     if (u.kind === 'sendDigestNow') return sendCard(context, await sendDigestNow(context, deps));
-    const card = await answer({ services: deps.services, caller, scope, timeZone: deps.timeZone, query: text.slice(0, 200) }, u.intent);
+    const card = await answer({ services: deps.services, caller, scope, timeZone: deps.timeZone, signOffEscalateWorkingDays: deps.signOffEscalateWorkingDays, query: text.slice(0, 200) }, u.intent);
     await sendCard(context, card);
   });
 }

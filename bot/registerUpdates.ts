@@ -11,7 +11,11 @@ import { itemLabel } from '../domain/planItem';
 import { signOff, updateItem, type Target, type UpdateResult } from '../services/updateStatus';
 import { registerVerbs } from './executeRoutes';
 import { callerOf, type InvokeReply } from './turn';
-import { updateFormCard, signOffCard } from './views/updateView';
+import { updateFormCard } from './views/updateView';
+import { decisionLine, decisionNote, signOffCard } from './views/signOffView';
+import { STATUS_TEXT } from './views/format';
+import { signOffsAnswer } from './answerQuestion';
+import type { ItemState } from '../domain/planItem';
 import { messageCard } from './views/helpView';
 import { NOT_IN_DIRECTORY, conflictNotice, currentCard, notifyAfterSave, refusalNotice } from './updateFlow';
 import type { AdaptiveCardJson } from '../cards/render';
@@ -32,7 +36,8 @@ const formSchema = versioned.extend({
   revisedDue: z.string().max(10).optional(),
   revisedDueReason: text(MAX_REASON),
 });
-const signOffSchema = versioned.extend({ note: text(MAX_COMMENTARY) });
+// `view` / `list`: which card was pressed (the action card, the "sign-offs" list), so the reply keeps its shape.
+const signOffSchema = versioned.extend({ note: text(MAX_COMMENTARY), view: z.literal('action').optional(), list: z.literal('1').optional() });
 
 function toTarget(d: z.infer<typeof targetSchema>): Target {
   return { planId: d.planId, ref: d.ref, seq: d.seq === '' || d.seq === undefined ? undefined : d.seq };
@@ -170,9 +175,22 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
       return replyFor(context, t, r, values);
     },
 
+    /** From the "sign-offs" list: the item's sign-off card, where the return note is written. */
+    openSignoff: async (_context, data) => {
+      const d = targetSchema.safeParse(data);
+      if (!d.success) return badData(d.error);
+      const t = toTarget(d.data);
+      const loaded = await s.plans.getItemForUpdate(t.planId, t.ref, t.seq);
+      if (!loaded) return { kind: 'error', status: 404, message: `${t.ref} is not in this plan.` };
+      return card(signOffCard(loaded.item, { timeZone: deps.timeZone, ownerName: await ownerName(loaded.item) }));
+    },
+
     approveSignoff: async (context, data) => signOffVerb(context, data, 'approve'),
     returnSignoff: async (context, data) => signOffVerb(context, data, 'return'),
   });
+
+  /** The owner's name for a sign-off card (never blank parentheses when nobody holds the role). */
+  const ownerName = async (i: ItemState) => (i.ownerRole ? (await s.directory.findByRole(i.ownerRole))?.name : undefined);
 
   async function signOffVerb(context: TurnContext, data: Record<string, unknown>, decision: 'approve' | 'return'): Promise<InvokeReply> {
     const d = signOffSchema.safeParse(data);
@@ -184,25 +202,39 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
     const fingerprint = createHash('sha256').update(JSON.stringify([decision, d.data.note ?? ''])).digest('base64url').slice(0, 16);
     const requestId = `signoff:${t.planId}:${t.ref}:${t.seq ?? ''}:${d.data.version}:${caller.aadObjectId ?? caller.email}:${fingerprint}`;
     const r = await signOff(s, caller, t, decision, d.data.note, { requestId, expectedVersion: d.data.version, source: 'signoff' });
+    // The reply takes the shape of the card pressed: the action card, the "sign-offs" list, or the sign-off card.
+    // `stillOpen`: nothing was decided and it still waits (a newer version): the card stays open at that version.
+    const reply = async (item: ItemState, outcome: string, owner?: string, stillOpen = false): Promise<InvokeReply> => {
+      if (d.data.view === 'action') return card(await currentCard(deps, t, outcome, undefined, caller));
+      if (d.data.list) return card(await signOffsAnswer(s, caller, {}, { mine: true, timeZone: deps.timeZone, escalateAfter: deps.signOffEscalateWorkingDays, notice: outcome }));
+      const o = { timeZone: deps.timeZone, ownerName: owner ?? (await ownerName(item)) };
+      return card(signOffCard(item, stillOpen ? { ...o, notice: outcome } : { ...o, outcome }));
+    };
     switch (r.kind) {
       case 'saved': {
         const owner = r.authority.owner;
         const verdict = decision === 'approve' ? `Approved by ${caller.name}: ${itemLabel(r.item)} is complete.` : `Returned to the owner by ${caller.name}.`;
+        const note = decisionNote(r.item.signOff?.decision);
         if (owner?.aadObjectId) {
-          const lines = decision === 'approve' ? [verdict] : [verdict, `Note: ${r.item.commentary ?? ''}`];
+          const lines = note ? [verdict, note] : [verdict];
           await deps.notifier
             .send('user', owner.aadObjectId, messageCard(`${itemLabel(r.item)} ${decision === 'approve' ? 'signed off' : 'returned'}`, lines, decision === 'approve' ? 'good' : 'attention'), verdict)
             .catch((err) => deps.logger.error({ err }, 'could not tell the owner about sign-off'));
         }
         await notifyAfterSave(deps, r);
-        return card(signOffCard(r.item, owner?.name ?? '', deps.timeZone, verdict));
+        return reply(r.item, verdict, owner?.name);
       }
       case 'duplicate':
-        return card(signOffCard(r.item, '', deps.timeZone, 'Already recorded.'));
-      case 'conflict':
-        return card(signOffCard(r.latest, '', deps.timeZone, conflictNotice(r.latest, deps.timeZone)));
+        return reply(r.item, `Already recorded. ${decisionLine(r.item, deps.timeZone) ?? ''}`.trim());
+      case 'conflict': {
+        // Someone decided first (or this person, from another card): say so, and by whom, not "updated after you opened it".
+        const decided = decisionLine(r.latest, deps.timeZone);
+        if (decided) return reply(r.latest, `${itemLabel(r.latest)} was already decided: ${decided}. Nothing was changed.`);
+        if (r.latest.status !== 'awaiting_signoff') return reply(r.latest, `${itemLabel(r.latest)} is no longer awaiting sign-off (it is ${STATUS_TEXT[r.latest.status]}). Nothing was changed.`);
+        return reply(r.latest, conflictNotice(r.latest, deps.timeZone), undefined, true);
+      }
       case 'refused':
-        return card(await currentCard(deps, t, `You can't sign off ${itemLabel(r.item)}. Sign-off is for ${r.whoCan.join(', ')}.`));
+        return card(await currentCard(deps, t, `You can't sign off ${itemLabel(r.item)}. Sign-off is for ${r.whoCan.join(', ')}.`, undefined, caller));
       case 'invalid':
         return { kind: 'error', status: 400, message: Object.values(r.errors).join(' ') };
       case 'notFound':

@@ -4,6 +4,8 @@ import { itemLabel } from '../domain/planItem';
 import type { Target, UpdateResult } from '../services/updateStatus';
 import { findAction, type ActionView } from '../services/planQueries';
 import { kpiByCode } from '../services/kpiQueries';
+import { signOffStanding } from '../services/signoffs';
+import type { Caller } from '../services/context';
 import { actionCard } from './views/actionView';
 import { messageCard } from './views/helpView';
 import { RAG_WORD, britishDateTime } from './views/format';
@@ -14,12 +16,17 @@ import type { AdaptiveCardJson } from '../cards/render';
  * After a save (`saved`), the owner the permission check already looked up is the action's lead,
  * and the action, its history and the plan list are read at once rather than one after another.
  */
-export async function currentCard(deps: BotDeps, t: Target, notice?: string, saved?: Extract<UpdateResult, { kind: 'saved' }>): Promise<AdaptiveCardJson> {
+export async function currentCard(deps: BotDeps, t: Target, notice?: string, saved?: Extract<UpdateResult, { kind: 'saved' }>, viewer?: Caller): Promise<AdaptiveCardJson> {
   const ref = t.seq === undefined ? t.ref : `${t.ref}.${t.seq}`;
   const [view] = saved ? await savedView(deps, t, saved) : await findAction(deps.services, { planId: t.planId }, ref);
   if (!view) return messageCard(`No action ${ref}`, [`I couldn't find ${ref} in this plan any more.`]);
-  const kpis = (await Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiByCode(deps.services, c)))).filter((k): k is NonNullable<typeof k> => !!k);
-  const card = actionCard(view, kpis, deps.services.clock.today(), deps.timeZone);
+  const focus = (view.focusSeq !== undefined ? view.action.milestones.find((m) => m.seq === view.focusSeq) : undefined) ?? view.action;
+  // Without a viewer (the shared message) the card names who it waits for but carries no decision buttons.
+  const [kpis, standing] = await Promise.all([
+    Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiByCode(deps.services, c))).then((ks) => ks.filter((k): k is NonNullable<typeof k> => !!k)),
+    signOffStanding(deps.services, viewer ?? { name: '' }, focus).then((st) => (viewer ? st : { ...st, mayDecide: false })),
+  ]);
+  const card = actionCard(view, kpis, deps.services.clock.today(), deps.timeZone, standing);
   // Notices are successes as often as problems ("Saved. It now waits for sign-off…"), so they are never red.
   if (notice) card.body.unshift({ type: 'TextBlock', text: notice, wrap: true, weight: 'Bolder' });
   return card;

@@ -36,6 +36,11 @@ export interface ActionCardData {
   kpis: { code: string; text: string }[];
   history: { text: string }[];
   updatedLine: string;
+  /** The focused item's sign-off: awaiting whom since when, or the decision ("Signed off by …"). */
+  signOffLines: string[];
+  /** The viewer may approve or return the focused item (domain/permissions.ts maySignOff). */
+  canSignOff: boolean;
+  signOff: { planId: string; ref: string; seq: string; version: string };
 }
 
 export interface ChartPoint {
@@ -162,9 +167,22 @@ export interface UpdateFormData extends ItemIdentity {
 }
 
 export interface SignoffCardData extends ItemIdentity {
+  /** "Sign-off needed: 2.4", "Sign-off overdue: 2.4" (escalated), "Signed off: 2.4", "Returned: 2.4". */
+  heading: string;
+  /** Escalations: who has not signed off and since when; otherwise empty. */
+  intro: string;
   facts: Fact[];
   outcome: string;
   open: boolean;
+}
+
+/** "my sign-offs": each item waiting, with Approve (at the version listed) and Return (opens its sign-off card). */
+export interface SignoffListData {
+  title: string;
+  subtitle: string;
+  emptyText: string;
+  rows: { planId: string; ref: string; seq: string; version: string; label: string; title: string; detail: string; canDecide: boolean }[];
+  moreText: string;
 }
 
 export interface HelpCardData {
@@ -218,6 +236,7 @@ export interface CardData {
   kpiReminder: KpiReminderData;
   updateForm: UpdateFormData;
   signoff: SignoffCardData;
+  signoffList: SignoffListData;
   digest: DigestCardData;
   reminder: ReminderCardData;
   reminders: GroupedRemindersCardData;

@@ -101,6 +101,8 @@ export const configSchema = z
      */
     KPI_REMINDER_WORKING_DAYS: z.coerce.number().int().min(1).max(20).default(5),
     KPI_NUDGE_DAYS: z.coerce.number().int().min(1).max(30).default(5),
+    /** A sign-off waiting more than this many working days is escalated once to the manager's manager; 0 turns it off. */
+    SIGNOFF_ESCALATE_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(5),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /**

@@ -10,9 +10,11 @@ export interface Authority {
   owner?: Person;
   /** Who holds the role the owner reports to. */
   manager?: Person;
+  /** Who holds the role the manager reports to (sign-offs are escalated to them). */
+  seniorManager?: Person;
 }
 
-export type Permission = { allowed: true; as: 'owner' | 'manager' | 'admin' } | { allowed: false; whoCan: string[] };
+export type Permission = { allowed: true; as: 'owner' | 'manager' | 'seniorManager' | 'admin' } | { allowed: false; whoCan: string[] };
 
 /**
  * Who may change an item: whoever holds its owner role, whoever holds the role that role reports to,
@@ -26,12 +28,18 @@ export function mayUpdate(a: Authority): Permission {
   return { allowed: false, whoCan: whoCan(a) };
 }
 
-/** Sign-off is the manager's (or an admin's): the owner cannot approve their own work. */
+/**
+ * Sign-off is the manager's, the senior manager's (the role the manager reports to: a sign-off left
+ * waiting is escalated to them) or an admin's. The owner cannot approve their own work.
+ */
 export function maySignOff(a: Authority): Permission {
   const held = new Set(a.callerRoles.map((r) => roleKey(r.role)));
   if (a.owner?.managerRole && held.has(roleKey(a.owner.managerRole))) return { allowed: true, as: 'manager' };
+  if (a.manager?.managerRole && held.has(roleKey(a.manager.managerRole))) return { allowed: true, as: 'seniorManager' };
   if (a.isAdmin) return { allowed: true, as: 'admin' };
-  return { allowed: false, whoCan: whoCan(a).slice(1) };
+  const who = whoCan(a).slice(1);
+  if (a.seniorManager && a.manager?.managerRole) who.splice(who.length - 1, 0, `${a.seniorManager.name} (${a.manager.managerRole})`);
+  return { allowed: false, whoCan: who };
 }
 
 function whoCan(a: Authority): string[] {

@@ -25,6 +25,18 @@ export interface ItemState {
   updatedByName?: string;
   /** Id of the last request applied, so a retried invoke is recognised and not written twice. */
   lastRequestId?: string;
+  /** The latest sign-off request and, once made, its decision (kept apart from the owner's commentary). */
+  signOff?: SignOffRecord;
+}
+
+/**
+ * One sign-off request: when the work was marked complete (the version that asked), and the
+ * manager's decision once made. The return note is the manager's, not the item's commentary.
+ */
+export interface SignOffRecord {
+  requestedAt: string;
+  requestedVersion: number;
+  decision?: { kind: 'approved' | 'returned'; by: string; byName: string; at: string; note?: string };
 }
 
 export interface ActionDetail extends ItemState {
@@ -54,4 +66,6 @@ export interface HistoryEntry {
   changes: { field: string; from: string; to: string }[];
   commentary?: string;
   evidenceUrl?: string;
+  /** A sign-off decision's note (the manager's words, not the item's commentary). */
+  note?: string;
 }

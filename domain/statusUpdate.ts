@@ -101,6 +101,8 @@ export function applyUpdate(current: ItemState, req: UpdateRequest, actor: Actor
     updatedByName: actor.name,
     lastRequestId: requestId,
   };
+  // Entering sign-off starts a new request (an earlier decision belongs to the earlier request).
+  if (status === 'awaiting_signoff' && current.status !== 'awaiting_signoff') after.signOff = { requestedAt: now, requestedVersion: after.version };
   if (reason && reason.length > MAX_REASON) return { ok: false, errors: { revisedDueReason: `The reason is ${reason.length} characters; the limit is ${MAX_REASON}.` } };
   if (reason && req.revisedDue) after.commentary = commentary ? `${commentary} (new date: ${reason})` : `New due date: ${reason}`;
   return { ok: true, after, changes };
@@ -115,11 +117,13 @@ export function applySignOff(current: ItemState, decision: SignOffDecision, note
   if (cleaned && cleaned.length > MAX_COMMENTARY) return { ok: false, errors: { commentary: `The note is over ${MAX_COMMENTARY} characters.` } };
   const status: ProgressStatus = decision === 'approve' ? 'complete' : 'on_track';
   const rag: Rag = decision === 'approve' ? 'blue' : current.rag === 'blue' ? 'green' : current.rag;
+  // The note is the manager's, recorded with the decision; the owner's commentary stays theirs.
+  const request = current.signOff ?? { requestedAt: current.updatedAt ?? now, requestedVersion: current.version };
   const after: ItemState = {
     ...current,
     status,
     rag,
-    commentary: cleaned ?? current.commentary,
+    signOff: { ...request, decision: { kind: decision === 'approve' ? 'approved' : 'returned', by: actor.id, byName: actor.name, at: now, ...(cleaned ? { note: cleaned } : {}) } },
     version: current.version + 1,
     updatedAt: now,
     updatedBy: actor.id,

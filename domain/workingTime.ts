@@ -55,3 +55,10 @@ export function isWorkingTime(instant: Date, timeZone: string, hours: WorkingHou
   const t = localTime(instant, timeZone);
   return t.weekday >= 1 && t.weekday <= 5 && t.minutes >= toMinutes(hours.start) && t.minutes < toMinutes(hours.end);
 }
+
+/** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */
+export function workingDaysBetween(from: string, to: string): number {
+  let n = 0;
+  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (isWorkingDay(d)) n++;
+  return n;
+}

@@ -4,6 +4,7 @@ import type { Person } from '../domain/model';
 import { nudgeStage, reminderStage } from '../domain/reminders';
 import { addDays } from '../domain/clock';
 import { roleKey } from '../domain/roles';
+import { escalationDue } from '../domain/signOff';
 import type { Services } from '../services/context';
 
 /**
@@ -51,6 +52,30 @@ export async function planNudges(s: Services, o: PlanOptions): Promise<Job[]> {
       const owner = item.ownerRole ? owners.get(roleKey(item.ownerRole)) : undefined;
       if (!stage || !owner?.aadObjectId) continue;
       jobs.push({ id: `nudge|${itemKey(item)}|${stage}|${owner.aadObjectId}`, kind: 'nudge', recipient: owner.aadObjectId, planId: p.id, ref: item.ref, seq: item.seq, stage, day: o.today });
+    }
+  }
+  return jobs;
+}
+
+/**
+ * Sign-offs waiting more than `workingDays` working days, each escalated once per request (the
+ * version that asked is in the id, and the ledger keys these by plan, not day) to whoever holds the
+ * role the owner's manager reports to. Nobody above the manager, or the same person: nothing to send.
+ */
+export async function planEscalations(s: Services, o: { today: string; workingDays: number; timeZone: string }): Promise<Job[]> {
+  if (o.workingDays <= 0) return [];
+  const [plans, people] = await Promise.all([s.plans.listPlans(), ownersByRole(s)]);
+  const jobs: Job[] = [];
+  for (const p of plans) {
+    for (const item of await s.plans.listAllItems(p.id)) {
+      const wait = escalationDue(item, o.today, o.timeZone, o.workingDays);
+      if (!wait || !item.ownerRole) continue;
+      const owner = people.get(roleKey(item.ownerRole));
+      const manager = owner?.managerRole ? people.get(roleKey(owner.managerRole)) : undefined;
+      const senior = manager?.managerRole ? people.get(roleKey(manager.managerRole)) : undefined;
+      if (!senior?.aadObjectId || senior.aadObjectId.toLowerCase() === manager?.aadObjectId?.toLowerCase()) continue;
+      const stage = `v${wait.requestedVersion}`;
+      jobs.push({ id: `signoffEscalation|${itemKey(item)}|${stage}|${senior.aadObjectId}`, kind: 'signoffEscalation', recipient: senior.aadObjectId, planId: p.id, ref: item.ref, seq: item.seq, stage, day: o.today });
     }
   }
   return jobs;

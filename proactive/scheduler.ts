@@ -6,7 +6,8 @@ import type { Services } from '../services/context';
 import type { Clock } from '../domain/clock';
 import { daysBetween } from '../domain/clock';
 import { isWorkingTime, localTime, type WorkingHours } from '../domain/workingTime';
-import { planDaily, planDigests, type ReminderPreference } from './planner';
+import { planDaily, planDigests, planEscalations, type ReminderPreference } from './planner';
+import { DEFAULT_SIGNOFF_ESCALATE_WORKING_DAYS } from '../domain/signOff';
 import { planKpiReminderJobs, type KpiTiming } from '../services/kpiReminders';
 import type { ProactiveLogger } from './worker';
 
@@ -17,6 +18,8 @@ export interface SchedulerOptions {
   staleDays: number;
   /** KPI_REMINDER_WORKING_DAYS and KPI_NUDGE_DAYS. */
   kpiTiming: KpiTiming;
+  /** SIGNOFF_ESCALATE_WORKING_DAYS (0 = off; default 5). */
+  signOffEscalateWorkingDays?: number;
   instanceId: string;
   /** How often every instance looks for work; only one instance plans each period. */
   tickCron: string;
@@ -125,6 +128,7 @@ export class Scheduler {
               preferences: this.deps.preferences ?? (async () => new Map()),
             })),
             ...(await planKpiReminderJobs(s, day, this.o.kpiTiming)),
+            ...(await planEscalations(s, { today: day, workingDays: this.o.signOffEscalateWorkingDays ?? DEFAULT_SIGNOFF_ESCALATE_WORKING_DAYS, timeZone: this.o.timeZone })),
           ];
     const n = await this.enqueue(jobs, now);
     await this.deps.claims.done(period, jobs.length);

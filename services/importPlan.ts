@@ -184,7 +184,10 @@ export async function importPlan(
       updatedBy: stamp ? IMPORT_USER : previous.updatedBy,
       updatedByName: stamp ? item.updatedByName ?? 'Plan import' : previous.updatedByName,
       lastRequestId: previous.lastRequestId,
+      // A sign-off request and its decision belong to the status they were about.
+      signOff: statusChanged ? undefined : previous.signOff,
     };
+    if (next.signOff === undefined) delete next.signOff;
     if (next.commentary === undefined) delete next.commentary;
     if (next.evidenceUrl === undefined) delete next.evidenceUrl;
     if (next.originalDue === undefined) delete next.originalDue;

@@ -1,6 +1,11 @@
-import type { Services } from './context';
+import type { Caller, Services } from './context';
 import type { ItemWithPlan } from './planQueries';
+import type { ItemState } from '../domain/planItem';
+import type { Person } from '../domain/model';
 import { roleKey } from '../domain/roles';
+import { maySignOff, type Authority } from '../domain/permissions';
+import { escalationDue } from '../domain/signOff';
+import { authorityFor } from './updateStatus';
 
 /** Items awaiting this person's sign-off: completed work owned by roles that report to one of theirs. */
 export async function awaitingSignOffBy(s: Services, aadObjectId: string): Promise<ItemWithPlan[]> {
@@ -11,6 +16,68 @@ export async function awaitingSignOffBy(s: Services, aadObjectId: string): Promi
   const out: ItemWithPlan[] = [];
   for (const plan of await s.plans.listPlans()) {
     for (const r of reports) for (const i of await s.plans.listByOwner(plan.id, r)) if (i.status === 'awaiting_signoff') out.push({ ...i, planName: plan.name });
+  }
+  return out;
+}
+
+/** An item's sign-off as one person sees it: who it waits for, and whether this person may decide. */
+export interface SignOffStanding {
+  mayDecide: boolean;
+  /** The owner's manager (who is asked) and their role. */
+  manager?: Person;
+  managerRole?: string;
+  owner?: Person;
+}
+
+/** The directory read once, so a list of items is judged without a read per item. */
+export interface DirectoryView {
+  callerRoles: Person[];
+  isAdmin: boolean;
+  byRole: Map<string, Person>;
+}
+
+export async function directoryView(s: Services, caller: Caller): Promise<DirectoryView> {
+  const [callerRoles, people] = await Promise.all([s.directory.rolesOf(caller), s.directory.listAll()]);
+  return { callerRoles, isAdmin: !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase()), byRole: new Map(people.map((p) => [roleKey(p.role), p])) };
+}
+
+/** The same rule every sign-off write applies (domain/permissions.ts maySignOff), for showing buttons. */
+export function standingOf(d: DirectoryView, item: Pick<ItemState, 'ownerRole'>): SignOffStanding {
+  const owner = item.ownerRole ? d.byRole.get(roleKey(item.ownerRole)) : undefined;
+  const manager = owner?.managerRole ? d.byRole.get(roleKey(owner.managerRole)) : undefined;
+  const seniorManager = manager?.managerRole ? d.byRole.get(roleKey(manager.managerRole)) : undefined;
+  const a: Authority = { callerRoles: d.callerRoles, isAdmin: d.isAdmin, ownerRole: item.ownerRole, owner, manager, seniorManager };
+  return { mayDecide: maySignOff(a).allowed, manager, managerRole: owner?.managerRole, owner };
+}
+
+/** One item's standing (a handful of point reads, and none unless it awaits sign-off). */
+export async function signOffStanding(s: Services, caller: Caller, item: Pick<ItemState, 'ownerRole' | 'status'>): Promise<SignOffStanding> {
+  if (item.status !== 'awaiting_signoff') return { mayDecide: false };
+  const a = await authorityFor(s, caller, item);
+  return { mayDecide: maySignOff(a).allowed, manager: a.manager, managerRole: a.owner?.managerRole, owner: a.owner };
+}
+
+/**
+ * What "my sign-offs" lists: items awaiting sign-off whose owner reports to one of the caller's
+ * roles, and items escalated to the caller (their report's sign-off has waited more than
+ * `escalateAfter` working days), each with the caller's standing. Oldest request first.
+ */
+export async function signOffsFor(
+  s: Services,
+  caller: Caller,
+  items: ItemWithPlan[],
+  o: { today: string; timeZone: string; escalateAfter: number; mine: boolean },
+): Promise<{ item: ItemWithPlan; standing: SignOffStanding; escalated: boolean }[]> {
+  const d = await directoryView(s, caller);
+  const held = new Set(d.callerRoles.map((r) => roleKey(r.role)));
+  const out: { item: ItemWithPlan; standing: SignOffStanding; escalated: boolean }[] = [];
+  for (const item of items) {
+    if (item.status !== 'awaiting_signoff') continue;
+    const standing = standingOf(d, item);
+    const direct = !!standing.managerRole && held.has(roleKey(standing.managerRole));
+    const escalated = !direct && !!standing.manager?.managerRole && held.has(roleKey(standing.manager.managerRole)) && !!escalationDue(item, o.today, o.timeZone, o.escalateAfter);
+    if (o.mine && !direct && !escalated) continue;
+    out.push({ item, standing, escalated });
   }
   return out;
 }

@@ -27,13 +27,15 @@ export interface UpdateOptions {
   source: HistoryEntry['source'];
 }
 
-async function authorityFor(s: Services, caller: Caller, item: ItemState): Promise<Authority> {
+/** Who the caller is to this item: their roles, the owner, the owner's manager and the one above. */
+export async function authorityFor(s: Services, caller: Caller, item: Pick<ItemState, 'ownerRole'>): Promise<Authority> {
   const [callerRoles, owner] = await Promise.all([
     s.directory.rolesOf(caller),
     item.ownerRole ? s.directory.findByRole(item.ownerRole) : Promise.resolve(undefined),
   ]);
   const manager: Person | undefined = owner?.managerRole ? await s.directory.findByRole(owner.managerRole) : undefined;
-  return { callerRoles, isAdmin: !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase()), ownerRole: item.ownerRole, owner, manager };
+  const seniorManager: Person | undefined = manager?.managerRole ? await s.directory.findByRole(manager.managerRole) : undefined;
+  return { callerRoles, isAdmin: !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase()), ownerRole: item.ownerRole, owner, manager, seniorManager };
 }
 
 /**
@@ -72,6 +74,7 @@ async function change(
     changes: outcome.changes,
     commentary: outcome.after.commentary !== current.commentary ? outcome.after.commentary : undefined,
     evidenceUrl: outcome.after.evidenceUrl !== current.evidenceUrl ? outcome.after.evidenceUrl : undefined,
+    note: opts.source === 'signoff' ? outcome.after.signOff?.decision?.note : undefined,
   };
   const saved = await s.plans.saveChange(loaded, outcome.after, history);
   if (!saved.ok) {

@@ -1,6 +1,6 @@
 import type { TableEntity } from '@azure/data-tables';
 import type { Due, ProgressStatus, Rag } from '../domain/model';
-import type { ActionDetail, ItemState } from '../domain/planItem';
+import type { ActionDetail, ItemState, SignOffRecord } from '../domain/planItem';
 import { roleKey } from '../domain/roles';
 import { dueDateOf, isOpen } from '../domain/schedule';
 import { planKeys } from './planKeys';
@@ -26,6 +26,8 @@ export type ItemEntity = {
   updatedBy?: string;
   updatedByName?: string;
   lastRequestId?: string;
+  /** The latest sign-off request and its decision (domain/planItem.ts SignOffRecord). */
+  signOffJson?: string;
   // action-only
   priorityRef?: string;
   priorityTitle?: string;
@@ -75,6 +77,7 @@ export function itemToEntity(item: ItemState | ActionDetail): ItemEntity {
     updatedBy: item.updatedBy,
     updatedByName: item.updatedByName,
     lastRequestId: item.lastRequestId,
+    signOffJson: item.signOff ? JSON.stringify(item.signOff) : undefined,
   };
   if (item.kind === 'action' && 'outcomes' in item) {
     Object.assign(base, {
@@ -108,6 +111,7 @@ export function entityToItem(e: TableEntity<ItemEntity> | ItemEntity): ItemState
     updatedBy: e.updatedBy,
     updatedByName: e.updatedByName,
     lastRequestId: e.lastRequestId,
+    signOff: e.signOffJson ? (JSON.parse(e.signOffJson) as SignOffRecord) : undefined,
   });
 }
 

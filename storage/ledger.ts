@@ -77,8 +77,9 @@ export interface LedgerRow {
 // Reminders and nudges are keyed by item and stage, not by day: "week-ahead" is owed once, whichever
 // day it goes out. Everything else is keyed by day (their ids name it).
 // KPI reminders are owed once per KPI and period, whichever day: keyed by KPI (in ref).
+// Sign-off escalations are owed once per request (item version), whichever day: keyed by plan.
 const keysOf = (job: Pick<Job, 'id' | 'kind' | 'day' | 'planId'> & { ref?: string }) => ({
-  pk: `${job.kind}|${job.kind === 'reminder' || job.kind === 'nudge' ? job.planId : job.kind === 'kpiReminder' ? job.ref : job.day}`,
+  pk: `${job.kind}|${job.kind === 'reminder' || job.kind === 'nudge' || job.kind === 'signoffEscalation' ? job.planId : job.kind === 'kpiReminder' ? job.ref : job.day}`,
   rk: encodeKey(job.id),
 });
 

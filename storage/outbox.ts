@@ -14,6 +14,8 @@ export type JobKind =
   | 'channelDigest'
   /** Ask a manager to sign off one item; the card is built at send time, so a decided item is skipped. */
   | 'signoff'
+  /** A sign-off left waiting, escalated once per request (stage `v<version>`) to the manager's manager. */
+  | 'signoffEscalation'
   /** Everything awaiting a manager's sign-off, sent when they first talk to the bot. */
   | 'pendingSignoffs'
   /** An event's message (RAG change, red alert, sign-off outcome, run summary): its card travels in the job. */

@@ -51,6 +51,7 @@ type HistoryEntity = {
   changesJson: string;
   commentary?: string;
   evidenceUrl?: string;
+  note?: string;
 };
 
 const MAX_BATCH = 100; // Azure Tables' entity-group transaction limit.
@@ -277,6 +278,7 @@ export class PlanRepository {
       changes: JSON.parse(r.changesJson) as HistoryEntry['changes'],
       commentary: r.commentary,
       evidenceUrl: r.evidenceUrl,
+      note: r.note,
     };
   }
 
@@ -459,5 +461,6 @@ function historyEntity(h: HistoryEntry, version: number): HistoryEntity {
   if (h.seq !== undefined) e.seq = h.seq;
   if (h.commentary) e.commentary = h.commentary;
   if (h.evidenceUrl) e.evidenceUrl = h.evidenceUrl;
+  if (h.note) e.note = h.note;
   return e;
 }

@@ -9,7 +9,10 @@ import { RAG_COLOR, RAG_SYMBOL, RAG_WORD } from '../bot/views/format';
 import { messageCard, helpCard, welcomeCard } from '../bot/views/helpView';
 import { kpiCard, kpiRecordCard, kpiReminderCard } from '../bot/views/kpiView';
 import { reminderCard } from '../bot/views/proactiveViews';
-import { updateFormCard, signOffCard } from '../bot/views/updateView';
+import { updateFormCard } from '../bot/views/updateView';
+import { signOffCard, signOffListCard } from '../bot/views/signOffView';
+import { actionCard } from '../bot/views/actionView';
+import { assertValidCard } from './support/cardValidation';
 import { listCard } from '../bot/views/itemListView';
 
 /**
@@ -135,6 +138,31 @@ const point = (period: string, value: number): KpiPoint => ({ code: 'k1', period
 const kpiDef = { code: 'k1', name: 'Placements stable', unit: '%', polarity: 'higher' as const, target: 87, tolerance: 3, frequency: 'monthly', ownerRole: 'HoS (RB)' };
 const series = ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'].map((p, i) => point(p, 83 + i * 0.5));
 
+const requested = { requestedAt: '2026-10-30T09:00:00Z', requestedVersion: 3 };
+const jordan = { role: 'DCS', name: 'Jordan Hale', email: 'j@example.org', aadObjectId: 'j', managerRole: 'Executive Director' };
+const rosa = { role: 'HoS (RB)', name: 'Rosa Bennett', email: 'r@example.org', aadObjectId: 'r', managerRole: 'DCS' };
+
+/** Every state of the sign-off cards: open, escalated, signed off, returned with a note, the list, the action card with and without buttons. */
+function signOffSamples(): [string, object][] {
+  const waiting = item('green', { status: 'awaiting_signoff', signOff: requested, evidenceUrl: 'https://intranet.example/x' });
+  const approved = item('blue', { status: 'complete', version: 4, signOff: { ...requested, decision: { kind: 'approved', by: 'j', byName: 'Jordan Hale', at: '2026-11-02T10:00:00Z' } } });
+  const returned = item('green', { status: 'on_track', version: 4, signOff: { ...requested, decision: { kind: 'returned', by: 'j', byName: 'Jordan Hale', at: '2026-11-02T10:00:00Z', note: 'Evidence is the *draft*' } } });
+  const tz = 'Europe/London';
+  const view = (i: ItemState) => ({ action: { ...i, kind: 'action' as const, outcomes: [], kpiCodes: [], extra: {}, milestones: [] }, planName: 'Plan A', lead: rosa, history: [] });
+  return [
+    ['sign-off open', signOffCard(waiting, { ownerName: 'Rosa Bennett', timeZone: tz })],
+    ['sign-off escalated', signOffCard(waiting, { ownerName: 'Rosa Bennett', timeZone: tz, escalation: { managerName: 'Jordan Hale', managerRole: 'DCS', sinceDate: '2026-10-30', workingDays: 6 } })],
+    ['sign-off decided (approved)', signOffCard(approved, { ownerName: 'Rosa Bennett', timeZone: tz, outcome: 'This was already decided.' })],
+    ['sign-off decided (returned)', signOffCard(returned, { timeZone: tz, outcome: 'This was already decided.' })],
+    ['sign-off still open after a newer version', signOffCard(waiting, { timeZone: tz, notice: 'Rosa updated it.' })],
+    ['sign-off list', signOffListCard({ title: 'Awaiting your sign-off', subtitle: 'Oldest first', emptyText: 'Nothing.', rows: [{ item: { ...waiting, planName: 'Plan A' }, standing: { mayDecide: true, manager: jordan, managerRole: 'DCS', owner: rosa }, escalated: true }], today: '2026-11-09', timeZone: tz })],
+    ['sign-off list (empty)', signOffListCard({ title: 'Awaiting your sign-off', subtitle: 'Oldest first', emptyText: 'Nothing is waiting for your sign-off.', rows: [], today: '2026-11-09', timeZone: tz })],
+    ['action awaiting, manager viewing', actionCard(view(waiting), [], '2026-11-09', tz, { mayDecide: true, manager: jordan, managerRole: 'DCS', owner: rosa })],
+    ['action awaiting, owner viewing', actionCard(view(waiting), [], '2026-11-09', tz, { mayDecide: false, manager: jordan, managerRole: 'DCS', owner: rosa })],
+    ['action returned', actionCard(view(returned), [], '2026-11-09', tz, { mayDecide: false })],
+  ];
+}
+
 /** A card from every view, in every RAG and tone, so bound colours are checked with the values views really put there. */
 function sampleCards(): { name: string; card: object }[] {
   const rags: Rag[] = ['red', 'amber', 'green', 'blue', 'none'];
@@ -145,12 +173,13 @@ function sampleCards(): { name: string; card: object }[] {
   for (const rag of rags) {
     out.push({ name: `reminder overdue ${rag}`, card: reminderCard(item(rag), 'overdue', '2026-11-20', 30) });
     out.push({ name: `reminder stale ${rag}`, card: reminderCard(item(rag), 'stale', '2026-11-20', 30) });
-    out.push({ name: `sign-off ${rag}`, card: signOffCard(item(rag, { status: 'awaiting_signoff' }), 'Rosa Bennett', 'Europe/London', 'Approved.') });
+    out.push({ name: `sign-off ${rag}`, card: signOffCard(item(rag, { status: 'awaiting_signoff' }), { ownerName: 'Rosa Bennett', timeZone: 'Europe/London', outcome: 'Approved.' }) });
     out.push({
       name: `list ${rag}`,
       card: listCard({ title: 'Overdue', subtitle: 'All plans', items: [{ ...item(rag), planName: 'Plan A' }] as never, today: '2026-11-20', showRagCounts: true } as never),
     });
   }
+  for (const [name, card] of signOffSamples()) out.push({ name, card });
   out.push({
     name: 'update form with errors',
     card: updateFormCard({ item: item('amber'), editorIds: ['29:x'], notice: 'Please fix the highlighted fields.', errors: { commentary: 'Too long.', evidenceUrl: 'Not a link.', revisedDue: 'Not a date.', revisedDueReason: 'Needed.', request: 'Not saved.' } } as never),
@@ -234,6 +263,19 @@ describe('accessibility of every card', () => {
     const form = JSON.stringify(samples.find((s) => s.name === 'kpi record form')?.card);
     assert.match(form, /"isRequired":true/);
     assert.match(form, /Fields marked \* are required/);
+  });
+
+  it('every sign-off card state parses with the adaptivecards library, and user text stays plain', () => {
+    const samples = signOffSamples();
+    for (const [name, card] of samples) assert.doesNotThrow(() => assertValidCard(card), name);
+    const text = (name: string) => JSON.stringify(samples.find(([n]) => n === name)![1]);
+    assert.match(text('sign-off decided (returned)'), /Returned by Jordan Hale: Evidence is the \\\\\*draft\\\\\*/);
+    assert.doesNotMatch(text('sign-off decided (returned)'), /\(\)/, 'no empty parentheses without an owner name');
+    assert.match(text('sign-off escalated'), /Jordan Hale \(DCS\) has not signed off 2\.4 since 30 Oct 2026 \(6 working days\)/);
+    assert.match(text('action awaiting, manager viewing'), /"verb":"approveSignoff"/);
+    assert.match(text('action awaiting, manager viewing'), /"id":"note","label":"Note to the owner/);
+    assert.doesNotMatch(text('action awaiting, owner viewing'), /approveSignoff|returnSignoff|"id":"note"/);
+    assert.match(text('action awaiting, owner viewing'), /Awaiting sign-off by Jordan Hale \(DCS\) since 30 Oct 2026/);
   });
 
   it('every card title is a heading (style "heading"), in every template', () => {

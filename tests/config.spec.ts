@@ -13,6 +13,14 @@ describe('config', () => {
     assert.deepEqual(c.ALLOWED_TENANT_IDS, []);
   });
 
+  it('sign-off escalation: five working days by default, 0 turns it off, anything else not a whole number 0-60 is refused', () => {
+    assert.equal(loadConfig({}).SIGNOFF_ESCALATE_WORKING_DAYS, 5);
+    assert.equal(loadConfig({ SIGNOFF_ESCALATE_WORKING_DAYS: '0' }).SIGNOFF_ESCALATE_WORKING_DAYS, 0);
+    for (const bad of ['-1', '2.5', 'five', '61']) {
+      assert.throws(() => loadConfig({ SIGNOFF_ESCALATE_WORKING_DAYS: bad }), (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.startsWith('SIGNOFF_ESCALATE_WORKING_DAYS')), bad);
+    }
+  });
+
   it('KPI reminder timing: defaults of five, whole numbers in range, bad values listed with the others', () => {
     const d = loadConfig({});
     assert.equal(d.KPI_REMINDER_WORKING_DAYS, 5);

@@ -5,9 +5,18 @@ import { RAG_COLOR, RAG_SYMBOL, RAG_WORD, STATUS_TEXT, britishDateTime, dueText,
 import { historyLine } from './historyView';
 import { kpiLine } from './kpiView';
 import { plainText } from './userText';
+import { signOffLines } from './signOffView';
+import type { SignOffStanding } from '../../services/signoffs';
+import { itemLabel } from '../../domain/planItem';
 
-export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, timeZone: string): AdaptiveCardJson {
+/**
+ * One action with its milestones. `standing` is the viewer's place in the focused item's sign-off
+ * (services/signoffs.ts, the rule every sign-off write applies): when they may decide and it waits,
+ * the card carries Approve and Return with a note; everyone else reads who it waits for.
+ */
+export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, timeZone: string, standing?: SignOffStanding): AdaptiveCardJson {
   const a = view.action;
+  const focus = (view.focusSeq !== undefined ? a.milestones.find((m) => m.seq === view.focusSeq) : undefined) ?? a;
   const rel = relativeDue(a.due, a.status, today);
   const facts = [
     a.priorityTitle ? { title: 'Priority', value: truncate(`${a.priorityRef ? a.priorityRef + ' ' : ''}${a.priorityTitle}`, 200) } : undefined,
@@ -47,5 +56,8 @@ export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, t
     })),
     history: view.history.map((h) => ({ text: historyLine(h, timeZone) })),
     updatedLine: a.updatedByName && a.updatedAt ? `Updated by ${plainText(a.updatedByName)}, ${britishDateTime(a.updatedAt, timeZone)}` : '',
+    signOffLines: signOffLines(focus, standing, timeZone, today).map((l) => (focus === a ? l : `Milestone ${itemLabel(focus)}: ${l}`)),
+    canSignOff: focus.status === 'awaiting_signoff' && !!standing?.mayDecide,
+    signOff: { planId: focus.planId, ref: focus.ref, seq: focus.seq === undefined ? '' : String(focus.seq), version: String(focus.version) },
   });
 }

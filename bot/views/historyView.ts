@@ -14,7 +14,9 @@ function shown(field: string, value: string): string {
 export function historyLine(h: HistoryEntry, timeZone: string): string {
   const what = h.changes.map((c) => `${c.field} ${shown(c.field, c.from)} → ${shown(c.field, c.to)}`).join('; ');
   const item = h.seq !== undefined ? `milestone ${h.ref}.${h.seq}: ` : '';
-  const note = h.commentary ? ` — “${plainText(truncate(h.commentary, 200))}”` : '';
+  // A sign-off's note is the manager's, labelled as theirs, not the item's commentary.
+  const signed = h.source === 'signoff' && h.note ? ` — ${h.changes.some((c) => c.field === 'status' && c.to === 'complete') ? 'Signed off' : 'Returned'} by ${plainText(h.byName)}: “${plainText(truncate(h.note, 200))}”` : '';
+  const note = h.commentary ? ` — “${plainText(truncate(h.commentary, 200))}”` : signed;
   const evidence = h.evidenceUrl && !h.changes.some((c) => c.field === 'evidence') ? ` (evidence: ${plainText(h.evidenceUrl)})` : '';
   return `${britishDateTime(h.at, timeZone)}, ${plainText(h.byName)}: ${item}${plainText(what)}${note}${evidence}`;
 }

@@ -2,8 +2,7 @@ import type { ItemState } from '../../domain/planItem';
 import { itemLabel } from '../../domain/planItem';
 import type { UpdateRequest } from '../../domain/statusUpdate';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
-import { plainText } from './userText';
-import { RAG_WORD, STATUS_TEXT, dueText, britishDateTime, truncate } from './format';
+import { RAG_WORD, STATUS_TEXT, dueText, truncate } from './format';
 
 export type FieldErrors = Partial<Record<keyof UpdateRequest | 'request', string>>;
 
@@ -48,19 +47,5 @@ export function updateFormCard(f: FormInput): AdaptiveCardJson {
       revisedDue: f.values?.revisedDue ?? '',
       revisedDueReason: f.values?.revisedDueReason ?? '',
     },
-  });
-}
-
-export function signOffCard(i: ItemState, ownerName: string, timeZone: string, outcome?: string): AdaptiveCardJson {
-  return renderCard('signoff', {
-    ...cardIdentity(i),
-    facts: [
-      { title: 'Owner', value: `${i.ownerRole ?? 'No lead'} (${ownerName})` },
-      { title: 'Marked complete', value: i.updatedAt ? britishDateTime(i.updatedAt, timeZone) : 'unknown' },
-      { title: 'Evidence', value: plainText(i.evidenceUrl ?? 'none given') },
-      { title: 'Commentary', value: plainText(truncate(i.commentary ?? '—', 500)) },
-    ],
-    outcome: outcome ?? '',
-    open: !outcome,
   });
 }
