@@ -68,7 +68,10 @@ export function registerProactive(app: Application<TurnState>, deps: BotDeps): v
     try {
       const items = await awaitingSignOffBy(deps.services, id);
       const day = deps.services.clock.today();
-      const jobs: Job[] = items.map((i) => ({ id: `signoff|${i.planId}|${i.ref}|${i.seq ?? ''}|v${i.version}|${id}|first-contact`, kind: 'signoff', recipient: id, planId: i.planId, ref: i.ref, seq: i.seq, day }));
+      // Index rows carry no version, so each item is read: the id names the request's version, and a
+      // later request (returned, then marked complete again) is a new message, not a repeat.
+      const versions = await Promise.all(items.map(async (i) => (await deps.services.plans.getItemForUpdate(i.planId, i.ref, i.seq))?.item.version));
+      const jobs: Job[] = items.map((i, n) => ({ id: `signoff|${i.planId}|${i.ref}|${i.seq ?? ''}|v${versions[n] ?? day}|${id}|first-contact`, kind: 'signoff', recipient: id, planId: i.planId, ref: i.ref, seq: i.seq, day }));
       if (jobs.length) {
         await p.enqueue(jobs);
         deps.logger.info({ manager: id, items: items.map((i) => itemLabel(i)) }, 'pending sign-offs queued on first contact');
