@@ -92,7 +92,7 @@ export interface Results {
   counts: { small: Map<string, CountCell>; large: Map<string, CountCell> };
   imports: ImportResult[];
   throughput: ThroughputRow[];
-  delivery: DeliveryResult;
+  delivery: DeliveryResult[];
   resources: PhaseUsage[];
   loadAtStart: number[];
   totalMs: number;
@@ -363,21 +363,7 @@ export function renderReport(r: Results): string {
   );
   out.push('');
 
-  const d = r.delivery;
-  out.push(`## 6. Digest fan-out (${n(d.digests)} weekly digests at Teams' limits)`);
-  out.push('');
-  out.push(
-    `\`npm run bench\` (or \`npx tsx bench/delivery.ts\`): one bot instance plans ${n(d.digests)} digests (one per manager) onto the outbox queue and its worker sends them through a connector stand-in that enforces ` +
-      `Teams' limits (${d.limit}/s per app, 7/1 s, 8/2 s and 60/30 s per conversation) and injects faults on about 3.5% of sends (429 with Retry-After: 1, 502, 504). ` +
-      `The sender paces itself at SEND_RATE_PER_SECOND = ${d.sendRate}. Every digest is built from storage at send time.`,
-  );
-  out.push('');
-  out.push(
-    table(
-      ['digests', 'planning (queue + ledger)', 'sending', 'sent per second', 'of the enforced limit', 'delivered', 'lost', 'duplicated', 'throttled by the stand-in', 'faults injected', 'ledger'],
-      [[n(d.digests), `${(d.planMs / 1000).toFixed(1)} s`, `${(d.sendMs / 1000).toFixed(1)} s`, d.perSecond.toFixed(1), `${(d.ofLimit * 100).toFixed(0)}%`, n(d.delivered), n(d.lost), n(d.duplicated), n(d.throttled), n(d.injected), Object.entries(d.ledger).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')]],
-    ),
-  );
+  out.push(renderDelivery(r.delivery));
   out.push('');
 
   out.push('## 7. Memory and CPU by phase');
@@ -596,4 +582,42 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
       `Re-importing the unchanged plan wrote ${large.reimportTransactions} transactions (${n(large.reimportUnchanged)} items unchanged) in ${seconds(large.reimportMs)}, ${ratio(large.reimportMs, large.importMs)} of the first import.`,
   );
   return f;
+}
+
+/** §6, also written alone by `npx tsx bench/delivery.ts --write`. */
+export function renderDelivery(runs: DeliveryResult[]): string {
+  const out: string[] = [];
+  const big = Math.max(...runs.map((d) => d.digests));
+  const rate = runs[0]?.sendRate;
+  out.push(`## 6. Digest fan-out (${n(big)} weekly digests at Teams' limits)`);
+  out.push('');
+  out.push(
+    `\`npm run bench\` (or \`npx tsx bench/delivery.ts [--write]\`): weekly digests (one per manager) planned onto the outbox queue and the ledger, then sent through a connector stand-in that enforces ` +
+      `Teams' limits (50/s per app, 7/1 s, 8/2 s and 60/30 s per conversation) and injects faults on about 3.5% of sends (429 with Retry-After: 1, 502, 504). ` +
+      `Default settings: one tenant-wide send budget of SEND_RATE_PER_SECOND = ${rate}, shared by every instance through the store. Every digest is built from storage at send time. ` +
+      'Runs: one bot instance; three bot instances on one store, all draining; and a stand-alone worker process killed with SIGKILL about a third of the way through, then a new one started (lease and visibility 3 s).',
+  );
+  out.push('');
+  out.push(
+    table(
+      ['run', 'digests', 'planning (ledger + queue)', 'sending', 'sent per second', 'of the 50/s limit', 'peak in any second', 'delivered', 'lost', 'duplicated', 'throttled by the stand-in', 'faults injected', 'uncertain, not arrived', 'ledger'],
+      runs.map((d) => [
+        d.scenario + (d.sentAtKill !== undefined ? ` (killed after ${n(d.sentAtKill)} sent)` : ''),
+        n(d.digests),
+        `${(d.planMs / 1000).toFixed(1)} s`,
+        `${(d.sendMs / 1000).toFixed(1)} s`,
+        d.perSecond.toFixed(1),
+        `${(d.ofLimit * 100).toFixed(0)}%`,
+        n(d.peakPerSecond),
+        n(d.delivered),
+        n(d.lost),
+        n(d.duplicated),
+        n(d.throttled),
+        n(d.injected),
+        n(d.uncertainUnsent),
+        Object.entries(d.ledger).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', '),
+      ]),
+    ),
+  );
+  return out.join('\n');
 }

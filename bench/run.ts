@@ -50,7 +50,7 @@ import { median, summarise } from './stats';
 import { renderReport, resultsOf, type CountCell, type ImportResult, type LatencyRow, type Results, type ThroughputRow } from './report';
 import { carryOver, type ResultsFile } from './results';
 import { itemsOfPlan } from '../services/importPlan';
-import { measureDelivery } from './delivery';
+import { measureFanOut } from './delivery';
 
 const env = process.env;
 const QUICK = env.BENCH_QUICK === '1';
@@ -694,7 +694,7 @@ async function main(): Promise<void> {
   await echo.stop();
   await stub.stop();
   await large.azurite.stop();
-  const delivery = await phase(`delivery: ${DIGESTS} digests`, () => measureDelivery(DIGESTS));
+  const delivery = await phase(`delivery: ${DIGESTS} digests`, () => measureFanOut(DIGESTS));
   resources.enter('shutdown');
   destroyClientAgent();
   resources.stop();
