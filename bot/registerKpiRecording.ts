@@ -5,7 +5,7 @@ import type { TurnContext } from 'botbuilder';
 import type { BotDeps } from './app';
 import type { Caller } from '../services/context';
 import { checkWrittenUnit, leadingKpiCode, looksLikeKpiValue, parseKpiValueText, resolvePeriod } from '../domain/kpiValueText';
-import { formatPeriod, formatValue } from '../domain/kpi';
+import { formatPeriod, formatValue, typedPeriod } from '../domain/kpi';
 import { formatBritishDate } from '../domain/dueDate';
 import { parseNumber } from '../domain/import/kpiParser';
 import { kpiByCode } from '../services/kpiQueries';
@@ -95,7 +95,7 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
     const today = s.clock.today();
     return messageCard(`KPIs due: ${r.owed.length}`, [
       ...r.owed.map((o) => `**${o.def.code}** ${o.def.name}: ${formatPeriod(o.period)}, due ${formatBritishDate(o.dueDate)}${o.dueDate < today ? ' (overdue)' : ''}`),
-      `Record one by typing “kpi ${r.owed[0].def.code} ${formatPeriod(r.owed[0].period).replace(/ \(.*\)$/, '')} <value>” or with Record value on its card.`,
+      `Record one by typing “kpi ${r.owed[0].def.code} ${typedPeriod(r.owed[0].period)} <value>” or with Record value on its card.`,
     ]);
   }
 

@@ -1,6 +1,6 @@
 import type { KpiStatus } from '../../services/kpiQueries';
 import type { KpiDefinition, Rag } from '../../domain/model';
-import { formatPeriod, formatValue, gapToTarget, kpiRag, shortPeriod, unitKind } from '../../domain/kpi';
+import { formatPeriod, formatValue, gapToTarget, kpiRag, periodKind, shortPeriod, typedPeriod, unitKind, type PeriodKind } from '../../domain/kpi';
 import { formatBritishDate } from '../../domain/dueDate';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { RAG_COLOR, RAG_SYMBOL, RAG_WORD } from './format';
@@ -9,8 +9,25 @@ import type { DuePeriod, RecordField } from '../../services/kpiRecording';
 
 const fmt = (v: number, unit: string) => formatValue(v, unit);
 
-/** How many periods the trend shows: a year and the same month a year ago, or five quarters. */
-export const TREND_PERIODS = { monthly: 13, quarterly: 5, other: 13 } as const;
+/**
+ * How many periods the trend shows: a year and the same period a year ago (13 months, 5 quarters, 4
+ * terms), a quarter of weeks, five years; 13 points for frequencies not recorded in chat.
+ */
+export const TREND_PERIODS = { monthly: 13, quarterly: 5, weekly: 13, termly: 4, annual: 5, financialYear: 5, academicYear: 5, other: 13 } as const;
+
+/** What one trend point is, for the chart's title and axis. */
+const POINT_WORDS: Record<PeriodKind | 'other', { plural: string; axis: string }> = {
+  monthly: { plural: 'months', axis: 'Month' },
+  quarterly: { plural: 'quarters', axis: 'Quarter (financial year)' },
+  weekly: { plural: 'weeks', axis: 'Week commencing' },
+  termly: { plural: 'terms', axis: 'Term' },
+  annual: { plural: 'years', axis: 'Year' },
+  financialYear: { plural: 'financial years', axis: 'Financial year' },
+  academicYear: { plural: 'academic years', axis: 'Academic year' },
+  other: { plural: 'periods', axis: 'Period' },
+};
+
+const kindOf = (d: KpiDefinition): PeriodKind | 'other' => periodKind(d.frequency) ?? (/quarter/i.test(d.frequency) ? 'quarterly' : 'other');
 
 /** One line per KPI, the same in every card: "**c162** Agency social workers in post: 13 (Sep 2022), target 8 — Red, worsening". */
 export function kpiLine(k: KpiStatus, opts: { bold?: boolean; direction?: boolean } = {}): string {
@@ -43,7 +60,7 @@ export interface TrendChart {
  */
 export function trendChart(k: KpiStatus): TrendChart {
   const d = k.def;
-  const n = /quarter/i.test(d.frequency) ? TREND_PERIODS.quarterly : TREND_PERIODS.monthly;
+  const n = TREND_PERIODS[kindOf(d)];
   const points = k.series.slice(-n);
   const gaps = points.map((p) => gapToTarget(d, p.value));
   const lo = Math.min(0, -d.tolerance, ...gaps);
@@ -56,7 +73,7 @@ export function trendChart(k: KpiStatus): TrendChart {
     gaps,
     yMin: Math.floor((lo - pad) * 10) / 10,
     yMax: Math.ceil((hi + pad) * 10) / 10,
-    title: `${d.code}: distance from target (${fmt(d.target, d.unit)}), last ${points.length} ${/quarter/i.test(d.frequency) ? 'quarters' : 'periods'}`,
+    title: `${d.code}: distance from target (${fmt(d.target, d.unit)}), last ${points.length} ${POINT_WORDS[kindOf(d)].plural}`,
     // Short: the Playground cuts an axis title longer than the chart is tall.
     yAxisTitle: `± target (${unitWord})`,
     text: `Trend, oldest first: ${points.map((p) => `${formatPeriod(p.period)} ${fmt(p.value, d.unit)} (${RAG_WORD[kpiRag(d, p.value)]})`).join('; ')}. Target ${fmt(d.target, d.unit)}, ${better} is better; amber within ${d.tolerance}.`,
@@ -94,7 +111,7 @@ export function kpiCard(k: KpiStatus, opts: { notice?: string; recordable?: bool
     ].filter(Boolean),
     points,
     chartTitle: chart.title,
-    xAxisTitle: /quarter/i.test(d.frequency) ? 'Quarter (financial year)' : 'Month',
+    xAxisTitle: POINT_WORDS[kindOf(d)].axis,
     yAxisTitle: chart.yAxisTitle,
     yMin: chart.yMin,
     yMax: chart.yMax,
@@ -166,7 +183,7 @@ export function kpiReminderCard(def: KpiDefinition, due: { period: string; versi
   const when = formatBritishDate(dueDate);
   return renderCard('kpiReminder', {
     heading: stage === 'due' ? `${def.code}: ${formatPeriod(due.period)} value due` : `${def.code}: ${formatPeriod(due.period)} value still missing`,
-    line: `${def.name}. ${stage === 'due' ? `The value is due by ${when}.` : `It was due by ${when}.`} Target ${fmt(def.target, def.unit)}. You can also type “kpi ${def.code} ${formatPeriod(due.period).replace(/ \(.*\)$/, '')} <value>”.`,
+    line: `${def.name}. ${stage === 'due' ? `The value is due by ${when}.` : `It was due by ${when}.`} Target ${fmt(def.target, def.unit)}. You can also type “kpi ${def.code} ${typedPeriod(due.period)} <value>”.`,
     valueLabel: valueLabel(def),
     example: example(def),
     code: def.code,
