@@ -25,7 +25,9 @@ const DUE_COMMAND = /^(?:kpis?\s+(?:due|owed|i\s+owe|to\s+record|missing)|my\s+k
 const NOT_IN_DIRECTORY = "You're not in the plan directory, so I can't tell which KPIs you record. Ask your plan administrator to add you. Nothing was changed.";
 
 const code = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,19}$/i, 'is not a KPI code');
-const versions = z.string().regex(/^(\d{4}-(\d{2}|Q[1-4]|\d{2}-\d{2}):\d{1,6})(,\d{4}-(\d{2}|Q[1-4]|\d{2}-\d{2}):\d{1,6}){0,11}$/, 'is not a list of periods');
+/** A stored period key (domain/kpi PeriodKind): 2026-11, 2026-Q4, 2026-11-02, 2026-T1, 2026, FY2026-27, AY2026-27. */
+const PERIOD = String.raw`(?:\d{4}(?:-(?:\d{2}|Q[1-4]|T[1-3]|\d{2}-\d{2}))?|(?:FY|AY)\d{4}-\d{2})`;
+const versions = z.string().regex(new RegExp(`^${PERIOD}:\\d{1,6}(?:,${PERIOD}:\\d{1,6}){0,11}$`), 'is not a list of periods');
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`).optional();
 const codeData = z.object({ code });
 const submitData = z.object({ code, versions, period: z.string().max(10).optional(), value: z.string().max(40).optional(), note: text(500), source: text(500), reason: text(500) });

@@ -258,3 +258,91 @@ describe('recording KPI values', function () {
     assert.deepEqual(labels, ['Q2 25/26', 'Q3 25/26', 'Q4 25/26', 'Q1 26/27', 'Q2 26/27']);
   });
 });
+
+describe('recording weekly, termly and annual KPIs', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ today: TODAY });
+    const s = h.bot.services;
+    await s.directory.upsertPeople([{ role: 'HoS (RB)', name: 'Rosa Bennett', email: 'rosa@example.org', aadObjectId: ROSA.aadObjectId }]);
+    await s.kpis.upsertDefinitions([
+      { code: 'att1', name: 'Pupils in care attending 90% of sessions', unit: '%', polarity: 'higher', target: 92, tolerance: 2, frequency: 'termly', ownerRole: 'HoS (RB)' },
+      { code: 'wk1', name: 'Home visits made in the week', unit: 'count', polarity: 'higher', target: 30, tolerance: 4, frequency: 'weekly', ownerRole: 'HoS (RB)' },
+      { code: 'bud1', name: 'Placement spend within budget', unit: '%', polarity: 'higher', target: 100, tolerance: 3, frequency: 'annually (financial year)', ownerRole: 'HoS (RB)' },
+      { code: 'cal1', name: 'Foster carers approved', unit: 'count', polarity: 'higher', target: 25, tolerance: 4, frequency: 'annually', ownerRole: 'HoS (RB)' },
+    ]);
+    await s.kpis.upsertValues(
+      [
+        ...['2024-T1', '2024-T2', '2024-T3', '2025-T1', '2025-T2'].map((period, i) => ({ code: 'att1', period, value: 89 + i })),
+        ...['2026-10-19', '2026-10-26', '2026-11-02'].map((period, i) => ({ code: 'wk1', period, value: 27 + i })),
+        { code: 'bud1', period: 'FY2024-25', value: 97 },
+      ],
+      'fixture',
+      '2026-11-01T09:00:00.000Z',
+    );
+  });
+  after(async () => h?.stop());
+
+  const point = async (code: string, period: string) => (await h.bot.services.kpis.getPoint(code, period)).point;
+
+  it('a term, a week commencing, a financial year and a calendar year are each saved under their period', async () => {
+    const cases: [string, RegExp, string, string, number][] = [
+      ['kpi att1 summer term 2026 93.5%', /Saved: 93\.5% for Summer term 2025\/26 \(May–Aug 2026\)/, 'att1', '2025-T3', 93.5],
+      ['wk1 31 for w/c 23 Nov', /Saved: 31 for w\/c 23 Nov 2026/, 'wk1', '2026-11-23', 31],
+      ['wk1 29 week 46', /Saved: 29 for w\/c 9 Nov 2026/, 'wk1', '2026-11-09', 29],
+      ['kpi bud1 2025/26 98.5%', /Saved: 98\.5% for 2025\/26 \(financial year\)/, 'bud1', 'FY2025-26', 98.5],
+      ['kpi cal1 2025 27', /Saved: 27 for 2025/, 'cal1', '2025', 27],
+    ];
+    for (const [typed, reply, code, period, value] of cases) {
+      const { text } = await say(h, typed);
+      assert.match(text, reply, typed);
+      assert.equal((await point(code, period))?.value, value, typed);
+    }
+  });
+
+  it('a period of the wrong shape, or one not yet ended, is refused naming the words and the shape', async () => {
+    const cases: [string, RegExp][] = [
+      ['kpi att1 nov 2026 85', /att1 is reported termly, but "nov 2026" is a month\. Say the term and its year, for example “Autumn term 2026\/27”/],
+      ['kpi att1 autumn term 2026 85', /Autumn term 2026\/27 \(Sep–Dec 2026\) has not ended yet \(it ends 31 Dec 2026\)/],
+      ['kpi bud1 2026 99', /"2026" could be 2025\/26 or 2026\/27/],
+      ['kpi cal1 2025/26 20', /cal1 is reported annually \(calendar year\), but "2025\/26" is a financial or academic year\. Say the calendar year/],
+      ['wk1 30 for nov 2026', /wk1 is reported weekly, but "nov 2026" is a month\. Say the week as “w\/c” and its Monday, or “week” and its number/],
+    ];
+    for (const [typed, expected] of cases) {
+      const { text } = await say(h, typed);
+      assert.match(text, expected, typed);
+      assert.match(text, /Nothing was changed/, typed);
+    }
+  });
+
+  it('the Record value form offers the ended terms and weeks; a term saved from it is stored as its key', async () => {
+    const opened = await h.execute('openKpiRecord', { code: 'att1' });
+    const form = opened.body.value as { actions: { verb: string; data: Record<string, string> }[] };
+    assertValidCard(form);
+    const json = JSON.stringify(form);
+    assert.match(json, /"title":"Summer term 2025\/26 \(May–Aug 2026\) \(has 93\.5%: a correction needs a reason\)"/);
+    assert.match(json, /"title":"Spring term 2025\/26 \(Jan–Apr 2026\) \(has 93%: a correction needs a reason\)"/);
+    const weeks = JSON.stringify((await h.execute('openKpiRecord', { code: 'wk1' })).body.value);
+    assert.match(weeks, /"title":"w\/c 30 Nov 2026 \(no value yet\)"/);
+    assert.match(weeks, /"title":"w\/c 16 Nov 2026 \(no value yet\)"/);
+    const save = (await h.execute('openKpiRecord', { code: 'cal1' })).body.value as { actions: { verb: string; data: Record<string, string> }[] };
+    const submit = save.actions.find((a) => a.verb === 'submitKpiValue')!;
+    const saved = await h.execute('submitKpiValue', { ...submit.data, period: '2024', value: '22' });
+    assert.match(cardText(saved.body.value ?? saved.body), /Saved: 22 for 2024/, JSON.stringify(saved.body).slice(0, 600));
+    assert.equal((await point('cal1', '2024'))?.value, 22);
+  });
+
+  it('chart data: a termly KPI shows four terms with short labels, and the text names each term', async () => {
+    const { card } = await say(h, 'kpi att1');
+    assertValidCard(card);
+    const text = cardText(card);
+    assert.match(text, /Trend, oldest first: Summer term 2024\/25 \(May–Aug 2025\) 91% \(Amber\); Autumn term 2025\/26 \(Sep–Dec 2025\) 92% \(Green\); Spring term 2025\/26 \(Jan–Apr 2026\) 93% \(Green\); Summer term 2025\/26 \(May–Aug 2026\) 93\.5% \(Green\)\./);
+    assert.match(text, /last 4 terms/);
+  });
+
+  it('"kpis due" names the typed form of a week', async () => {
+    const { text } = await say(h, 'kpis due');
+    assert.match(text, /\*\*wk1\*\* Home visits made in the week: w\/c 30 Nov 2026, due/);
+  });
+});
