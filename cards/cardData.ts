@@ -38,9 +38,11 @@ export interface ActionCardData {
   updatedLine: string;
 }
 
-export interface ChartPoint {
+/** One bar of a Chart.HorizontalBar with its own colour (Teams' chart colours; here the RAG of the value). */
+export interface ChartBar {
   x: string;
   y: number;
+  color: 'good' | 'warning' | 'attention';
 }
 
 export interface KpiCardData {
@@ -55,16 +57,9 @@ export interface KpiCardData {
   facts: (Fact | undefined)[];
   points: unknown[];
   chartTitle: string;
-  xAxisTitle: string;
-  yAxisTitle: string;
-  yMin: number;
-  yMax: number;
-  gapLegend: string;
-  targetLegend: string;
-  amberLegend: string;
-  gapValues: ChartPoint[];
-  targetValues: ChartPoint[];
-  amberValues: ChartPoint[];
+  valueAxisTitle: string;
+  periodAxisTitle: string;
+  trendBars: ChartBar[];
   trendText: string;
   chartNote: string;
   recent: { period: string; value: string }[];

@@ -237,25 +237,36 @@ describe('recording KPI values', function () {
     assert.deepEqual(digest.moved.filter((m) => m.item === 'KPI c301').map((m) => `${m.from}>${m.to} ${m.direction}`), ['red>green better', 'green>amber worse', 'amber>red worse']);
   });
 
-  it('chart data: a monthly KPI shows its last 13 months as the gap to target, with readable labels', async () => {
-    const { card } = await say(h, 'kpi c056');
-    const chart = (card.body as Record<string, unknown>[]).find((e) => e.type === 'Chart.Line') as { data: { legend: string; values: { x: string; y: number }[] }[]; yMin: number; yMax: number; fallback: { text: string } };
-    assert.ok(chart, 'a line chart');
-    const gap = chart.data[0].values;
-    assert.equal(gap.length, 13);
-    assert.deepEqual([gap[0].x, gap.at(-1)!.x], ['Nov 25', 'Nov 26']);
-    assert.deepEqual(gap.at(-1), { x: 'Nov 26', y: -1 }, '86% against 87%');
-    assert.equal(chart.data[1].values.every((v) => v.y === 0), true, 'the target is the zero line');
-    assert.ok(chart.yMin <= -3.5 && chart.yMin > -5 && chart.yMax >= 0 && chart.yMax < 2, `${chart.yMin}..${chart.yMax} fits the data`);
+  type Bars = { type: string; xAxisTitle: string; yAxisTitle: string; data: { x: string; y: number; color: string }[]; fallback: { text: string } };
+  const barsOf = (card: Record<string, unknown>) => (card.body as Record<string, unknown>[]).find((e) => e.type === 'Chart.HorizontalBar') as Bars;
+
+  it('chart: a monthly KPI shows its last 13 months as bars of the distance from target, each labelled in full and coloured by its RAG', async () => {
+    const { card, text } = await say(h, 'kpi c056');
+    const chart = barsOf(card);
+    assert.ok(chart, 'a horizontal bar chart');
+    assert.equal((card.body as { type: string }[]).some((e) => e.type === 'Chart.Line'), false, 'no line chart: Teams cuts its labels to one letter');
+    assert.equal(chart.data.length, 13);
+    // 86% against 87% is 1 point short, within the 3-point band: amber. Oct 2026's 83.5% is red.
+    assert.deepEqual(chart.data.at(-1), { x: 'Nov 2026: −1', y: 1, color: 'warning' });
+    assert.deepEqual(chart.data.at(-2), { x: 'Oct 2026: −3.5', y: 3.5, color: 'attention' });
+    assert.deepEqual(chart.data[0].x, 'Nov 2025: −1');
+    assert.ok(chart.data.every((b) => ['good', 'warning', 'attention'].includes(b.color)), 'every bar has an explicit RAG colour');
+    assert.equal(new Set(chart.data.map((b) => b.x)).size, 13, 'every label is different');
+    assert.deepEqual([chart.xAxisTitle, chart.yAxisTitle], ['Distance from target (points)', 'Month']);
     assert.match(chart.fallback.text, /Nov 2026 86% \(Amber\)/);
-    assert.match(cardText(card), /Recent values/);
+    assert.match(text, /Distance from target \(87%\), last 13 months/);
+    assert.match(text, /Each bar is how far that month was from target: green on or better than target \(\+\), amber short of it by up to 3, red short by more \(−\)\. Latest: −1\./);
+    assert.match(text, /Recent values/);
   });
 
-  it('chart data: a quarterly KPI shows financial-year quarter labels', async () => {
+  it('chart: a quarterly KPI labels its bars with financial-year quarters', async () => {
     const { card } = await say(h, 'kpi a2');
-    const chart = (card.body as Record<string, unknown>[]).find((e) => e.type === 'Chart.Line') as { data: { values: { x: string; y: number }[] }[] };
-    const labels = chart.data[0].values.map((v) => v.x);
-    assert.deepEqual(labels, ['Q2 25/26', 'Q3 25/26', 'Q4 25/26', 'Q1 26/27', 'Q2 26/27']);
+    const chart = barsOf(card);
+    assert.deepEqual(
+      chart.data.map((b) => b.x),
+      ['Q2 2025/26: −17', 'Q3 2025/26: −14', 'Q4 2025/26: −11', 'Q1 2026/27: −8', 'Q2 2026/27: −5'],
+    );
+    assert.equal(chart.yAxisTitle, 'Quarter (financial year)');
   });
 });
 
@@ -333,9 +344,11 @@ describe('recording weekly, termly and annual KPIs', function () {
     assert.equal((await point('cal1', '2024'))?.value, 22);
   });
 
-  it('chart data: a termly KPI shows four terms with short labels, and the text names each term', async () => {
+  it('chart: a termly KPI shows four terms, each bar labelled with its term, and the text names each term', async () => {
     const { card } = await say(h, 'kpi att1');
     assertValidCard(card);
+    const bars = (card.body as Record<string, unknown>[]).find((e) => e.type === 'Chart.HorizontalBar') as { data: { x: string; color: string }[] };
+    assert.deepEqual(bars.data.map((b) => `${b.x} ${b.color}`), ['Summer 2024/25: −1 warning', 'Autumn 2025/26: on target good', 'Spring 2025/26: +1 good', 'Summer 2025/26: +1.5 good']);
     const text = cardText(card);
     assert.match(text, /Trend, oldest first: Summer term 2024\/25 \(May–Aug 2025\) 91% \(Amber\); Autumn term 2025\/26 \(Sep–Dec 2025\) 92% \(Green\); Spring term 2025\/26 \(Jan–Apr 2026\) 93% \(Green\); Summer term 2025\/26 \(May–Aug 2026\) 93\.5% \(Green\)\./);
     assert.match(text, /last 4 terms/);
