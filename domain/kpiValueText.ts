@@ -2,6 +2,7 @@ import * as chrono from 'chrono-node';
 import type { KpiDefinition } from './model';
 import { academicYearKey, calendarQuarterOf, financialYearKey, formatPeriod, isoWeekMonday, kindOfPeriod, kindWord, lastEndedPeriod, periodContaining, periodEnd, periodKind, shiftPeriodBy, typedPeriod, unitKind, unitName, type PeriodKind } from './kpi';
 import { formatBritishDate } from './dueDate';
+import { knownCodesIn } from './kpiCodes';
 
 /**
  * A KPI value typed in chat: "kpi c056 nov 2026 85.1%", "c162 13 for November",
@@ -37,12 +38,22 @@ const FILLER = new Set(['for', 'in', 'was', 'is', 'of', 'the', 'value', '=', 're
 
 const NUMBER = /^(?:[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-+]?\.\d+)$/;
 
-/** The leading "kpi <code>" or "<code>" (a code with a digit, so "due 14 days" is not a KPI). */
-export function leadingKpiCode(text: string): { code: string; rest: string; prefixed: boolean } | undefined {
+/**
+ * The leading "kpi <code>" or "<code>" (a code with a digit, so "due 14 days" is not a KPI). With
+ * `known` (defined codes), one of them in any spelling: "kpi NI 062 …", "kpi ni062 …" → "ni 062";
+ * without, the code is one word ("c056", "pi-12", "sh.kpi.3").
+ */
+export function leadingKpiCode(text: string, known?: readonly string[]): { code: string; rest: string; prefixed: boolean } | undefined {
   const t = text.trim();
+  if (known?.length) {
+    const prefix = /^kpis?\s+/i.exec(t);
+    const body = prefix ? t.slice(prefix[0].length) : t;
+    const hit = knownCodesIn(body, known).find((f) => f.index === 0);
+    if (hit && (prefix || !/\s/.test(body.slice(0, hit.length)))) return { code: hit.code, rest: body.slice(hit.length).trim(), prefixed: !!prefix };
+  }
   let m = /^kpis?\s+([a-z][a-z0-9._-]{0,19})\b\s*(.*)$/is.exec(t);
   if (m) return { code: m[1].toLowerCase(), rest: m[2], prefixed: true };
-  m = /^([a-z]{1,8}\d[a-z0-9]{0,10})\b\s*(.*)$/is.exec(t);
+  m = /^([a-z]{1,8}(?:[.-][a-z]{1,8}){0,2}[.-]?\d[a-z0-9]{0,10}(?:\.\d{1,3})?)\b\s*(.*)$/is.exec(t);
   if (m) return { code: m[1].toLowerCase(), rest: m[2], prefixed: false };
   return undefined;
 }
@@ -59,8 +70,9 @@ function stripSpan(s: string, index: number, length: number): string {
   return `${s.slice(0, index)} ${s.slice(index + length)}`;
 }
 
-export function parseKpiValueText(text: string, today: string): KpiValueText | undefined {
-  const lead = leadingKpiCode(text);
+/** `known`: defined codes, so a code written with a space ("kpi NI 062 …") is read whole. */
+export function parseKpiValueText(text: string, today: string, known?: readonly string[]): KpiValueText | undefined {
+  const lead = leadingKpiCode(text, known);
   if (!lead) return undefined;
   const code = lead.code;
   const colon = lead.rest.indexOf(':');

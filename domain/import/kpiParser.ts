@@ -2,6 +2,7 @@ import type { ImportProblem, KpiDefinition, KpiValue } from '../model';
 import { columnsBySynonyms } from './columns';
 import { roleKey } from '../roles';
 import { mondayOf, periodKind, type PeriodKind } from '../kpi';
+import { findKpiCode, isKpiCode, normaliseKpiCode } from '../kpiCodes';
 
 /**
  * KPI definitions (kpis.csv) and their reported values (kpi-values.csv).
@@ -128,9 +129,9 @@ export function parseKpis(rows: readonly string[][], opts: { heldRoles?: Readonl
       problems.push({ row: rowNo, column: col(field), value: get(row, cols[field]), message, outcome });
     };
 
-    const code = get(row, cols.code).toLowerCase();
-    if (!/^[a-z0-9][a-z0-9_.-]*$/.test(code)) {
-      report('code', code === '' ? 'No KPI code; the row was not imported.' : 'A KPI code is letters and digits only; the row was not imported.', 'skipped');
+    const code = normaliseKpiCode(get(row, cols.code));
+    if (!isKpiCode(code)) {
+      report('code', code === '' ? 'No KPI code; the row was not imported.' : 'A KPI code is letters and digits, with single spaces, dots, dashes or underscores between them ("NI 062", "PI-12"), at most 20 characters and not only digits; the row was not imported.', 'skipped');
       return;
     }
     const earlier = seen.get(code);
@@ -283,8 +284,10 @@ export function parseKpiValues(rows: readonly string[][], opts: { known?: readon
     const skip = (field: keyof typeof VALUE_COLUMNS, message: string): void => {
       problems.push({ row: rowNo, column: headerName(header, cols[field], field), value: get(row, cols[field]), message, outcome: 'skipped' });
     };
-    const code = get(row, cols.code).toLowerCase();
-    if (code === '') return skip('code', 'No KPI code; the value was not imported.');
+    const written = normaliseKpiCode(get(row, cols.code));
+    if (written === '') return skip('code', 'No KPI code; the value was not imported.');
+    // "NI062" in the values file is KPI "ni 062" of the definitions.
+    const code = known ? findKpiCode(written, [...known.keys()]) ?? written : written;
     if (known && !known.has(code)) return skip('code', `No KPI ${code} is defined; the value was not imported.`);
     const kind = known ? periodKind(known.get(code)?.frequency ?? '') : undefined;
     const period = parsePeriod(get(row, cols.period), kind);

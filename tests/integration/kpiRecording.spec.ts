@@ -282,6 +282,9 @@ describe('recording weekly, termly and annual KPIs', function () {
       { code: 'wk1', name: 'Home visits made in the week', unit: 'count', polarity: 'higher', target: 30, tolerance: 4, frequency: 'weekly', ownerRole: 'HoS (RB)' },
       { code: 'bud1', name: 'Placement spend within budget', unit: '%', polarity: 'higher', target: 100, tolerance: 3, frequency: 'annually (financial year)', ownerRole: 'HoS (RB)' },
       { code: 'cal1', name: 'Foster carers approved', unit: 'count', polarity: 'higher', target: 25, tolerance: 4, frequency: 'annually', ownerRole: 'HoS (RB)' },
+      // Codes of other councils' shapes, as a KPI file names them.
+      { code: 'ni 062', name: 'Children with three or more placement moves', unit: '%', polarity: 'lower', target: 10, tolerance: 1, frequency: 'annually (financial year)', ownerRole: 'HoS (RB)' },
+      { code: 'pi-12', name: 'Reviews held within timescale', unit: '%', polarity: 'higher', target: 90, tolerance: 5, frequency: 'monthly', ownerRole: 'HoS (RB)' },
     ]);
     await s.kpis.upsertValues(
       [
@@ -352,6 +355,27 @@ describe('recording weekly, termly and annual KPIs', function () {
     const text = cardText(card);
     assert.match(text, /Trend, oldest first: Summer term 2024\/25 \(May–Aug 2025\) 91% \(Amber\); Autumn term 2025\/26 \(Sep–Dec 2025\) 92% \(Green\); Spring term 2025\/26 \(Jan–Apr 2026\) 93% \(Green\); Summer term 2025\/26 \(May–Aug 2026\) 93\.5% \(Green\)\./);
     assert.match(text, /last 4 terms/);
+  });
+
+  it('codes with spaces and dashes: recorded, asked about and opened in any spelling; a plan citing one links to it', async () => {
+    assert.match((await say(h, 'kpi NI 062 2025/26 11.5%')).text, /Saved: 11\.5% for 2025\/26 \(financial year\)/);
+    assert.equal((await point('ni 062', 'FY2025-26'))?.value, 11.5);
+    assert.match((await say(h, 'kpi pi-12 nov 2026 88%')).text, /Saved: 88% for Nov 2026/);
+    assert.match((await say(h, 'kpi PI12 oct 2026 91%')).text, /Saved: 91% for Oct 2026/);
+    assert.equal((await point('pi-12', '2026-10'))?.value, 91);
+    const asked = await say(h, 'kpi ni062');
+    assert.match(asked.text, /^ni 062: Children with three or more placement moves/);
+    const record = (asked.card.actions as { verb?: string; data?: Record<string, unknown> }[]).find((a) => a.verb === 'openKpiRecord')!;
+    assert.deepEqual(record.data, { code: 'ni 062' });
+    const form = JSON.stringify((await h.execute('openKpiRecord', record.data!)).body.value);
+    assert.match(form, /"title":"2025\/26 \(financial year\) \(has 11\.5%: a correction needs a reason\)"/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpi-codes-'));
+    const file = path.join(dir, 'plan.csv');
+    fs.writeFileSync(file, 'Priority,Ref,Action,Start Date,Outcome,Due Date,Lead\nStability,1.1,Fewer placement moves,Jan 2026,NI062 falls below 10% and PI 12 reaches 90%,Mar 2027,HoS (RB)\n');
+    await importPlanFile(h.bot.services, { file, planName: 'Codes plan', dryRun: false });
+    fs.rmSync(dir, { recursive: true, force: true });
+    const action = (await h.bot.services.plans.listAllItems('codes-plan')).find((i) => i.kind === 'action' && i.ref === '1.1') as { kpiCodes: string[] } | undefined;
+    assert.deepEqual(action?.kpiCodes, ['ni 062', 'pi-12']);
   });
 
   it('"kpis due" names the typed form of a week', async () => {
