@@ -5,7 +5,8 @@ import type { TurnContext } from 'botbuilder';
 import type { BotDeps } from './app';
 import type { Caller } from '../services/context';
 import { checkWrittenUnit, leadingKpiCode, looksLikeKpiValue, parseKpiValueText, resolvePeriod } from '../domain/kpiValueText';
-import { formatPeriod, formatValue } from '../domain/kpi';
+import { findKpiCode, normaliseKpiCode } from '../domain/kpiCodes';
+import { formatPeriod, formatValue, typedPeriod } from '../domain/kpi';
 import { formatBritishDate } from '../domain/dueDate';
 import { parseNumber } from '../domain/import/kpiParser';
 import { kpiByCode } from '../services/kpiQueries';
@@ -19,13 +20,15 @@ import { RAG_SYMBOL, RAG_WORD, britishDateTime } from './views/format';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { KpiDefinition } from '../domain/model';
 
-const OWNER_COMMAND = /^kpis?\s+([a-z][a-z0-9._-]{0,19})\s+(?:owner|owned\s+by)\s*(?:is\s+|=\s*|:\s*|to\s+)?(.+)$/i;
+const OWNER_COMMAND = /^kpis?\s+([a-z0-9][a-z0-9 ._-]{0,19}?)\s+(?:owner|owned\s+by)\s*(?:is\s+|=\s*|:\s*|to\s+)?(.+)$/i;
 const DUE_COMMAND = /^(?:kpis?\s+(?:due|owed|i\s+owe|to\s+record|missing)|my\s+kpis?(?:\s+due)?|what\s+kpis?\s+(?:do\s+i\s+owe|are\s+due|am\s+i\s+due\s+to\s+record))\??$/i;
 
 const NOT_IN_DIRECTORY = "You're not in the plan directory, so I can't tell which KPIs you record. Ask your plan administrator to add you. Nothing was changed.";
 
-const code = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,19}$/i, 'is not a KPI code');
-const versions = z.string().regex(/^(\d{4}-(\d{2}|Q[1-4]|\d{2}-\d{2}):\d{1,6})(,\d{4}-(\d{2}|Q[1-4]|\d{2}-\d{2}):\d{1,6}){0,11}$/, 'is not a list of periods');
+const code = z.string().regex(/^[a-z0-9](?:[a-z0-9_.-]| (?=[a-z0-9])){0,19}$/i, 'is not a KPI code');
+/** A stored period key (domain/kpi PeriodKind): 2026-11, 2026-Q4, 2026-11-02, 2026-T1, 2026, FY2026-27, AY2026-27. */
+const PERIOD = String.raw`(?:\d{4}(?:-(?:\d{2}|Q[1-4]|T[1-3]|\d{2}-\d{2}))?|(?:FY|AY)\d{4}-\d{2})`;
+const versions = z.string().regex(new RegExp(`^${PERIOD}:\\d{1,6}(?:,${PERIOD}:\\d{1,6}){0,11}$`), 'is not a list of periods');
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`).optional();
 const codeData = z.object({ code });
 const submitData = z.object({ code, versions, period: z.string().max(10).optional(), value: z.string().max(40).optional(), note: text(500), source: text(500), reason: text(500) });
@@ -72,18 +75,37 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
     if (!t) return false;
     if (DUE_COMMAND.test(t)) return true;
     const owner = OWNER_COMMAND.exec(t);
-    if (owner) return !!(await s.kpis.getDefinition(owner[1]));
+    if (owner) return !!(await definitionOf(owner[1]));
     if (!looksLikeKpiValue(t)) return false;
-    const lead = leadingKpiCode(t);
-    return !!lead && !!(await s.kpis.getDefinition(lead.code));
+    return !!(await kpiNamed(t));
   };
+
+  /** The KPI a code names, by its stored form (one read) or, failing that, by letters and digits ("NI062" → "ni 062"). */
+  async function definitionOf(typed: string): Promise<KpiDefinition | undefined> {
+    const direct = await s.kpis.getDefinition(normaliseKpiCode(typed));
+    if (direct) return direct;
+    const defs = await s.kpis.listDefinitions();
+    const code = findKpiCode(typed, defs.map((d) => d.code));
+    return code ? defs.find((d) => d.code === code) : undefined;
+  }
+
+  /** The KPI a typed value starts with: "kpi c056 …" in one read; "kpi NI 062 …", "kpi ni062 …" against the definitions. */
+  async function kpiNamed(t: string): Promise<KpiDefinition | undefined> {
+    const lead = leadingKpiCode(t);
+    if (!lead) return undefined;
+    const direct = await s.kpis.getDefinition(lead.code);
+    if (direct) return direct;
+    const defs = await s.kpis.listDefinitions();
+    const known = leadingKpiCode(t, defs.map((d) => d.code));
+    return known ? defs.find((d) => d.code === known.code) : undefined;
+  }
 
   app.message(claims, async (context) => {
     const t = messageText(context);
     const caller = callerOf(context);
     if (DUE_COMMAND.test(t)) return sendCard(context, await owedCard(caller));
     const owner = OWNER_COMMAND.exec(t);
-    if (owner) return sendCard(context, await ownerReply(caller, owner[1].toLowerCase(), owner[2].trim()));
+    if (owner) return sendCard(context, await ownerReply(caller, (await definitionOf(owner[1]))?.code ?? normaliseKpiCode(owner[1]), owner[2].trim()));
     await sendCard(context, await typedValue(context, caller, t));
   });
 
@@ -95,7 +117,7 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
     const today = s.clock.today();
     return messageCard(`KPIs due: ${r.owed.length}`, [
       ...r.owed.map((o) => `**${o.def.code}** ${o.def.name}: ${formatPeriod(o.period)}, due ${formatBritishDate(o.dueDate)}${o.dueDate < today ? ' (overdue)' : ''}`),
-      `Record one by typing “kpi ${r.owed[0].def.code} ${formatPeriod(r.owed[0].period).replace(/ \(.*\)$/, '')} <value>” or with Record value on its card.`,
+      `Record one by typing “kpi ${r.owed[0].def.code} ${typedPeriod(r.owed[0].period)} <value>” or with Record value on its card.`,
     ]);
   }
 
@@ -122,7 +144,8 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
 
   async function typedValue(context: TurnContext, caller: Caller, t: string): Promise<AdaptiveCardJson> {
     const today = s.clock.today();
-    const parsed = parseKpiValueText(t, today);
+    const named = await kpiNamed(t);
+    const parsed = parseKpiValueText(t, today, named ? [named.code] : undefined);
     if (!parsed) return messageCard('I could not read that value', ['Nothing was changed. Example: “kpi c056 nov 2026 85.1%”.']);
     const def = await s.kpis.getDefinition(parsed.code);
     if (!def) return messageCard(`No KPI ${parsed.code}`, [`I don't have a KPI with code ${parsed.code}. Nothing was changed.`]);

@@ -43,9 +43,11 @@ export interface ActionCardData {
   signOff: { planId: string; ref: string; seq: string; version: string };
 }
 
-export interface ChartPoint {
+/** One bar of a Chart.HorizontalBar with its own colour (Teams' chart colours; here the RAG of the value). */
+export interface ChartBar {
   x: string;
   y: number;
+  color: 'good' | 'warning' | 'attention';
 }
 
 export interface KpiCardData {
@@ -60,16 +62,9 @@ export interface KpiCardData {
   facts: (Fact | undefined)[];
   points: unknown[];
   chartTitle: string;
-  xAxisTitle: string;
-  yAxisTitle: string;
-  yMin: number;
-  yMax: number;
-  gapLegend: string;
-  targetLegend: string;
-  amberLegend: string;
-  gapValues: ChartPoint[];
-  targetValues: ChartPoint[];
-  amberValues: ChartPoint[];
+  valueAxisTitle: string;
+  periodAxisTitle: string;
+  trendBars: ChartBar[];
   trendText: string;
   chartNote: string;
   recent: { period: string; value: string }[];

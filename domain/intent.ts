@@ -158,6 +158,13 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
   if (/\b(?:digest preview|preview (?:of )?(?:my |the )?(?:weekly )?digest|my digest|show (?:me )?(?:my |the )?(?:weekly )?digest|what(?:'s| is| would be) in (?:my |the )?digest)\b/.test(t)) return { kind: 'digestPreview' };
   if (/\b(?:reminders? preview|preview (?:my |the )?reminders?|my reminders?|what reminders?|which reminders?)\b/.test(t)) return { kind: 'remindersPreview' };
 
+  // "kpi NI 062", "kpi pi-12", "kpi SH.KPI.3", "kpi KPI 4.1": after the word "kpi", a code with letters
+  // then digits is a KPI code, even one shaped like a prefixed ref ("PI-12"). Bare digits ("kpi 4.1")
+  // stay a ref; the resolver matches codes by letters and digits, so "ni062" finds "NI 062".
+  const kpiCode = KPI_CODE_AFTER_WORD.exec(t);
+  const firstWord = kpiCode?.[1].split(/[ ._-]/)[0] ?? '';
+  if (kpiCode && !KPI_NOT_A_CODE.has(firstWord) && !/^(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*$/.test(firstWord)) return { kind: 'kpi', code: kpiCode[1] };
+
   const refs = refsInText(t);
   const ref = refs[0]?.ref;
   let m: RegExpMatchArray | null;
@@ -354,6 +361,9 @@ function smallTalk(t: string): Intent | undefined {
   if (/^(sorry|my bad|oops|apologies|my mistake)$/.test(s)) return { kind: 'smallTalk', topic: 'sorry' };
   return undefined;
 }
+
+/** "kpi <letters, perhaps dotted or dashed><one separator or none><digits>": "ni 062", "pi-12", "sh.kpi.3", "kpi 4.1", "c056". */
+const KPI_CODE_AFTER_WORD = /^(?:(?:show|open|view)\s+)?(?:the\s+)?kpi\s+(?:code\s+)?([a-z]{1,8}(?:[._-][a-z]{1,8}){0,2}[ ._-]?\d{1,4}(?:\.\d{1,3})?[a-z]?)$/;
 
 /** Words that follow "kpi" in questions but are not KPI codes (some real codes, like "icpc", have no digits). */
 const KPI_NOT_A_CODE = new Set(['off', 'list', 'all', 'not', 'are', 'is', 'of', 'the', 'below', 'behind', 'red', 'amber', 'green', 'summary', 'on', 'that', 'which', 'missing', 'status', 'overview', 'values', 'targets', 'target', 'failing', 'please', 'doing', 'figures', 'data', 'update', 'updates', 'report', 'latest']);

@@ -44,7 +44,17 @@ export function calendarQuarterOf(fq: number, fyStart: number): string {
 
 const fy = (start: number, digits: 2 | 4) => (digits === 4 ? `${start}/${String(start + 1).slice(2)}` : `${String(start).slice(2)}/${String(start + 1).slice(2)}`);
 
-/** "2022-09" → "Sep 2022"; "2022-Q3" → "Q2 2022/23 (Jul–Sep 2022)"; weekly ISO dates → "5 Sep 2022". */
+const TERMS = ['Autumn', 'Spring', 'Summer'] as const;
+/** The months of each term as the bot counts them: four months each, holidays included (term dates vary by school and Easter). */
+const TERM_MONTHS: [string, string][] = [['Sep', 'Dec'], ['Jan', 'Apr'], ['May', 'Aug']];
+
+const yy = (n: number) => String(n % 100).padStart(2, '0');
+
+/**
+ * "2022-09" → "Sep 2022"; "2022-Q3" → "Q2 2022/23 (Jul–Sep 2022)"; a week (its Monday) → "w/c 5 Sep 2022";
+ * "2026-T1" → "Autumn term 2026/27 (Sep–Dec 2026)"; "2026" → "2026"; "FY2026-27" → "2026/27 (financial year)";
+ * "AY2026-27" → "2026/27 (academic year)". Without the part in brackets it is what one types to record it.
+ */
 export function formatPeriod(period: string): string {
   let m: RegExpMatchArray | null;
   if ((m = period.match(/^(\d{4})-(\d{2})$/))) return `${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
@@ -53,17 +63,31 @@ export function formatPeriod(period: string): string {
     const [start, end] = quarterMonths(period);
     return `Q${f.q} ${fy(f.fyStart, 4)} (${MONTHS[start - 1]}–${MONTHS[end - 1]} ${period.slice(0, 4)})`;
   }
-  if ((m = period.match(/^(\d{4})-(\d{2})-(\d{2})$/))) return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+  if ((m = period.match(/^(\d{4})-(\d{2})-(\d{2})$/))) return `w/c ${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+  if ((m = period.match(/^(\d{4})-T([1-3])$/))) {
+    const ay = Number(m[1]);
+    const t = Number(m[2]);
+    return `${TERMS[t - 1]} term ${fy(ay, 4)} (${TERM_MONTHS[t - 1].join('–')} ${t === 1 ? ay : ay + 1})`;
+  }
+  if (/^\d{4}$/.test(period)) return period;
+  if ((m = period.match(/^(FY|AY)(\d{4})-\d{2}$/))) return `${fy(Number(m[2]), 4)} (${m[1] === 'FY' ? 'financial' : 'academic'} year)`;
   return period;
 }
 
-/** The short chart label: "Nov 25", "Q3 25/26", "5 Sep". Short enough that Teams does not cut it. */
+/** What one types to name the period in chat: formatPeriod without its explanation in brackets. */
+export function typedPeriod(period: string): string {
+  return formatPeriod(period).replace(/ \(.*\)$/, '');
+}
+
+/** The short chart label: "Nov 25", "Q3 25/26", "5 Sep", "Aut 26", "2026", "26/27". Short enough that Teams does not cut it. */
 export function shortPeriod(period: string): string {
   let m: RegExpMatchArray | null;
   if ((m = period.match(/^(\d{4})-(\d{2})$/))) return `${MONTHS[Number(m[2]) - 1]} ${m[1].slice(2)}`;
   const f = financialQuarter(period);
   if (f) return `Q${f.q} ${fy(f.fyStart, 2)}`;
   if ((m = period.match(/^(\d{4})-(\d{2})-(\d{2})$/))) return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]}`;
+  if ((m = period.match(/^(\d{4})-T([1-3])$/))) return `${TERMS[Number(m[2]) - 1].slice(0, 3)} ${yy(Number(m[1]) + (m[2] === '1' ? 0 : 1))}`;
+  if ((m = period.match(/^(?:FY|AY)(\d{4})-\d{2}$/))) return fy(Number(m[1]), 2);
   return period;
 }
 
@@ -72,54 +96,147 @@ function quarterMonths(period: string): [number, number] {
   return [cq * 3 - 2, cq * 3];
 }
 
-export type PeriodKind = 'monthly' | 'quarterly' | 'weekly';
+/**
+ * How a KPI is recorded. Stored period keys: monthly "2026-11"; quarterly "2026-Q4" (calendar quarter);
+ * weekly the Monday "2026-11-02"; termly "2026-T1" (Autumn of academic year 2026/27; T2 Spring, T3
+ * Summer, each four months: Sep–Dec, Jan–Apr, May–Aug); annual the calendar year "2026"; financialYear
+ * "FY2026-27" (April to March); academicYear "AY2026-27" (September to August).
+ */
+export type PeriodKind = 'monthly' | 'quarterly' | 'weekly' | 'termly' | 'annual' | 'financialYear' | 'academicYear';
 
-/** The frequencies a value can be recorded for from chat; others are imported from a file. */
+/**
+ * The frequencies a value can be recorded for from chat; others (six-monthly) are imported from a file.
+ * An annual KPI is a calendar year unless its frequency says financial or academic year.
+ */
 export function periodKind(frequency: string): PeriodKind | undefined {
-  const f = frequency.trim().toLowerCase();
-  return f === 'monthly' || f === 'quarterly' || f === 'weekly' ? f : undefined;
-}
-
-export function kindOfPeriod(period: string): PeriodKind | undefined {
-  if (/^\d{4}-\d{2}$/.test(period)) return 'monthly';
-  if (/^\d{4}-Q[1-4]$/.test(period)) return 'quarterly';
-  if (/^\d{4}-\d{2}-\d{2}$/.test(period)) return 'weekly';
+  const f = frequency.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (f === 'monthly' || f === 'quarterly' || f === 'weekly' || f === 'termly') return f;
+  if (/\b(six|6|half)[ -]?(monthly|yearly)\b|bi-?annual/.test(f)) return undefined;
+  if (/\b(annual|annually|yearly|year)\b/.test(f)) {
+    if (/\b(financial|fiscal|fy)\b/.test(f)) return 'financialYear';
+    if (/\b(academic|school)\b/.test(f)) return 'academicYear';
+    return 'annual';
+  }
   return undefined;
 }
 
-/** The last day of a period (yyyy-mm-dd): month end, quarter end, or the Sunday of a week commencing. */
+/** The frequency in words for messages: "monthly", "termly", "annually (financial year)". */
+export function kindWord(kind: PeriodKind): string {
+  if (kind === 'annual') return 'annually (calendar year)';
+  if (kind === 'financialYear') return 'annually (financial year)';
+  if (kind === 'academicYear') return 'annually (academic year)';
+  return kind;
+}
+
+export function kindOfPeriod(period: string): PeriodKind | undefined {
+  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) return 'monthly';
+  if (/^\d{4}-Q[1-4]$/.test(period)) return 'quarterly';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(period)) return 'weekly';
+  if (/^\d{4}-T[1-3]$/.test(period)) return 'termly';
+  if (/^\d{4}$/.test(period)) return 'annual';
+  const y = /^(FY|AY)(\d{4})-(\d{2})$/.exec(period);
+  if (y && yy(Number(y[2]) + 1) === y[3]) return y[1] === 'FY' ? 'financialYear' : 'academicYear';
+  return undefined;
+}
+
+const yearKey = (prefix: 'FY' | 'AY', start: number) => `${prefix}${start}-${yy(start + 1)}`;
+
+/** The stored key of a financial or academic year starting in `start`: FY2026-27, AY2026-27. */
+export function financialYearKey(start: number): string {
+  return yearKey('FY', start);
+}
+export function academicYearKey(start: number): string {
+  return yearKey('AY', start);
+}
+
+/** The last day of a period (yyyy-mm-dd): month end, quarter end, the Sunday of a week, the last day of a term or year. */
 export function periodEnd(period: string): string {
   const kind = kindOfPeriod(period);
-  if (kind === 'monthly') return endOfMonthOf(`${period}-01`);
-  if (kind === 'quarterly') {
-    const [, end] = quarterMonths(period);
-    return endOfMonthOf(`${period.slice(0, 4)}-${String(end).padStart(2, '0')}-01`);
+  const year = Number(period.replace(/^[A-Z]+/, '').slice(0, 4));
+  switch (kind) {
+    case 'monthly':
+      return endOfMonthOf(`${period}-01`);
+    case 'quarterly': {
+      const [, end] = quarterMonths(period);
+      return endOfMonthOf(`${period.slice(0, 4)}-${String(end).padStart(2, '0')}-01`);
+    }
+    case 'weekly':
+      return addDays(period, 6);
+    case 'termly':
+      return [`${year}-12-31`, `${year + 1}-04-30`, `${year + 1}-08-31`][Number(period.slice(6)) - 1];
+    case 'annual':
+      return `${year}-12-31`;
+    case 'financialYear':
+      return `${year + 1}-03-31`;
+    case 'academicYear':
+      return `${year + 1}-08-31`;
+    default:
+      throw new Error(`not a period: ${period}`);
   }
-  if (kind === 'weekly') return addDays(period, 6);
-  throw new Error(`not a period: ${period}`);
 }
 
 /** The period before or after this one (n steps). */
 export function shiftPeriodBy(period: string, n: number): string {
   const kind = kindOfPeriod(period);
-  if (kind === 'monthly') {
-    const idx = Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1 + n;
-    return `${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, '0')}`;
+  const year = Number(period.replace(/^[A-Z]+/, '').slice(0, 4));
+  switch (kind) {
+    case 'monthly': {
+      const idx = year * 12 + Number(period.slice(5, 7)) - 1 + n;
+      return `${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, '0')}`;
+    }
+    case 'quarterly': {
+      const idx = year * 4 + Number(period.slice(6)) - 1 + n;
+      return `${Math.floor(idx / 4)}-Q${(idx % 4) + 1}`;
+    }
+    case 'weekly':
+      return addDays(period, 7 * n);
+    case 'termly': {
+      const idx = year * 3 + Number(period.slice(6)) - 1 + n;
+      return `${Math.floor(idx / 3)}-T${(idx % 3) + 1}`;
+    }
+    case 'annual':
+      return String(year + n);
+    case 'financialYear':
+      return yearKey('FY', year + n);
+    case 'academicYear':
+      return yearKey('AY', year + n);
+    default:
+      throw new Error(`not a period: ${period}`);
   }
-  if (kind === 'quarterly') {
-    const idx = Number(period.slice(0, 4)) * 4 + Number(period.slice(6)) - 1 + n;
-    return `${Math.floor(idx / 4)}-Q${(idx % 4) + 1}`;
-  }
-  if (kind === 'weekly') return addDays(period, 7 * n);
-  throw new Error(`not a period: ${period}`);
+}
+
+/** The Monday of the week containing a day. */
+export function mondayOf(day: string): string {
+  const dow = new Date(`${day}T12:00:00Z`).getUTCDay();
+  return addDays(day, dow === 0 ? -6 : 1 - dow);
+}
+
+/** The Monday of ISO week `week` of `year` (week 1 holds the year's first Thursday), or undefined past the year's last week. */
+export function isoWeekMonday(year: number, week: number): string | undefined {
+  const monday = addDays(mondayOf(`${year}-01-04`), 7 * (week - 1));
+  return week >= 1 && addDays(monday, 3).startsWith(`${year}-`) ? monday : undefined;
 }
 
 /** The period of this kind that contains the day. Weeks start on Monday. */
 export function periodContaining(kind: PeriodKind, day: string): string {
-  if (kind === 'monthly') return day.slice(0, 7);
-  if (kind === 'quarterly') return `${day.slice(0, 4)}-Q${Math.ceil(Number(day.slice(5, 7)) / 3)}`;
-  const dow = new Date(`${day}T12:00:00Z`).getUTCDay();
-  return addDays(day, dow === 0 ? -6 : 1 - dow);
+  const y = Number(day.slice(0, 4));
+  const m = Number(day.slice(5, 7));
+  switch (kind) {
+    case 'monthly':
+      return day.slice(0, 7);
+    case 'quarterly':
+      return `${y}-Q${Math.ceil(m / 3)}`;
+    case 'weekly':
+      return mondayOf(day);
+    case 'termly':
+      return m >= 9 ? `${y}-T1` : m <= 4 ? `${y - 1}-T2` : `${y - 1}-T3`;
+    case 'annual':
+      return String(y);
+    case 'financialYear':
+      return yearKey('FY', m >= 4 ? y : y - 1);
+    case 'academicYear':
+      return yearKey('AY', m >= 9 ? y : y - 1);
+  }
 }
 
 /** The most recent period that has ended by `today` (the period before the one containing today). */

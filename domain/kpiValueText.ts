@@ -1,7 +1,8 @@
 import * as chrono from 'chrono-node';
 import type { KpiDefinition } from './model';
-import { calendarQuarterOf, formatPeriod, lastEndedPeriod, periodContaining, periodEnd, periodKind, shiftPeriodBy, unitKind, unitName } from './kpi';
+import { academicYearKey, calendarQuarterOf, financialYearKey, formatPeriod, isoWeekMonday, kindOfPeriod, kindWord, lastEndedPeriod, periodContaining, periodEnd, periodKind, shiftPeriodBy, typedPeriod, unitKind, unitName, type PeriodKind } from './kpi';
 import { formatBritishDate } from './dueDate';
+import { knownCodesIn } from './kpiCodes';
 
 /**
  * A KPI value typed in chat: "kpi c056 nov 2026 85.1%", "c162 13 for November",
@@ -18,6 +19,13 @@ export type PeriodSpec =
   | { kind: 'quarter'; fq: number; fyStart: number; text: string }
   | { kind: 'ambiguousQuarter'; q: number; year: number; text: string }
   | { kind: 'day'; date: string; text: string }
+  /** "w/c 2 Nov", "week 45 2026": the week is explicit (the date is a day in it, its Monday for a week number). */
+  | { kind: 'week'; date: string; text: string }
+  /** "autumn term 2026" (the calendar year the term is in), "spring 2026/27" (the academic year), "summer term". */
+  | { kind: 'term'; term: 1 | 2 | 3; year?: number; academicStart?: number; text: string }
+  /** "2025/26", "FY 2025/26", "academic year 2025/26". */
+  | { kind: 'yearRange'; start: number; says?: 'financial' | 'academic'; text: string }
+  | { kind: 'year'; year: number; text: string }
   | { kind: 'stored'; period: string; text: string };
 
 export type ValueUnit = 'percent' | 'days' | 'rate' | 'none';
@@ -26,16 +34,26 @@ export type KpiValueText =
   | { ok: true; code: string; period?: PeriodSpec; value: number; valueText: string; unit: ValueUnit; reason?: string }
   | { ok: false; code: string; message: string };
 
-const FILLER = new Set(['for', 'in', 'was', 'is', 'of', 'the', 'value', '=', 'record', 'recorded', 'at', 'to', 'month', 'quarter', 'week', 'commencing', 'w/c', 'wc', 'on', 'a', 'as', 'be', 'it', 'set', 'new', 'kpi', '-', '–', ',']);
+const FILLER = new Set(['for', 'in', 'was', 'is', 'of', 'the', 'value', '=', 'record', 'recorded', 'at', 'to', 'month', 'quarter', 'week', 'commencing', 'beginning', 'starting', 'w/c', 'wc', 'w/b', 'wb', 'term', 'year', 'on', 'a', 'as', 'be', 'it', 'set', 'new', 'kpi', '-', '–', ',']);
 
 const NUMBER = /^(?:[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-+]?\.\d+)$/;
 
-/** The leading "kpi <code>" or "<code>" (a code with a digit, so "due 14 days" is not a KPI). */
-export function leadingKpiCode(text: string): { code: string; rest: string; prefixed: boolean } | undefined {
+/**
+ * The leading "kpi <code>" or "<code>" (a code with a digit, so "due 14 days" is not a KPI). With
+ * `known` (defined codes), one of them in any spelling: "kpi NI 062 …", "kpi ni062 …" → "ni 062";
+ * without, the code is one word ("c056", "pi-12", "sh.kpi.3").
+ */
+export function leadingKpiCode(text: string, known?: readonly string[]): { code: string; rest: string; prefixed: boolean } | undefined {
   const t = text.trim();
+  if (known?.length) {
+    const prefix = /^kpis?\s+/i.exec(t);
+    const body = prefix ? t.slice(prefix[0].length) : t;
+    const hit = knownCodesIn(body, known).find((f) => f.index === 0);
+    if (hit && (prefix || !/\s/.test(body.slice(0, hit.length)))) return { code: hit.code, rest: body.slice(hit.length).trim(), prefixed: !!prefix };
+  }
   let m = /^kpis?\s+([a-z][a-z0-9._-]{0,19})\b\s*(.*)$/is.exec(t);
   if (m) return { code: m[1].toLowerCase(), rest: m[2], prefixed: true };
-  m = /^([a-z]{1,8}\d[a-z0-9]{0,10})\b\s*(.*)$/is.exec(t);
+  m = /^([a-z]{1,8}(?:[.-][a-z]{1,8}){0,2}[.-]?\d[a-z0-9]{0,10}(?:\.\d{1,3})?)\b\s*(.*)$/is.exec(t);
   if (m) return { code: m[1].toLowerCase(), rest: m[2], prefixed: false };
   return undefined;
 }
@@ -52,8 +70,9 @@ function stripSpan(s: string, index: number, length: number): string {
   return `${s.slice(0, index)} ${s.slice(index + length)}`;
 }
 
-export function parseKpiValueText(text: string, today: string): KpiValueText | undefined {
-  const lead = leadingKpiCode(text);
+/** `known`: defined codes, so a code written with a space ("kpi NI 062 …") is read whole. */
+export function parseKpiValueText(text: string, today: string, known?: readonly string[]): KpiValueText | undefined {
+  const lead = leadingKpiCode(text, known);
   if (!lead) return undefined;
   const code = lead.code;
   const colon = lead.rest.indexOf(':');
@@ -81,11 +100,54 @@ export function parseKpiValueText(text: string, today: string): KpiValueText | u
     if (r) return r;
     body = stripSpan(body, fyq.index, fyq[0].length);
   }
+  // School terms: "autumn term 2026" (the calendar year it falls in), "spring 2026/27", "summer term".
+  const term = /\b(autumn|spring|summer)(?:\s+term)?(?:\s+(\d{4})(?:\s*[/-]\s*(\d{4}|\d{2}))?)?\b/i.exec(body);
+  if (term) {
+    const t = (['autumn', 'spring', 'summer'].indexOf(term[1].toLowerCase()) + 1) as 1 | 2 | 3;
+    const text = term[0].trim();
+    let spec: PeriodSpec = { kind: 'term', term: t, text };
+    if (term[2] && term[3]) {
+      const start = Number(term[2]);
+      if (!followsOn(start, term[3])) return fail(`"${text}" is not an academic year: the second year follows the first, as in ${start}/${String(start + 1).slice(2)}.`);
+      spec = { ...spec, academicStart: start };
+    } else if (term[2]) spec = { ...spec, year: Number(term[2]) };
+    const r = setPeriod(spec);
+    if (r) return r;
+    body = stripSpan(body, term.index, term[0].length);
+  }
+  // Week numbers: "week 45 2026", "wk 45" (ISO weeks: week 1 holds the year's first Thursday).
+  const weekNo = /\b(?:week|wk)\s*(?:no\.?\s*|number\s*)?(\d{1,2})(?:\s+(?:of\s+)?(\d{4}))?\b/i.exec(body);
+  if (weekNo) {
+    const n = Number(weekNo[1]);
+    const thisYear = Number(today.slice(0, 4));
+    // Without a year: this year's week n if it has ended, otherwise last year's.
+    const years = weekNo[2] ? [Number(weekNo[2])] : [thisYear, thisYear - 1];
+    const monday = years.map((y) => isoWeekMonday(y, n)).find((d) => d !== undefined && (weekNo[2] || periodEnd(d) < today));
+    if (!monday) return fail(`"${weekNo[0].trim()}" is not a week: weeks are numbered 1 to 52 (53 in some years), week 1 holding the year's first Thursday.`);
+    const r = setPeriod({ kind: 'week', date: monday, text: weekNo[0].trim() });
+    if (r) return r;
+    body = stripSpan(body, weekNo.index, weekNo[0].length);
+  }
+  // "w/c 2 Nov", "week commencing 2 November 2026": the date names its week, so it needs no year.
+  const weekOf = /\b(?:w\/c|w\/b|wc|wb|week\s+(?:commencing|beginning|starting|of))\b/i.test(body);
+  // Financial and academic years: "2025/26", "FY 2025/26", "academic year 2025-26" (a hyphen only after a
+  // word that says it is a year, because "2025-11" is a month).
+  const range = /(?:\b(fy|financial\s+year|academic\s+year|ay)\s*)?\b(\d{4})\s*([/-])\s*(\d{4}|\d{2})\b/i.exec(body);
+  if (range && (range[1] || range[3] === '/')) {
+    const start = Number(range[2]);
+    const text = range[0].trim();
+    const word = range[1]?.toLowerCase();
+    const says = word === undefined ? undefined : /^(fy|financial)/.test(word) ? 'financial' : 'academic';
+    if (!followsOn(start, range[4])) return fail(`"${text}" is not a ${says ?? 'financial or academic'} year: the second year follows the first, as in ${start}/${String(start + 1).slice(2)}.`);
+    const r = setPeriod({ kind: 'yearRange', start, says, text });
+    if (r) return r;
+    body = stripSpan(body, range.index, range[0].length);
+  }
   // Stored forms, as in the import files: 2026-Q4 (calendar), 2026-11, 2026-11-30.
-  const stored = /\b(\d{4}-q[1-4]|\d{4}-\d{2}-\d{2}|\d{4}-\d{2})\b/i.exec(body);
+  const stored = /\b(\d{4}-[qt][1-4]|\d{4}-\d{2}-\d{2}|\d{4}-\d{2})\b/i.exec(body);
   if (stored) {
-    const p = stored[1].toUpperCase().replace('-Q', '-Q');
-    const r = setPeriod(/^\d{4}-\d{2}-\d{2}$/.test(p) ? { kind: 'day', date: p, text: stored[1] } : { kind: 'stored', period: p.replace(/q/i, 'Q'), text: stored[1] });
+    const p = stored[1].toUpperCase();
+    const r = setPeriod(/^\d{4}-\d{2}-\d{2}$/.test(p) ? { kind: weekOf ? 'week' : 'day', date: p, text: stored[1] } : { kind: 'stored', period: p, text: stored[1] });
     if (r) return r;
     body = stripSpan(body, stored.index, stored[0].length);
   }
@@ -116,6 +178,15 @@ export function parseKpiValueText(text: string, today: string): KpiValueText | u
       day !== undefined
         ? { kind: 'day', date: `${year ?? c.get('year')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`, text: res.text }
         : { kind: 'month', month, year, text: res.text };
+    if (spec.kind === 'day' && weekOf) {
+      // "w/c 2 Nov" with no year: the latest such date that is not in the future.
+      const thisYear = `${today.slice(0, 4)}-${spec.date.slice(5)}`;
+      const date = year !== undefined ? spec.date : thisYear <= today ? thisYear : `${Number(today.slice(0, 4)) - 1}-${spec.date.slice(5)}`;
+      const r = setPeriod({ kind: 'week', date, text: res.text });
+      if (r) return r;
+      body = stripSpan(body, res.index, res.text.length);
+      break;
+    }
     if (spec.kind === 'day' && year === undefined) {
       // "13 November": is 13 the value or the day? Say it back rather than guess.
       return fail(`I read "${res.text}" as a date. If ${res.text.match(/\d+/)?.[0]} is the value, put the month first or say "for": “${code} ${res.text.match(/\d+/)?.[0]} for ${res.text.replace(/\d+(st|nd|rd|th)?/i, '').trim()}”.`);
@@ -133,6 +204,17 @@ export function parseKpiValueText(text: string, today: string): KpiValueText | u
     if (ab && month > 0 && MONTH_NAMES[month - 1].toLowerCase().startsWith(ab[0].replace(/\.?(\s+\d{4})?$/, '').toLowerCase())) {
       period = { kind: 'month', month, year: ab[2] ? Number(ab[2]) : undefined, text: ab[0].trim() };
       body = stripSpan(body, ab.index, ab[0].length);
+    }
+  }
+
+  // A bare calendar year beside the value ("kpi x 2026 40", "for year 2025 12"): the first four-digit
+  // year of two numbers, or one after "year". A lone number is the value, even if it looks like a year.
+  if (!period) {
+    const numbers = [...body.matchAll(/(?<![\w.,])[-+]?\d[\d,.]*(?![\w.,])/g)];
+    const yearAt = numbers.find((n) => /^(19|20)\d{2}$/.test(n[0]) && (numbers.length >= 2 || /\byear\s+$/i.test(body.slice(0, n.index))));
+    if (yearAt) {
+      period = { kind: 'year', year: Number(yearAt[0]), text: yearAt[0] };
+      body = stripSpan(body, yearAt.index!, yearAt[0].length);
     }
   }
 
@@ -194,24 +276,65 @@ export type ResolvedPeriod = { ok: true; period: string } | { ok: false; message
 
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
+/** Does "26" or "2026" follow on from `start` as the second year of a financial or academic year? */
+function followsOn(start: number, second: string): boolean {
+  return second.length === 2 ? Number(second) === (start + 1) % 100 : Number(second) === start + 1;
+}
+
+/** What a spec is, in words, for a wrong-shape message. */
+const WHAT: Record<PeriodSpec['kind'], string> = {
+  month: 'a month',
+  quarter: 'a quarter',
+  ambiguousQuarter: 'a quarter',
+  day: 'a day',
+  week: 'a week',
+  term: 'a school term',
+  yearRange: 'a financial or academic year',
+  year: 'a calendar year',
+  stored: 'a period',
+};
+
+/** What to say instead, per kind: named with the shape to write. */
+const SAY: Record<PeriodKind, string> = {
+  monthly: 'the month',
+  quarterly: 'the quarter (financial year)',
+  weekly: 'the week as “w/c” and its Monday, or “week” and its number',
+  termly: 'the term and its year',
+  annual: 'the calendar year',
+  financialYear: 'the financial year',
+  academicYear: 'the academic year',
+};
+
+const STORED_WHAT: Record<PeriodKind, string> = {
+  monthly: 'a month',
+  quarterly: 'a quarter',
+  weekly: 'a week',
+  termly: 'a school term',
+  annual: 'a calendar year',
+  financialYear: 'a financial year',
+  academicYear: 'an academic year',
+};
+
 /**
  * The stored period a spec means for this KPI, or why not: the period must match the KPI's frequency
- * and must have ended. A month without a year is the latest one that has ended, as long as that is
- * recent; otherwise the year is asked for.
+ * and must have ended. A month, term or week number without a year is the latest one that has ended
+ * (a month only while that is recent; otherwise the year is asked for).
  */
 export function resolvePeriod(def: Pick<KpiDefinition, 'code' | 'frequency'>, spec: PeriodSpec | undefined, today: string): ResolvedPeriod {
   const kind = periodKind(def.frequency);
-  if (!kind) return { ok: false, message: `${def.code} is reported ${def.frequency || 'with no frequency set'}; I can record monthly, quarterly and weekly KPIs in chat. Its values are imported from a file.` };
-  const example = formatPeriod(lastEndedPeriod(kind, today));
-  if (!spec) return { ok: false, message: `Which period is that for? Say it with the value, for example “kpi ${def.code} ${example.replace(/ \(.*\)$/, '')} …”.` };
+  if (!kind) return { ok: false, message: `${def.code} is reported ${def.frequency || 'with no frequency set'}; I can record weekly, monthly, quarterly, termly and annual KPIs in chat. Its values are imported from a file.` };
+  const example = typedPeriod(lastEndedPeriod(kind, today));
+  if (!spec) return { ok: false, message: `Which period is that for? Say it with the value, for example “kpi ${def.code} ${example} …”.` };
+  const wrong = (suggestionDay?: string) => wrongShape(def, kind, spec.text, spec.kind === 'stored' ? STORED_WHAT[kindOfPeriod(spec.period) ?? 'monthly'] : WHAT[spec.kind], suggestionDay, today);
   let period: string;
   switch (spec.kind) {
     case 'month': {
-      if (kind !== 'monthly') return wrongShape(def, kind, spec.text, 'a month', spec.year ? periodContaining(kind, `${spec.year}-${String(spec.month).padStart(2, '0')}-15`) : undefined, today);
-      if (spec.year !== undefined) period = `${spec.year}-${String(spec.month).padStart(2, '0')}`;
+      const mm = String(spec.month).padStart(2, '0');
+      if (kind !== 'monthly') return wrong(spec.year ? `${spec.year}-${mm}-15` : undefined);
+      if (spec.year !== undefined) period = `${spec.year}-${mm}`;
       else {
-        const thisYear = `${today.slice(0, 4)}-${String(spec.month).padStart(2, '0')}`;
-        period = periodEnd(thisYear) < today ? thisYear : `${Number(today.slice(0, 4)) - 1}-${String(spec.month).padStart(2, '0')}`;
+        const thisYear = `${today.slice(0, 4)}-${mm}`;
+        period = periodEnd(thisYear) < today ? thisYear : `${Number(today.slice(0, 4)) - 1}-${mm}`;
         if (period < shiftPeriodBy(lastEndedPeriod('monthly', today), -3)) {
           return { ok: false, message: `Which ${MONTH_NAMES[spec.month - 1]}? Say the year, for example “${MONTH_NAMES[spec.month - 1].slice(0, 3)} ${period.slice(0, 4)}”.` };
         }
@@ -219,23 +342,52 @@ export function resolvePeriod(def: Pick<KpiDefinition, 'code' | 'frequency'>, sp
       break;
     }
     case 'quarter':
-      if (kind !== 'quarterly') return wrongShape(def, kind, spec.text, 'a quarter', undefined, today);
+      if (kind !== 'quarterly') return wrong(periodEnd(calendarQuarterOf(spec.fq, spec.fyStart)));
       period = calendarQuarterOf(spec.fq, spec.fyStart);
       break;
     case 'ambiguousQuarter': {
-      if (kind !== 'quarterly') return wrongShape(def, kind, spec.text, 'a quarter', undefined, today);
+      if (kind !== 'quarterly') return wrong();
       const a = calendarQuarterOf(spec.q, spec.year);
       const b = calendarQuarterOf(spec.q, spec.year - 1);
       return { ok: false, message: `"${spec.text}" could be two quarters. Did you mean ${formatPeriod(a)} or ${formatPeriod(b)}? Write it as “Q${spec.q} ${spec.year}/${String(spec.year + 1).slice(2)}” or “Q${spec.q} ${spec.year - 1}/${String(spec.year).slice(2)}”.` };
     }
     case 'day':
-      if (kind !== 'weekly') return wrongShape(def, kind, spec.text, 'a day', periodContaining(kind, spec.date), today);
+    case 'week':
+      if (kind !== 'weekly') return wrong(spec.date);
       period = periodContaining('weekly', spec.date);
       break;
+    case 'term': {
+      if (kind !== 'termly') return wrong();
+      if (spec.academicStart !== undefined) period = `${spec.academicStart}-T${spec.term}`;
+      else if (spec.year !== undefined) period = `${spec.term === 1 ? spec.year : spec.year - 1}-T${spec.term}`;
+      else {
+        // The latest such term that has ended.
+        let p = lastEndedPeriod('termly', today);
+        while (!p.endsWith(`T${spec.term}`)) p = shiftPeriodBy(p, -1);
+        period = p;
+      }
+      break;
+    }
+    case 'yearRange': {
+      const fits = (kind === 'financialYear' && spec.says !== 'academic') || (kind === 'academicYear' && spec.says !== 'financial');
+      if (!fits) return wrongShape(def, kind, spec.text, spec.says ? `${spec.says === 'financial' ? 'a financial' : 'an academic'} year` : WHAT.yearRange, kind === 'annual' ? `${spec.start}-06-30` : undefined, today);
+      period = kind === 'financialYear' ? financialYearKey(spec.start) : academicYearKey(spec.start);
+      break;
+    }
+    case 'year': {
+      if (kind === 'financialYear' || kind === 'academicYear') {
+        const [a, b] = [spec.year - 1, spec.year].map((y) => `${y}/${String(y + 1).slice(2)}`);
+        return { ok: false, message: `${def.code} is reported ${kindWord(kind)}, and "${spec.text}" could be ${a} or ${b}. Say which, for example “${b}”.` };
+      }
+      if (kind !== 'annual') return wrong(`${spec.year}-06-30`);
+      period = String(spec.year);
+      break;
+    }
     case 'stored': {
-      const storedKind = /Q/.test(spec.period) ? 'quarterly' : 'monthly';
-      if (storedKind !== kind) return wrongShape(def, kind, spec.text, storedKind === 'quarterly' ? 'a quarter' : 'a month', undefined, today);
-      if (storedKind === 'monthly' && !/^\d{4}-(0[1-9]|1[0-2])$/.test(spec.period)) return { ok: false, message: `"${spec.text}" is not a month.` };
+      const storedKind = kindOfPeriod(spec.period);
+      if (!storedKind) return { ok: false, message: `"${spec.text}" is not a period I know.` };
+      if (storedKind !== kind) return wrong();
+      if (storedKind === 'weekly' && periodContaining('weekly', spec.period) !== spec.period) return { ok: false, message: `"${spec.text}" is not a Monday; a week is stored as its Monday.` };
       period = spec.period;
       break;
     }
@@ -245,10 +397,8 @@ export function resolvePeriod(def: Pick<KpiDefinition, 'code' | 'frequency'>, sp
   return { ok: true, period };
 }
 
-function wrongShape(def: Pick<KpiDefinition, 'code' | 'frequency'>, kind: string, text: string, what: string, suggestion: string | undefined, today: string): ResolvedPeriod {
-  const k = kind as 'monthly' | 'quarterly' | 'weekly';
-  const example = suggestion ?? lastEndedPeriod(k, today);
-  const say = k === 'quarterly' ? 'the quarter' : k === 'monthly' ? 'the month' : 'a day in the week';
-  const shown = k === 'quarterly' ? formatPeriod(example) : formatPeriod(example);
-  return { ok: false, message: `${def.code} is reported ${k}, but "${text}" is ${what}. Say ${say}, for example ${shown}.` };
+/** "c056 is reported termly, but "nov 2026" is a month. Say the term and its year, for example “Autumn term 2026/27”." */
+function wrongShape(def: Pick<KpiDefinition, 'code' | 'frequency'>, kind: PeriodKind, text: string, what: string, suggestionDay: string | undefined, today: string): ResolvedPeriod {
+  const example = typedPeriod(suggestionDay ? periodContaining(kind, suggestionDay) : lastEndedPeriod(kind, today));
+  return { ok: false, message: `${def.code} is reported ${kindWord(kind)}, but "${text}" is ${what}. Say ${SAY[kind]}, for example “${example}”.` };
 }

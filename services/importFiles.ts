@@ -35,7 +35,9 @@ export async function importPlanFile(
   const planId = planIdFor(args.planName);
   // With no sheet named, a cover or contents sheet before the plan is passed over.
   const table = await readTableDetail(args.file, { sheet: args.sheet, accept: hasPlanHeader });
-  const parsed = parsePlan(table.rows, { fills: table.fills });
+  // The KPIs already defined, so an action citing "NI062" links to KPI "ni 062" (import KPIs first).
+  const kpiCodes = (await s.kpis.listDefinitions()).map((d) => d.code);
+  const parsed = parsePlan(table.rows, { fills: table.fills, kpiCodes });
   const plan = args.transform ? args.transform(parsed.plan) : parsed.plan;
   const report: ImportReport = { kind: 'plan', file: args.file, rowsRead: parsed.rowsRead, problems: parsed.problems, dryRun: args.dryRun, columns: parsed.columns };
   if (table.sheet) report.sheet = table.sheet;

@@ -1,7 +1,7 @@
 import { roleKey } from '../domain/roles';
 import type { KpiDefinition, Person } from '../domain/model';
 import { mayRecordKpi, type Authority } from '../domain/permissions';
-import { checkValue, periodKind, recentEndedPeriods, periodDueDate, formatValue } from '../domain/kpi';
+import { checkValue, periodKind, recentEndedPeriods, periodDueDate, formatValue, type PeriodKind } from '../domain/kpi';
 import { resolvePeriod } from '../domain/kpiValueText';
 import type { KpiCorrection, KpiPoint } from '../storage/kpiRepository';
 import { statusOf, type KpiStatus } from './kpiQueries';
@@ -14,7 +14,7 @@ export const MAX_NOTE = 500;
 
 export interface RecordRequest {
   code: string;
-  /** The stored period (2026-11, 2026-Q4, 2026-11-30). */
+  /** The stored period (2026-11, 2026-Q4, the Monday 2026-11-30, 2026-T1, 2026, FY2026-27, AY2026-27). */
   period: string;
   value: number;
   /** As the person wrote it, to name it back in messages. */
@@ -120,6 +120,9 @@ export async function recordKpiValue(s: Services, caller: Caller, req: RecordReq
   return { kind: 'saved', def, point, before: existing, correction, statusBefore: statusOf(def, series), statusAfter: statusOf(def, after), as: permission.as === 'admin' ? 'admin' : 'owner' };
 }
 
+/** How many recent ended periods are offered for recording: about the last quarter's worth, at least two. */
+export const DUE_PERIOD_COUNT: Record<PeriodKind, number> = { weekly: 4, monthly: 3, quarterly: 2, termly: 2, annual: 2, financialYear: 2, academicYear: 2 };
+
 export interface DuePeriod {
   period: string;
   /** 0 when the period has no value yet. */
@@ -133,7 +136,7 @@ export function duePeriods(def: KpiDefinition, series: KpiPoint[], today: string
   const kind = periodKind(def.frequency);
   if (!kind) return [];
   const byPeriod = new Map(series.map((p) => [p.period, p]));
-  return recentEndedPeriods(kind, today, kind === 'quarterly' ? 2 : 3).map((period) => {
+  return recentEndedPeriods(kind, today, DUE_PERIOD_COUNT[kind]).map((period) => {
     const p = byPeriod.get(period);
     return { period, version: p ? p.version ?? 1 : 0, value: p?.value, dueDate: periodDueDate(period, workingDays) };
   });

@@ -1,16 +1,34 @@
 import type { KpiStatus } from '../../services/kpiQueries';
 import type { KpiDefinition, Rag } from '../../domain/model';
-import { formatPeriod, formatValue, gapToTarget, kpiRag, shortPeriod, unitKind } from '../../domain/kpi';
+import { formatPeriod, formatValue, gapToTarget, kpiRag, periodKind, typedPeriod, unitKind, type PeriodKind } from '../../domain/kpi';
 import { formatBritishDate } from '../../domain/dueDate';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import type { ChartBar } from '../../cards/cardData';
 import { RAG_COLOR, RAG_SYMBOL, RAG_WORD } from './format';
 import { plainText } from './userText';
 import type { DuePeriod, RecordField } from '../../services/kpiRecording';
 
 const fmt = (v: number, unit: string) => formatValue(v, unit);
 
-/** How many periods the trend shows: a year and the same month a year ago, or five quarters. */
-export const TREND_PERIODS = { monthly: 13, quarterly: 5, other: 13 } as const;
+/**
+ * How many periods the trend shows: a year and the same period a year ago (13 months, 5 quarters, 4
+ * terms), a quarter of weeks, five years; 13 points for frequencies not recorded in chat.
+ */
+export const TREND_PERIODS = { monthly: 13, quarterly: 5, weekly: 13, termly: 4, annual: 5, financialYear: 5, academicYear: 5, other: 13 } as const;
+
+/** What one trend point is, for the chart's title and axis. */
+const POINT_WORDS: Record<PeriodKind | 'other', { singular: string; plural: string; axis: string }> = {
+  monthly: { singular: 'month', plural: 'months', axis: 'Month' },
+  quarterly: { singular: 'quarter', plural: 'quarters', axis: 'Quarter (financial year)' },
+  weekly: { singular: 'week', plural: 'weeks', axis: 'Week commencing' },
+  termly: { singular: 'term', plural: 'terms', axis: 'Term' },
+  annual: { singular: 'year', plural: 'years', axis: 'Year' },
+  financialYear: { singular: 'year', plural: 'financial years', axis: 'Financial year' },
+  academicYear: { singular: 'year', plural: 'academic years', axis: 'Academic year' },
+  other: { singular: 'period', plural: 'periods', axis: 'Period' },
+};
+
+const kindOf = (d: KpiDefinition): PeriodKind | 'other' => periodKind(d.frequency) ?? (/quarter/i.test(d.frequency) ? 'quarterly' : 'other');
 
 /** One line per KPI, the same in every card: "**c162** Agency social workers in post: 13 (Sep 2022), target 8 — Red, worsening". */
 export function kpiLine(k: KpiStatus, opts: { bold?: boolean; direction?: boolean } = {}): string {
@@ -22,44 +40,60 @@ export function kpiLine(k: KpiStatus, opts: { bold?: boolean; direction?: boolea
 
 const ragLabel = (r: Rag) => `${RAG_SYMBOL[r]} ${RAG_WORD[r]}`;
 
+/** Teams' chart colour per RAG: the bar says the RAG by its colour, its label by word and number. */
+const BAR_COLOR: Record<Rag, ChartBar['color']> = { green: 'good', blue: 'good', amber: 'warning', red: 'attention', none: 'attention' };
+
+/** The bar's period, readable at full length: "Nov 2026", "Q3 2026/27", "w/c 2 Nov 2026", "Autumn 2025/26", "2025/26". */
+export function barLabel(period: string): string {
+  return typedPeriod(period).replace(' term ', ' ');
+}
+
+const signed = (g: number) => (g > 0 ? `+${g}` : g < 0 ? `−${-g}` : '0');
+
 export interface TrendChart {
-  /** Short period labels, oldest first ("Nov 25", "Q3 25/26"). */
-  labels: string[];
+  /** One bar per period, oldest first: its label carries the period and the signed gap ("Nov 2026: −3"). */
+  bars: ChartBar[];
   /** How far each value is on the right side of target, in the KPI's unit (0 = on target). */
   gaps: number[];
-  yMin: number;
-  yMax: number;
   title: string;
-  yAxisTitle: string;
+  /** The value axis (along the bars). */
+  valueAxisTitle: string;
+  /** The category axis (the periods). */
+  periodAxisTitle: string;
   /** Every point in words, for screen readers and clients without charts. */
   text: string;
+  /** How to read the bars. */
+  note: string;
 }
 
 /**
- * The trend as the gap to target. Teams' Chart.Line starts its y-axis at 0 and has no documented way
- * to move it, so 84–87.5% against 87% draws a flat line at the top; the gap (−3 … +0.5) fills the
- * chart whatever the host, and its zero line is the target. Hosts that know yMin/yMax (the Agents
- * Playground does) get a range fitted to the data as well.
+ * The trend as horizontal bars, one per period, oldest at the top. A line chart's thirteen category
+ * labels are cut to their first letter in Teams and the Agents Playground ("N…", "D…"), so two J's
+ * or M's could not be told apart; bars give each period a full-width label. Each bar is as long as
+ * the distance from target, coloured by its RAG (Teams' good/warning/attention, never its default
+ * purple), and its label says the period and the signed gap, so long red is far short of target and
+ * long green far better. Distances, not values, because bars start at 0: 84–87.5% against 87% would
+ * be thirteen bars of the same length. Not negative bars: the Playground does not draw them.
  */
 export function trendChart(k: KpiStatus): TrendChart {
   const d = k.def;
-  const n = /quarter/i.test(d.frequency) ? TREND_PERIODS.quarterly : TREND_PERIODS.monthly;
-  const points = k.series.slice(-n);
+  const kind = kindOf(d);
+  const points = k.series.slice(-TREND_PERIODS[kind]);
   const gaps = points.map((p) => gapToTarget(d, p.value));
-  const lo = Math.min(0, -d.tolerance, ...gaps);
-  const hi = Math.max(0, ...gaps);
-  const pad = Math.max((hi - lo) * 0.1, 0.5);
   const unitWord = unitKind(d.unit) === 'percent' ? 'points' : unitKind(d.unit) === 'days' ? 'days' : 'units';
   const better = d.polarity === 'higher' ? 'above' : 'below';
   return {
-    labels: points.map((p) => shortPeriod(p.period)),
+    bars: points.map((p, i) => ({
+      x: `${barLabel(p.period)}: ${gaps[i] === 0 ? 'on target' : signed(gaps[i])}`,
+      y: Math.abs(gaps[i]),
+      color: BAR_COLOR[kpiRag(d, p.value)],
+    })),
     gaps,
-    yMin: Math.floor((lo - pad) * 10) / 10,
-    yMax: Math.ceil((hi + pad) * 10) / 10,
-    title: `${d.code}: distance from target (${fmt(d.target, d.unit)}), last ${points.length} ${/quarter/i.test(d.frequency) ? 'quarters' : 'periods'}`,
-    // Short: the Playground cuts an axis title longer than the chart is tall.
-    yAxisTitle: `± target (${unitWord})`,
+    title: `Distance from target (${fmt(d.target, d.unit)}), last ${points.length} ${POINT_WORDS[kind].plural}`,
+    valueAxisTitle: `Distance from target (${unitWord})`,
+    periodAxisTitle: POINT_WORDS[kind].axis,
     text: `Trend, oldest first: ${points.map((p) => `${formatPeriod(p.period)} ${fmt(p.value, d.unit)} (${RAG_WORD[kpiRag(d, p.value)]})`).join('; ')}. Target ${fmt(d.target, d.unit)}, ${better} is better; amber within ${d.tolerance}.`,
+    note: `Each bar is how far that ${POINT_WORDS[kind].singular} was from target: green on or better than target (+), amber short of it by up to ${d.tolerance}, red short by more (−). Latest: ${gaps.length ? signed(gaps.at(-1)!) : '—'}.`,
   };
 }
 
@@ -67,8 +101,7 @@ export function kpiCard(k: KpiStatus, opts: { notice?: string; recordable?: bool
   const d = k.def;
   const better = d.polarity === 'higher' ? 'higher is better' : 'lower is better';
   const chart = trendChart(k);
-  const points = k.series.slice(-chart.labels.length);
-  const signed = (g: number) => (g > 0 ? `+${g}` : g < 0 ? `−${-g}` : '0');
+  const points = k.series.slice(-chart.bars.length);
   return renderCard('kpi', {
     // Notices carry what people typed (a correction's reason), so they are plain text.
     notice: plainText(opts.notice ?? ''),
@@ -94,18 +127,11 @@ export function kpiCard(k: KpiStatus, opts: { notice?: string; recordable?: bool
     ].filter(Boolean),
     points,
     chartTitle: chart.title,
-    xAxisTitle: /quarter/i.test(d.frequency) ? 'Quarter (financial year)' : 'Month',
-    yAxisTitle: chart.yAxisTitle,
-    yMin: chart.yMin,
-    yMax: chart.yMax,
-    gapLegend: `${d.code} against target`,
-    targetLegend: `Target ${fmt(d.target, d.unit)}`,
-    amberLegend: `Red below −${d.tolerance}`,
-    gapValues: chart.labels.map((x, i) => ({ x, y: chart.gaps[i] })),
-    targetValues: chart.labels.map((x) => ({ x, y: 0 })),
-    amberValues: chart.labels.map((x) => ({ x, y: -d.tolerance })),
+    valueAxisTitle: chart.valueAxisTitle,
+    periodAxisTitle: chart.periodAxisTitle,
+    trendBars: chart.bars,
     trendText: chart.text,
-    chartNote: `The line is the distance from target: above 0 is better than target, between 0 and −${d.tolerance} is amber, below −${d.tolerance} is red. Latest: ${points.length ? signed(chart.gaps.at(-1)!) : '—'}.`,
+    chartNote: chart.note,
     recent: points
       .slice(-6)
       .reverse()
@@ -166,7 +192,7 @@ export function kpiReminderCard(def: KpiDefinition, due: { period: string; versi
   const when = formatBritishDate(dueDate);
   return renderCard('kpiReminder', {
     heading: stage === 'due' ? `${def.code}: ${formatPeriod(due.period)} value due` : `${def.code}: ${formatPeriod(due.period)} value still missing`,
-    line: `${def.name}. ${stage === 'due' ? `The value is due by ${when}.` : `It was due by ${when}.`} Target ${fmt(def.target, def.unit)}. You can also type “kpi ${def.code} ${formatPeriod(due.period).replace(/ \(.*\)$/, '')} <value>”.`,
+    line: `${def.name}. ${stage === 'due' ? `The value is due by ${when}.` : `It was due by ${when}.`} Target ${fmt(def.target, def.unit)}. You can also type “kpi ${def.code} ${typedPeriod(due.period)} <value>”.`,
     valueLabel: valueLabel(def),
     example: example(def),
     code: def.code,

@@ -1,6 +1,8 @@
 import type { ImportProblem, KpiDefinition, KpiValue } from '../model';
 import { columnsBySynonyms } from './columns';
 import { roleKey } from '../roles';
+import { mondayOf, periodKind, type PeriodKind } from '../kpi';
+import { findKpiCode, isKpiCode, normaliseKpiCode } from '../kpiCodes';
 
 /**
  * KPI definitions (kpis.csv) and their reported values (kpi-values.csv).
@@ -38,7 +40,7 @@ const DEFINITION_COLUMNS = {
 
 const VALUE_COLUMNS = {
   code: ['Code', 'KPI', 'KPI Code', 'Ref'],
-  period: ['Period', 'Month', 'Date', 'Quarter'],
+  period: ['Period', 'Month', 'Date', 'Quarter', 'Week', 'Week commencing', 'Term', 'Year'],
   value: ['Value', 'Actual', 'Result'],
 } as const;
 
@@ -62,9 +64,22 @@ const FREQUENCIES: Record<string, string> = {
   monthly: 'monthly',
   quarterly: 'quarterly',
   termly: 'termly',
+  'per term': 'termly',
+  'each term': 'termly',
   annually: 'annually',
   annual: 'annually',
   yearly: 'annually',
+  'calendar year': 'annually',
+  'annually (calendar year)': 'annually',
+  'financial year': 'annually (financial year)',
+  'annually (financial year)': 'annually (financial year)',
+  'annual (financial year)': 'annually (financial year)',
+  'annually (fy)': 'annually (financial year)',
+  'annual fy': 'annually (financial year)',
+  'academic year': 'annually (academic year)',
+  'annually (academic year)': 'annually (academic year)',
+  'annual (academic year)': 'annually (academic year)',
+  'school year': 'annually (academic year)',
   'six monthly': 'six_monthly',
   'six-monthly': 'six_monthly',
   '6 monthly': 'six_monthly',
@@ -114,9 +129,9 @@ export function parseKpis(rows: readonly string[][], opts: { heldRoles?: Readonl
       problems.push({ row: rowNo, column: col(field), value: get(row, cols[field]), message, outcome });
     };
 
-    const code = get(row, cols.code).toLowerCase();
-    if (!/^[a-z0-9][a-z0-9_.-]*$/.test(code)) {
-      report('code', code === '' ? 'No KPI code; the row was not imported.' : 'A KPI code is letters and digits only; the row was not imported.', 'skipped');
+    const code = normaliseKpiCode(get(row, cols.code));
+    if (!isKpiCode(code)) {
+      report('code', code === '' ? 'No KPI code; the row was not imported.' : 'A KPI code is letters and digits, with single spaces, dots, dashes or underscores between them ("NI 062", "PI-12"), at most 20 characters and not only digits; the row was not imported.', 'skipped');
       return;
     }
     const earlier = seen.get(code);
@@ -148,9 +163,9 @@ export function parseKpis(rows: readonly string[][], opts: { heldRoles?: Readonl
       report('tolerance', `KPI ${code}: ${why}; 0 used, so anything short of target is red.`, 'left blank');
     }
     const frequencyText = get(row, cols.frequency);
-    const frequency = FREQUENCIES[frequencyText.toLowerCase()];
+    const frequency = FREQUENCIES[frequencyText.toLowerCase().replace(/\s+/g, ' ')];
     if (frequency === undefined && frequencyText !== '') {
-      report('frequency', `KPI ${code}: "${frequencyText}" is not a known frequency (weekly, monthly, quarterly, termly, annually).`, 'kept as text');
+      report('frequency', `KPI ${code}: "${frequencyText}" is not a known frequency (weekly, monthly, quarterly, termly, annually, financial year, academic year).`, 'kept as text');
     }
     const kpi: KpiDefinition = {
       code,
@@ -187,35 +202,60 @@ const MONTH_NAMES = [
 ];
 
 /**
- * A period in the stored form: yyyy-mm (monthly), yyyy-Qn (calendar quarter), yyyy-mm-dd (week).
- * "Oct 2021" and dd/mm/yyyy are accepted too, because spreadsheets rewrite dates that way.
+ * A period in the stored form: yyyy-mm (monthly), yyyy-Qn (calendar quarter), yyyy-mm-dd (week: its
+ * Monday when the KPI is weekly), yyyy-Tn (term of the academic year starting in yyyy), yyyy (calendar
+ * year), FYyyyy-yy and AYyyyy-yy (financial and academic years). Spreadsheets' own ways are accepted
+ * too: "Oct 2021", dd/mm/yyyy, "w/c 02/11/2026", "Autumn 2026/27", "Spring term 2027", "2026/27"
+ * (a financial year, or academic when the KPI's frequency says so), "FY 2026/27", "AY 2026/27".
  */
-export function parsePeriod(raw: string): { ok: true; period: string } | { ok: false; reason: string } {
-  const s = raw.trim();
+export function parsePeriod(raw: string, kind?: PeriodKind): { ok: true; period: string } | { ok: false; reason: string } {
+  const s = raw.trim().replace(/\s+/g, ' ');
   let m: RegExpExecArray | null;
   if ((m = /^(\d{4})-(\d{2})$/.exec(s))) {
     const mo = Number(m[2]);
-    return mo >= 1 && mo <= 12 ? { ok: true, period: s } : { ok: false, reason: `month ${m[2]} does not exist` };
+    if (mo >= 1 && mo <= 12) return { ok: true, period: s };
+    // "2026-27": a year, not a month.
+    if (Number(m[2]) !== (Number(m[1]) + 1) % 100) return { ok: false, reason: `month ${m[2]} does not exist` };
   }
   if ((m = /^(\d{4})-?q([1-4])$/i.exec(s))) return { ok: true, period: `${m[1]}-Q${m[2]}` };
   if (/^\d{4}-?q\d$/i.test(s)) return { ok: false, reason: 'a quarter is Q1 to Q4' };
-  const ymd = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
+  if ((m = /^(\d{4})-?t([1-3])$/i.exec(s))) return { ok: true, period: `${m[1]}-T${m[2]}` };
+  if ((m = /^(autumn|spring|summer)(?: term)? (\d{4})(?: ?[/-] ?(\d{2}|\d{4}))?$/i.exec(s))) {
+    const t = ['autumn', 'spring', 'summer'].indexOf(m[1].toLowerCase()) + 1;
+    const y = Number(m[2]);
+    if (m[3] && !followsOn(y, m[3])) return { ok: false, reason: `"${s}" is not an academic year` };
+    return { ok: true, period: `${m[3] || t === 1 ? y : y - 1}-T${t}` };
+  }
+  if (/^\d{4}$/.test(s)) return { ok: true, period: s };
+  if ((m = /^(?:(fy|ay|financial year|academic year) ?)?(\d{4}) ?([/-]) ?(\d{2}|\d{4})$/i.exec(s)) && followsOn(Number(m[2]), m[4])) {
+    const academic = m[1] ? /^a/i.test(m[1]) : kind === 'academicYear';
+    return { ok: true, period: `${academic ? 'AY' : 'FY'}${m[2]}-${String((Number(m[2]) + 1) % 100).padStart(2, '0')}` };
+  }
+  const wc = /^(?:w\/c|w\/b|week commencing|week beginning) /i.exec(s);
+  const day = wc ? s.slice(wc[0].length) : s;
+  const ymd = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(day);
   const parts = ymd ? [ymd[1], ymd[2], ymd[3]] : dmy ? [dmy[3], dmy[2], dmy[1]] : undefined;
   if (parts) {
     const [y, mo, d] = parts.map(Number);
     const date = new Date(Date.UTC(y, mo - 1, d));
     if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
-      return { ok: false, reason: `${s} is not a real date` };
+      return { ok: false, reason: `${day} is not a real date` };
     }
-    return { ok: true, period: date.toISOString().slice(0, 10) };
+    const iso = date.toISOString().slice(0, 10);
+    if (wc && mondayOf(iso) !== iso) return { ok: false, reason: `${day} is not a Monday; a week commencing is a Monday` };
+    return { ok: true, period: iso };
   }
   if ((m = /^([A-Za-z]+)\.?\s+(\d{4})$/.exec(s))) {
     const word = m[1].toLowerCase();
     const mo = MONTH_NAMES.findIndex((name) => name === word || name.slice(0, 3) === word || (word === 'sept' && name === 'september'));
     if (mo >= 0) return { ok: true, period: `${m[2]}-${String(mo + 1).padStart(2, '0')}` };
   }
-  return { ok: false, reason: `"${s}" is not a period (yyyy-mm, yyyy-Qn or yyyy-mm-dd)` };
+  return { ok: false, reason: `"${s}" is not a period (yyyy-mm, yyyy-Qn, yyyy-mm-dd, a term such as Autumn 2026/27, or a year such as 2026 or 2026/27)` };
+}
+
+function followsOn(start: number, second: string): boolean {
+  return second.length === 2 ? Number(second) === (start + 1) % 100 : Number(second) === start + 1;
 }
 
 export function parseKpiValues(rows: readonly string[][], opts: { known?: readonly KpiDefinition[] } = {}): KpiValueParseResult {
@@ -234,7 +274,7 @@ export function parseKpiValues(rows: readonly string[][], opts: { known?: readon
     });
     return { values, problems, rowsRead: 0 };
   }
-  const known = opts.known ? new Set(opts.known.map((k) => k.code)) : undefined;
+  const known = opts.known ? new Map(opts.known.map((k) => [k.code, k])) : undefined;
   const seen = new Map<string, number>();
   let rowsRead = 0;
   rows.slice(1).forEach((row, i) => {
@@ -244,10 +284,13 @@ export function parseKpiValues(rows: readonly string[][], opts: { known?: readon
     const skip = (field: keyof typeof VALUE_COLUMNS, message: string): void => {
       problems.push({ row: rowNo, column: headerName(header, cols[field], field), value: get(row, cols[field]), message, outcome: 'skipped' });
     };
-    const code = get(row, cols.code).toLowerCase();
-    if (code === '') return skip('code', 'No KPI code; the value was not imported.');
+    const written = normaliseKpiCode(get(row, cols.code));
+    if (written === '') return skip('code', 'No KPI code; the value was not imported.');
+    // "NI062" in the values file is KPI "ni 062" of the definitions.
+    const code = known ? findKpiCode(written, [...known.keys()]) ?? written : written;
     if (known && !known.has(code)) return skip('code', `No KPI ${code} is defined; the value was not imported.`);
-    const period = parsePeriod(get(row, cols.period));
+    const kind = known ? periodKind(known.get(code)?.frequency ?? '') : undefined;
+    const period = parsePeriod(get(row, cols.period), kind);
     if (!period.ok) return skip('period', `${period.reason}; the value was not imported.`);
     const value = parseNumber(get(row, cols.value));
     if (value === undefined) return skip('value', `KPI ${code} ${period.period}: the value is not a number; it was not imported.`);

@@ -1,3 +1,5 @@
+import { findKpiCode, knownCodesIn, shapedCodesIn } from '../kpiCodes';
+
 /**
  * Reading the text inside single plan cells: priority labels, refs, outcome lists, the
  * "Overarching action / Milestone N" blocks of the 2016-style plans, KPI codes.
@@ -119,16 +121,25 @@ export function splitEmbeddedMilestones(text: string): EmbeddedMilestones | unde
 }
 
 /**
- * KPI codes mentioned in text, lower-case, unique, in order of appearance:
- * - the cNNN family ("… c036, c042", "(c043)");
+ * KPI codes mentioned in text, in their stored form, unique, in order of appearance:
+ * - with `known` (the codes of the KPIs defined), each of those written in any spacing or case
+ *   ("NI062", "ni 062", "CSC 07"); codes without a digit are not looked for, being words too;
+ * - the shapes of domain/kpiCodes shapedCodesIn: the cNNN family, "NI 062", "PI-12", "KPI 4.1",
+ *   "SH.KPI.3" (where a known code covers the same words, the known code is taken);
  * - DfE adoption scorecard indicators cited as "Adoption Scorecard 16-19, A2" (→ a2), which
  *   kpis.csv defines as a2 and a10. A bare "A2" elsewhere is not taken: too many things are A2.
+ * Action refs ("2.4") and ordinary words are never codes.
  */
-export function kpiCodesIn(texts: readonly string[]): string[] {
+export function kpiCodesIn(texts: readonly string[], known: readonly string[] = []): string[] {
   const found: { at: number; code: string }[] = [];
   texts.forEach((text, t) => {
     const base = t * 1_000_000;
-    for (const m of text.matchAll(/\b[cC](\d{3})\b/g)) found.push({ at: base + (m.index ?? 0), code: `c${m[1]}` });
+    const mine = knownCodesIn(text, known);
+    for (const f of mine) found.push({ at: base + f.index, code: f.code });
+    for (const f of shapedCodesIn(text)) {
+      if (mine.some((k) => f.index < k.index + k.length && k.index < f.index + f.length)) continue;
+      found.push({ at: base + f.index, code: findKpiCode(f.code, known) ?? f.code });
+    }
     for (const m of text.matchAll(/\bAdoption Scorecard\b[^)]*?\bA(\d{1,2})\b/gi)) {
       found.push({ at: base + (m.index ?? 0) + m[0].length, code: `a${Number(m[1])}` });
     }

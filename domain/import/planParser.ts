@@ -64,6 +64,8 @@ export interface ParsePlanResult {
 export interface ParsePlanOptions {
   /** Cell fill colours by "row,col" (0-based), from an XLSX: read as RAG where the status cell is blank. */
   fills?: ReadonlyMap<string, string>;
+  /** The codes of the KPIs defined, so actions citing them in any spelling link to them ("NI062" → "ni 062"). */
+  kpiCodes?: readonly string[];
 }
 
 interface Context {
@@ -215,7 +217,7 @@ export function parsePlan(rows: readonly string[][], opts: ParsePlanOptions = {}
   }
 
   for (const action of ctx.actions) {
-    action.kpiCodes = kpiCodesIn([action.title, ...action.outcomes, action.commentary ?? '', ...action.milestones.map((m) => m.text)]);
+    action.kpiCodes = kpiCodesIn([action.title, ...action.outcomes, action.commentary ?? '', ...action.milestones.map((m) => m.text)], opts.kpiCodes);
   }
   const result: ParsePlanResult = { plan: { priorities: ctx.priorities, actions: ctx.actions }, problems, rowsRead, columns: columnReport(cols, rows, headerIndex) };
   if (foundKey) result.statusKey = [...foundKey.key.entries()].map(([code, v]) => `${code.toUpperCase()} = ${v.label}`);

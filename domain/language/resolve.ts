@@ -8,6 +8,7 @@
  * thing comes back as an Unresolved part naming the words, with the closest real choices only when
  * they are genuinely close.
  */
+import { findKpiCode } from '../kpiCodes';
 import { closeExample, type Intent } from '../intent';
 import type { Person } from '../model';
 import { refKey } from '../refs';
@@ -319,8 +320,8 @@ function resolvePriority(typed: string, v: Vocabulary, rephrase: (p: string) => 
 type KpiResult = { kind: 'ok'; code: string } | { kind: 'no'; part: Unresolved };
 
 function resolveKpiCode(typed: string, v: Vocabulary): KpiResult {
-  const hit = v.kpis.find((k) => k.code.toLowerCase() === typed.toLowerCase());
-  if (hit) return { kind: 'ok', code: hit.code };
+  const hit = findKpiCode(typed, v.kpis.map((k) => k.code));
+  if (hit) return { kind: 'ok', code: hit };
   const byName = resolveKpiName(typed, v);
   if (byName.kind === 'ok') return byName;
   const close = v.kpis.filter((k) => editDistance(typed.toLowerCase(), k.code.toLowerCase(), 2) <= (k.code.length >= 4 ? 1 : 1));
@@ -385,8 +386,10 @@ function resolveKpiName(typed: string, v: Vocabulary): KpiResult {
 
 function resolveLookup(intent: Extract<Intent, { kind: 'lookup' }>, v: Vocabulary): Resolution {
   const words = intent.words.trim();
-  const code = v.kpis.find((k) => k.code.toLowerCase() === words.toLowerCase().replace(/^kpi\s+/, ''));
-  if (code) return { kind: 'ok', intent: { kind: 'kpi', code: code.code } };
+  // A code in any spelling ("NI062", "sh.kpi.3"): from what was typed, as the filler words may have cut it.
+  const codes = v.kpis.map((k) => k.code);
+  const code = findKpiCode(words.replace(/^kpi\s+/, ''), codes) ?? findKpiCode(intent.display.replace(/^kpi\s+/i, ''), codes);
+  if (code) return { kind: 'ok', intent: { kind: 'kpi', code } };
   const plan = v.plans.find((p) => looseKey(p.name) === looseKey(words) || p.id.toLowerCase() === words.toLowerCase());
   if (plan) return { kind: 'ok', intent: { kind: 'summary' } };
 

@@ -140,7 +140,63 @@ describe('kpiParser: bad input', () => {
     assert.deepEqual(parsePeriod('2022-q3'), { ok: true, period: '2022-Q3' });
     assert.deepEqual(parsePeriod('September 2022'), { ok: true, period: '2022-09' });
     assert.deepEqual(parsePeriod('Sept 2022'), { ok: true, period: '2022-09' });
-    assert.deepEqual(parsePeriod('Septembre 2022'), { ok: false, reason: '"Septembre 2022" is not a period (yyyy-mm, yyyy-Qn or yyyy-mm-dd)' });
+    assert.deepEqual(parsePeriod('Septembre 2022'), { ok: false, reason: '"Septembre 2022" is not a period (yyyy-mm, yyyy-Qn, yyyy-mm-dd, a term such as Autumn 2026/27, or a year such as 2026 or 2026/27)' });
+  });
+});
+
+describe('kpiParser: weekly, termly and annual KPIs', () => {
+  const header = ['Code', 'Indicator', 'Unit', 'Polarity', 'Target', 'Tolerance', 'Frequency'];
+  const defs = parseKpis([
+    header,
+    ['att1', 'Pupils attending at least 90% of sessions', '%', 'higher', '92', '2', 'Termly'],
+    ['fin1', 'Spend within the placements budget', '%', 'higher', '100', '3', 'Financial year'],
+    ['ay1', 'Care leavers starting a college course', 'count', 'higher', '40', '5', 'Academic year'],
+    ['cal1', 'Foster carers approved in the year', 'count', 'higher', '25', '4', 'Annually'],
+    ['wk1', 'Visits completed within the week', 'count', 'higher', '30', '4', 'Weekly'],
+  ]);
+
+  it('keeps the frequency, saying which year an annual KPI counts in', () => {
+    assert.deepEqual(defs.problems, []);
+    assert.deepEqual(
+      defs.kpis.map((k) => [k.code, k.frequency]),
+      [['att1', 'termly'], ['fin1', 'annually (financial year)'], ['ay1', 'annually (academic year)'], ['cal1', 'annually'], ['wk1', 'weekly']],
+    );
+  });
+
+  it('reads terms, years and weeks as spreadsheets write them', () => {
+    const { values, problems } = parseKpiValues(
+      [
+        ['Code', 'Period', 'Value'],
+        ['att1', 'Autumn 2025/26', '91.2'],
+        ['att1', 'Spring term 2026', '90.4'],
+        ['att1', '2025-T3', '92.5'],
+        ['fin1', '2025/26', '98.7'],
+        ['fin1', 'FY 2024-25', '101.2'],
+        ['ay1', '2025/26', '38'],
+        ['cal1', '2025', '27'],
+        ['wk1', 'w/c 02/11/2026', '31'],
+        ['wk1', 'w/c 03/11/2026', '29'],
+        ['att1', 'Autumn 2025/27', '90'],
+      ],
+      { known: defs.kpis },
+    );
+    assert.deepEqual(values, [
+      { code: 'att1', period: '2025-T1', value: 91.2 },
+      { code: 'att1', period: '2025-T2', value: 90.4 },
+      { code: 'att1', period: '2025-T3', value: 92.5 },
+      { code: 'fin1', period: 'FY2025-26', value: 98.7 },
+      { code: 'fin1', period: 'FY2024-25', value: 101.2 },
+      { code: 'ay1', period: 'AY2025-26', value: 38 },
+      { code: 'cal1', period: '2025', value: 27 },
+      { code: 'wk1', period: '2026-11-02', value: 31 },
+    ]);
+    assert.deepEqual(
+      problems.map((p) => [p.row, p.message]),
+      [
+        [10, '03/11/2026 is not a Monday; a week commencing is a Monday; the value was not imported.'],
+        [11, '"Autumn 2025/27" is not an academic year; the value was not imported.'],
+      ],
+    );
   });
 });
 

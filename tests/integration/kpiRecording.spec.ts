@@ -237,24 +237,149 @@ describe('recording KPI values', function () {
     assert.deepEqual(digest.moved.filter((m) => m.item === 'KPI c301').map((m) => `${m.from}>${m.to} ${m.direction}`), ['red>green better', 'green>amber worse', 'amber>red worse']);
   });
 
-  it('chart data: a monthly KPI shows its last 13 months as the gap to target, with readable labels', async () => {
-    const { card } = await say(h, 'kpi c056');
-    const chart = (card.body as Record<string, unknown>[]).find((e) => e.type === 'Chart.Line') as { data: { legend: string; values: { x: string; y: number }[] }[]; yMin: number; yMax: number; fallback: { text: string } };
-    assert.ok(chart, 'a line chart');
-    const gap = chart.data[0].values;
-    assert.equal(gap.length, 13);
-    assert.deepEqual([gap[0].x, gap.at(-1)!.x], ['Nov 25', 'Nov 26']);
-    assert.deepEqual(gap.at(-1), { x: 'Nov 26', y: -1 }, '86% against 87%');
-    assert.equal(chart.data[1].values.every((v) => v.y === 0), true, 'the target is the zero line');
-    assert.ok(chart.yMin <= -3.5 && chart.yMin > -5 && chart.yMax >= 0 && chart.yMax < 2, `${chart.yMin}..${chart.yMax} fits the data`);
+  type Bars = { type: string; xAxisTitle: string; yAxisTitle: string; data: { x: string; y: number; color: string }[]; fallback: { text: string } };
+  const barsOf = (card: Record<string, unknown>) => (card.body as Record<string, unknown>[]).find((e) => e.type === 'Chart.HorizontalBar') as Bars;
+
+  it('chart: a monthly KPI shows its last 13 months as bars of the distance from target, each labelled in full and coloured by its RAG', async () => {
+    const { card, text } = await say(h, 'kpi c056');
+    const chart = barsOf(card);
+    assert.ok(chart, 'a horizontal bar chart');
+    assert.equal((card.body as { type: string }[]).some((e) => e.type === 'Chart.Line'), false, 'no line chart: Teams cuts its labels to one letter');
+    assert.equal(chart.data.length, 13);
+    // 86% against 87% is 1 point short, within the 3-point band: amber. Oct 2026's 83.5% is red.
+    assert.deepEqual(chart.data.at(-1), { x: 'Nov 2026: −1', y: 1, color: 'warning' });
+    assert.deepEqual(chart.data.at(-2), { x: 'Oct 2026: −3.5', y: 3.5, color: 'attention' });
+    assert.deepEqual(chart.data[0].x, 'Nov 2025: −1');
+    assert.ok(chart.data.every((b) => ['good', 'warning', 'attention'].includes(b.color)), 'every bar has an explicit RAG colour');
+    assert.equal(new Set(chart.data.map((b) => b.x)).size, 13, 'every label is different');
+    assert.deepEqual([chart.xAxisTitle, chart.yAxisTitle], ['Distance from target (points)', 'Month']);
     assert.match(chart.fallback.text, /Nov 2026 86% \(Amber\)/);
-    assert.match(cardText(card), /Recent values/);
+    assert.match(text, /Distance from target \(87%\), last 13 months/);
+    assert.match(text, /Each bar is how far that month was from target: green on or better than target \(\+\), amber short of it by up to 3, red short by more \(−\)\. Latest: −1\./);
+    assert.match(text, /Recent values/);
   });
 
-  it('chart data: a quarterly KPI shows financial-year quarter labels', async () => {
+  it('chart: a quarterly KPI labels its bars with financial-year quarters', async () => {
     const { card } = await say(h, 'kpi a2');
-    const chart = (card.body as Record<string, unknown>[]).find((e) => e.type === 'Chart.Line') as { data: { values: { x: string; y: number }[] }[] };
-    const labels = chart.data[0].values.map((v) => v.x);
-    assert.deepEqual(labels, ['Q2 25/26', 'Q3 25/26', 'Q4 25/26', 'Q1 26/27', 'Q2 26/27']);
+    const chart = barsOf(card);
+    assert.deepEqual(
+      chart.data.map((b) => b.x),
+      ['Q2 2025/26: −17', 'Q3 2025/26: −14', 'Q4 2025/26: −11', 'Q1 2026/27: −8', 'Q2 2026/27: −5'],
+    );
+    assert.equal(chart.yAxisTitle, 'Quarter (financial year)');
+  });
+});
+
+describe('recording weekly, termly and annual KPIs', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ today: TODAY });
+    const s = h.bot.services;
+    await s.directory.upsertPeople([{ role: 'HoS (RB)', name: 'Rosa Bennett', email: 'rosa@example.org', aadObjectId: ROSA.aadObjectId }]);
+    await s.kpis.upsertDefinitions([
+      { code: 'att1', name: 'Pupils in care attending 90% of sessions', unit: '%', polarity: 'higher', target: 92, tolerance: 2, frequency: 'termly', ownerRole: 'HoS (RB)' },
+      { code: 'wk1', name: 'Home visits made in the week', unit: 'count', polarity: 'higher', target: 30, tolerance: 4, frequency: 'weekly', ownerRole: 'HoS (RB)' },
+      { code: 'bud1', name: 'Placement spend within budget', unit: '%', polarity: 'higher', target: 100, tolerance: 3, frequency: 'annually (financial year)', ownerRole: 'HoS (RB)' },
+      { code: 'cal1', name: 'Foster carers approved', unit: 'count', polarity: 'higher', target: 25, tolerance: 4, frequency: 'annually', ownerRole: 'HoS (RB)' },
+      // Codes of other councils' shapes, as a KPI file names them.
+      { code: 'ni 062', name: 'Children with three or more placement moves', unit: '%', polarity: 'lower', target: 10, tolerance: 1, frequency: 'annually (financial year)', ownerRole: 'HoS (RB)' },
+      { code: 'pi-12', name: 'Reviews held within timescale', unit: '%', polarity: 'higher', target: 90, tolerance: 5, frequency: 'monthly', ownerRole: 'HoS (RB)' },
+    ]);
+    await s.kpis.upsertValues(
+      [
+        ...['2024-T1', '2024-T2', '2024-T3', '2025-T1', '2025-T2'].map((period, i) => ({ code: 'att1', period, value: 89 + i })),
+        ...['2026-10-19', '2026-10-26', '2026-11-02'].map((period, i) => ({ code: 'wk1', period, value: 27 + i })),
+        { code: 'bud1', period: 'FY2024-25', value: 97 },
+      ],
+      'fixture',
+      '2026-11-01T09:00:00.000Z',
+    );
+  });
+  after(async () => h?.stop());
+
+  const point = async (code: string, period: string) => (await h.bot.services.kpis.getPoint(code, period)).point;
+
+  it('a term, a week commencing, a financial year and a calendar year are each saved under their period', async () => {
+    const cases: [string, RegExp, string, string, number][] = [
+      ['kpi att1 summer term 2026 93.5%', /Saved: 93\.5% for Summer term 2025\/26 \(May–Aug 2026\)/, 'att1', '2025-T3', 93.5],
+      ['wk1 31 for w/c 23 Nov', /Saved: 31 for w\/c 23 Nov 2026/, 'wk1', '2026-11-23', 31],
+      ['wk1 29 week 46', /Saved: 29 for w\/c 9 Nov 2026/, 'wk1', '2026-11-09', 29],
+      ['kpi bud1 2025/26 98.5%', /Saved: 98\.5% for 2025\/26 \(financial year\)/, 'bud1', 'FY2025-26', 98.5],
+      ['kpi cal1 2025 27', /Saved: 27 for 2025/, 'cal1', '2025', 27],
+    ];
+    for (const [typed, reply, code, period, value] of cases) {
+      const { text } = await say(h, typed);
+      assert.match(text, reply, typed);
+      assert.equal((await point(code, period))?.value, value, typed);
+    }
+  });
+
+  it('a period of the wrong shape, or one not yet ended, is refused naming the words and the shape', async () => {
+    const cases: [string, RegExp][] = [
+      ['kpi att1 nov 2026 85', /att1 is reported termly, but "nov 2026" is a month\. Say the term and its year, for example “Autumn term 2026\/27”/],
+      ['kpi att1 autumn term 2026 85', /Autumn term 2026\/27 \(Sep–Dec 2026\) has not ended yet \(it ends 31 Dec 2026\)/],
+      ['kpi bud1 2026 99', /"2026" could be 2025\/26 or 2026\/27/],
+      ['kpi cal1 2025/26 20', /cal1 is reported annually \(calendar year\), but "2025\/26" is a financial or academic year\. Say the calendar year/],
+      ['wk1 30 for nov 2026', /wk1 is reported weekly, but "nov 2026" is a month\. Say the week as “w\/c” and its Monday, or “week” and its number/],
+    ];
+    for (const [typed, expected] of cases) {
+      const { text } = await say(h, typed);
+      assert.match(text, expected, typed);
+      assert.match(text, /Nothing was changed/, typed);
+    }
+  });
+
+  it('the Record value form offers the ended terms and weeks; a term saved from it is stored as its key', async () => {
+    const opened = await h.execute('openKpiRecord', { code: 'att1' });
+    const form = opened.body.value as { actions: { verb: string; data: Record<string, string> }[] };
+    assertValidCard(form);
+    const json = JSON.stringify(form);
+    assert.match(json, /"title":"Summer term 2025\/26 \(May–Aug 2026\) \(has 93\.5%: a correction needs a reason\)"/);
+    assert.match(json, /"title":"Spring term 2025\/26 \(Jan–Apr 2026\) \(has 93%: a correction needs a reason\)"/);
+    const weeks = JSON.stringify((await h.execute('openKpiRecord', { code: 'wk1' })).body.value);
+    assert.match(weeks, /"title":"w\/c 30 Nov 2026 \(no value yet\)"/);
+    assert.match(weeks, /"title":"w\/c 16 Nov 2026 \(no value yet\)"/);
+    const save = (await h.execute('openKpiRecord', { code: 'cal1' })).body.value as { actions: { verb: string; data: Record<string, string> }[] };
+    const submit = save.actions.find((a) => a.verb === 'submitKpiValue')!;
+    const saved = await h.execute('submitKpiValue', { ...submit.data, period: '2024', value: '22' });
+    assert.match(cardText(saved.body.value ?? saved.body), /Saved: 22 for 2024/, JSON.stringify(saved.body).slice(0, 600));
+    assert.equal((await point('cal1', '2024'))?.value, 22);
+  });
+
+  it('chart: a termly KPI shows four terms, each bar labelled with its term, and the text names each term', async () => {
+    const { card } = await say(h, 'kpi att1');
+    assertValidCard(card);
+    const bars = (card.body as Record<string, unknown>[]).find((e) => e.type === 'Chart.HorizontalBar') as { data: { x: string; color: string }[] };
+    assert.deepEqual(bars.data.map((b) => `${b.x} ${b.color}`), ['Summer 2024/25: −1 warning', 'Autumn 2025/26: on target good', 'Spring 2025/26: +1 good', 'Summer 2025/26: +1.5 good']);
+    const text = cardText(card);
+    assert.match(text, /Trend, oldest first: Summer term 2024\/25 \(May–Aug 2025\) 91% \(Amber\); Autumn term 2025\/26 \(Sep–Dec 2025\) 92% \(Green\); Spring term 2025\/26 \(Jan–Apr 2026\) 93% \(Green\); Summer term 2025\/26 \(May–Aug 2026\) 93\.5% \(Green\)\./);
+    assert.match(text, /last 4 terms/);
+  });
+
+  it('codes with spaces and dashes: recorded, asked about and opened in any spelling; a plan citing one links to it', async () => {
+    assert.match((await say(h, 'kpi NI 062 2025/26 11.5%')).text, /Saved: 11\.5% for 2025\/26 \(financial year\)/);
+    assert.equal((await point('ni 062', 'FY2025-26'))?.value, 11.5);
+    assert.match((await say(h, 'kpi pi-12 nov 2026 88%')).text, /Saved: 88% for Nov 2026/);
+    assert.match((await say(h, 'kpi PI12 oct 2026 91%')).text, /Saved: 91% for Oct 2026/);
+    assert.equal((await point('pi-12', '2026-10'))?.value, 91);
+    const asked = await say(h, 'kpi ni062');
+    assert.match(asked.text, /^ni 062: Children with three or more placement moves/);
+    const record = (asked.card.actions as { verb?: string; data?: Record<string, unknown> }[]).find((a) => a.verb === 'openKpiRecord')!;
+    assert.deepEqual(record.data, { code: 'ni 062' });
+    const form = JSON.stringify((await h.execute('openKpiRecord', record.data!)).body.value);
+    assert.match(form, /"title":"2025\/26 \(financial year\) \(has 11\.5%: a correction needs a reason\)"/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpi-codes-'));
+    const file = path.join(dir, 'plan.csv');
+    fs.writeFileSync(file, 'Priority,Ref,Action,Start Date,Outcome,Due Date,Lead\nStability,1.1,Fewer placement moves,Jan 2026,NI062 falls below 10% and PI 12 reaches 90%,Mar 2027,HoS (RB)\n');
+    await importPlanFile(h.bot.services, { file, planName: 'Codes plan', dryRun: false });
+    fs.rmSync(dir, { recursive: true, force: true });
+    const action = (await h.bot.services.plans.listAllItems('codes-plan')).find((i) => i.kind === 'action' && i.ref === '1.1') as { kpiCodes: string[] } | undefined;
+    assert.deepEqual(action?.kpiCodes, ['ni 062', 'pi-12']);
+  });
+
+  it('"kpis due" names the typed form of a week', async () => {
+    const { text } = await say(h, 'kpis due');
+    assert.match(text, /\*\*wk1\*\* Home visits made in the week: w\/c 30 Nov 2026, due/);
   });
 });

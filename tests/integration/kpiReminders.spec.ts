@@ -131,3 +131,56 @@ describe('reminders to record KPI values follow KPI_REMINDER_WORKING_DAYS and KP
     assert.match(cardText(sent[0].activity.attachments?.[0]?.content ?? {}), /3 Dec 2026/);
   });
 });
+
+/**
+ * A termly KPI is due when its term closes: the Summer term 2025/26 (May–Aug 2026) ends on Monday
+ * 31 August 2026, so with five working days its value is due Monday 7 September; a weekly one's week of
+ * Monday 24 August ends on Sunday 30 August and is due Friday 4 September.
+ */
+describe('reminders to record termly and weekly KPI values', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ today: '2026-09-03' });
+    const s = h.bot.services;
+    await s.directory.upsertPeople([{ role: 'HoS (RB)', name: 'Rosa Bennett', email: 'rosa@example.org', aadObjectId: ROSA.aadObjectId }]);
+    await s.kpis.upsertDefinitions([
+      { code: 'att1', name: 'Pupils in care attending 90% of sessions', unit: '%', polarity: 'higher', target: 92, tolerance: 2, frequency: 'termly', ownerRole: 'HoS (RB)' },
+      { code: 'wk1', name: 'Home visits made in the week', unit: 'count', polarity: 'higher', target: 30, tolerance: 4, frequency: 'weekly', ownerRole: 'HoS (RB)' },
+    ]);
+    await s.kpis.upsertValues([{ code: 'att1', period: '2025-T2', value: 91 }, { code: 'wk1', period: '2026-08-17', value: 28 }], 'fixture', '2026-08-25T09:00:00.000Z');
+    await h.say('hi');
+  });
+  after(async () => h?.stop());
+
+  async function day(date: string) {
+    h.clock.set(date);
+    await h.bot.scheduler.tick(new Date(`${date}T09:00:00Z`));
+    await h.bot.worker.drain();
+  }
+  const about = (code: string) => h.stub.sent({ conversationId: rosaChat }).filter((s) => textOf(s).startsWith(`${code}: `));
+
+  it('the week is due first, the term when it closes; each card says how to type the period', async () => {
+    h.stub.clear();
+    await day('2026-09-03');
+    assert.equal(about('wk1').length + about('att1').length, 0, 'Thursday 3 Sep: nothing due yet');
+    await day('2026-09-04');
+    assert.equal(about('wk1').length, 1);
+    assert.match(textOf(about('wk1')[0]), /wk1: w\/c 24 Aug 2026 value due/);
+    assert.match(textOf(about('wk1')[0]), /You can also type “kpi wk1 w\/c 24 Aug 2026 <value>”/);
+    assert.equal(about('att1').length, 0, 'the term is not due until Monday');
+    await day('2026-09-07');
+    const term = about('att1');
+    assert.equal(term.length, 1, term.map(textOf).join('\n---\n'));
+    assert.match(textOf(term[0]), /att1: Summer term 2025\/26 \(May–Aug 2026\) value due/);
+    assert.match(textOf(term[0]), /due by 7 Sep 2026/);
+    assert.match(textOf(term[0]), /You can also type “kpi att1 Summer term 2025\/26 <value>”/);
+    const card = term[0].activity.attachments![0].content as { actions: { verb: string; data: Record<string, string> }[] };
+    assertValidCard(card);
+    assert.deepEqual(card.actions[0].data, { code: 'att1', period: '2025-T3', versions: '2025-T3:0' });
+    const saved = await h.execute('submitKpiValue', { ...card.actions[0].data, value: '93' });
+    assert.match(cardText(saved.body.value), /Saved: 93% for Summer term 2025\/26/);
+    await day('2026-09-14');
+    assert.equal(about('att1').length, 1, 'recorded: no nudge');
+  });
+});

@@ -128,10 +128,10 @@ for (const where of ['personal', 'channel'] as const) {
       assert.match(text, /c162: Agency social workers in post/);
       assert.match(text, /^Red$/m);
       assert.match(text, /13 in Sep 2022 against a target of 8 \(lower is better\); worsening/);
-      const chart = JSON.stringify(card).match(/"type":"Chart.Line".*?"fallback":\{[^}]*\}/)?.[0] ?? '';
-      // The chart plots the distance from target (0 = on target), so the y-axis fits the data.
-      assert.match(chart, /"x":"Oct 21","y":0\}/);
-      assert.match(chart, /"x":"Sep 22","y":-5\}/);
+      const chart = JSON.stringify(card).match(/"type":"Chart.HorizontalBar".*?"fallback":\{[^}]*\}/)?.[0] ?? '';
+      // Bars as long as the distance from target, labelled with the month and the signed gap, coloured by RAG.
+      assert.match(chart, /\{"x":"Oct 2021: on target","y":0,"color":"good"\}/);
+      assert.match(chart, /\{"x":"Sep 2022: −5","y":5,"color":"attention"\}/);
       assert.match(chart, /Trend, oldest first: Oct 2021 8 \(Green\); Nov 2021 9 \(Amber\)/);
     });
 
