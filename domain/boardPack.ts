@@ -8,7 +8,7 @@ import { formatDue } from './dueDate';
 import { roleKey } from './roles';
 import { isUnowned } from './ownership';
 import { previousWorkingDay } from './workingTime';
-import { ragLabel } from './status';
+import { ragBadness, ragLabel } from './status';
 
 /**
  * The board pack: an "as at" highlight report of one plan for an improvement board or scrutiny
@@ -165,11 +165,6 @@ const STATUSES: readonly ProgressStatus[] = ['not_on_track', 'some_issues', 'on_
 const zeroRag = (): Record<Rag, number> => Object.fromEntries(RAGS.map((r) => [r, 0])) as Record<Rag, number>;
 const zeroStatus = (): Record<ProgressStatus, number> => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ProgressStatus, number>;
 
-/**
- * Red worst, blue (complete) best. "No rating" (not started, business as usual) ranks with green:
- * a move from it into red or amber is a worsening the board must see, a move to green is not news.
- */
-const RAG_RANK: Record<Rag, number> = { red: 0, amber: 1, none: 2, green: 2, blue: 3 };
 
 const REF_COLLATOR = new Intl.Collator('en', { numeric: true });
 
@@ -306,10 +301,12 @@ export function buildBoardPack(snap: PlanSnapshot, previous?: PlanSnapshot): Boa
       const wasDone = was.status === 'complete' || was.status === 'awaiting_signoff';
       if (nowDone && !wasDone) movement.completed.push({ row, from: ragWord(was.rag), to: ragWord(item.rag) });
       else {
-        const a = RAG_RANK[was.rag];
-        const b = RAG_RANK[item.rag];
-        if (b > a) movement.improved.push({ row, from: ragWord(was.rag), to: ragWord(item.rag) });
-        if (b < a) movement.worsened.push({ row, from: ragWord(was.rag), to: ragWord(item.rag) });
+        // ragBadness ranks "no rating" with green: a move from it into red or amber is a worsening
+        // the board must see, a move to green is not news.
+        const a = ragBadness(was.rag);
+        const b = ragBadness(item.rag);
+        if (b < a) movement.improved.push({ row, from: ragWord(was.rag), to: ragWord(item.rag) });
+        if (b > a) movement.worsened.push({ row, from: ragWord(was.rag), to: ragWord(item.rag) });
       }
       if (dueKey(was.due) !== dueKey(item.due)) movement.revisedDates.push({ row, from: formatDue(was.due), to: formatDue(item.due) });
     }

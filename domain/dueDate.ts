@@ -1,4 +1,5 @@
 import type { Due, Recurrence } from './model';
+import { MONTH_ABBR, MONTH_NAME, MONTH_WORDS, monthNumber } from './calendar';
 
 /**
  * British due-date grammar for improvement plans.
@@ -28,25 +29,7 @@ export interface ParseDueOptions {
   anchor?: 'end' | 'start';
 }
 
-const MONTHS: ReadonlyArray<readonly string[]> = [
-  ['jan', 'january'],
-  ['feb', 'february'],
-  ['mar', 'march'],
-  ['apr', 'april'],
-  ['may'],
-  ['jun', 'june'],
-  ['jul', 'july'],
-  ['aug', 'august'],
-  ['sep', 'sept', 'september'],
-  ['oct', 'october'],
-  ['nov', 'november'],
-  ['dec', 'december'],
-];
-const MONTH_ABBR = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const MONTH_NAME = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
-];
+const MONTHS = MONTH_WORDS;
 const WEEKDAYS: ReadonlyArray<readonly string[]> = [
   ['sun', 'sunday'],
   ['mon', 'monday'],
@@ -58,11 +41,6 @@ const WEEKDAYS: ReadonlyArray<readonly string[]> = [
 ];
 const WEEKDAY_NAME = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-function monthNumber(word: string): number | undefined {
-  const w = word.toLowerCase().replace(/\.$/, '');
-  const i = MONTHS.findIndex((names) => names.includes(w));
-  return i < 0 ? undefined : i + 1;
-}
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');

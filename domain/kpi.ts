@@ -1,6 +1,7 @@
 import type { KpiDefinition, Rag } from './model';
 import { addDays, endOfMonthOf } from './clock';
 import { isWorkingDay } from './workingTime';
+import { MONTH_ABBR } from './calendar';
 
 /**
  * A KPI's RAG from its polarity and tolerance: on or better than target is green; worse, but within
@@ -23,7 +24,7 @@ export function directionOfTravel(def: Pick<KpiDefinition, 'polarity'>, latest: 
   return better ? 'improving' : 'worsening';
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS = MONTH_ABBR;
 
 /**
  * Quarters are stored as calendar quarters ("2026-Q4" = Oct–Dec 2026, as imported) and shown as the

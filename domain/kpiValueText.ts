@@ -3,6 +3,7 @@ import type { KpiDefinition } from './model';
 import { academicYearKey, calendarQuarterOf, financialYearKey, formatPeriod, isoWeekMonday, kindOfPeriod, kindWord, lastEndedPeriod, periodContaining, periodEnd, periodKind, shiftPeriodBy, typedPeriod, unitKind, unitName, type PeriodKind } from './kpi';
 import { formatBritishDate } from './dueDate';
 import { knownCodesIn } from './kpiCodes';
+import { MONTH_NAME, monthOfPrefix } from './calendar';
 
 /**
  * A KPI value typed in chat: "kpi c056 nov 2026 85.1%", "c162 13 for November",
@@ -200,7 +201,7 @@ export function parseKpiValueText(text: string, today: string, known?: readonly 
   // chrono leaves a bare abbreviation alone ("for Oct"); take one, with a year if it has one.
   if (!period) {
     const ab = /\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?(?:\s+(\d{4}))?\b/i.exec(masked);
-    const month = ab ? ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(ab[1].toLowerCase().slice(0, 3)) + 1 : 0;
+    const month = ab ? (monthOfPrefix(ab[1]) ?? 0) : 0;
     if (ab && month > 0 && MONTH_NAMES[month - 1].toLowerCase().startsWith(ab[0].replace(/\.?(\s+\d{4})?$/, '').toLowerCase())) {
       period = { kind: 'month', month, year: ab[2] ? Number(ab[2]) : undefined, text: ab[0].trim() };
       body = stripSpan(body, ab.index, ab[0].length);
@@ -274,7 +275,7 @@ export function checkWrittenUnit(def: Pick<KpiDefinition, 'unit' | 'code'>, unit
 
 export type ResolvedPeriod = { ok: true; period: string } | { ok: false; message: string };
 
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTH_NAMES = MONTH_NAME;
 
 /** Does "26" or "2026" follow on from `start` as the second year of a financial or academic year? */
 function followsOn(start: number, second: string): boolean {

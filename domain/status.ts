@@ -57,9 +57,9 @@ const STATUS_TABLE: readonly StatusRule[] = [
   // Plain words and RAG/BRAG colours.
   { test: /^(?:complete|completed|done)$/, status: 'complete', rag: 'blue' },
   { test: /^(?:blue|b)$/, status: 'complete', rag: 'blue' },
-  { test: /^(?:(?:complete(?:d)?|action complete(?:d)?)\s*-\s*)?awaiting sign[- ]?off$/, status: 'awaiting_signoff', rag: 'green' },
+  { test: /^(?:(?:complete(?:d)?|action complete(?:d)?)\s*[-,]\s*)?awaiting sign[- ]?off$/, status: 'awaiting_signoff', rag: 'green' },
   { test: /^(?:green|g|on track)$/, status: 'on_track', rag: 'green' },
-  { test: /^(?:amber|a|some issues)$/, status: 'some_issues', rag: 'amber' },
+  { test: /^(?:amber|a|some issues(?:,? recovering)?)$/, status: 'some_issues', rag: 'amber' },
   { test: /^(?:red|r|not on track|off track)$/, status: 'not_on_track', rag: 'red' },
   { test: /^(?:not started|not yet started)$/, status: 'not_started', rag: 'none' },
   { test: /^(?:bau|business as usual)$/, status: 'bau', rag: 'none' },
@@ -140,30 +140,40 @@ export function defaultRagFor(status: ProgressStatus): Rag {
   return DEFAULT_RAG[status];
 }
 
-const STATUS_LABEL: Record<ProgressStatus, string> = {
+/**
+ * The words for statuses and RAG, everywhere: cards, chat answers, board packs, exports. One table,
+ * so a card and the pack a board reads never name the same state differently.
+ */
+export const STATUS_TEXT: Record<ProgressStatus, string> = {
   complete: 'Complete',
-  awaiting_signoff: 'Awaiting sign-off',
+  awaiting_signoff: 'Complete, awaiting sign-off',
   on_track: 'On track',
-  some_issues: 'Some issues',
+  some_issues: 'Some issues, recovering',
   not_on_track: 'Not on track',
   not_started: 'Not started',
   bau: 'Business as usual',
 };
 
 export function statusLabel(status: ProgressStatus): string {
-  return STATUS_LABEL[status];
+  return STATUS_TEXT[status];
 }
 
-const RAG_LABEL: Record<Rag, string> = {
-  red: 'Red',
-  amber: 'Amber',
-  green: 'Green',
-  blue: 'Complete (blue)',
-  none: 'No rating',
-};
+/** RAG is always a word as well as a colour, for colour-blind readers and screen readers. */
+export const RAG_WORD: Record<Rag, string> = { red: 'Red', amber: 'Amber', green: 'Green', blue: 'Complete', none: 'No RAG' };
+/** One shape per RAG, so RAG can be told apart without colour and without reading the word. */
+export const RAG_SYMBOL: Record<Rag, string> = { red: '✖', amber: '▲', green: '✔', blue: '★', none: '○' };
 
 export function ragLabel(rag: Rag): string {
-  return RAG_LABEL[rag];
+  return RAG_WORD[rag];
+}
+
+/**
+ * How bad a RAG is, for "has it got worse?" and worst-first ordering: red 3, amber 2, green and no
+ * rating 1 (no rating is not news), blue (complete) 0.
+ */
+const RAG_BADNESS: Record<Rag, number> = { blue: 0, green: 1, none: 1, amber: 2, red: 3 };
+export function ragBadness(rag: Rag): number {
+  return RAG_BADNESS[rag];
 }
 
 /** Worst first, for rolling milestone statuses up to their action. */

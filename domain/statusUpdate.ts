@@ -1,7 +1,7 @@
 /* eslint-disable no-control-regex -- this module exists to find control characters */
 import type { ProgressStatus, Rag } from './model';
 import type { HistoryEntry, ItemState } from './planItem';
-import { defaultRagFor } from './status';
+import { defaultRagFor, ragBadness } from './status';
 
 export const MAX_COMMENTARY = 2000;
 /** A revised due date's reason: one sentence or two, the same limit for the card and typed updates. */
@@ -27,7 +27,6 @@ export type UpdateOutcome =
   | { ok: true; after: ItemState; changes: HistoryEntry['changes'] }
   | { ok: false; errors: Partial<Record<keyof UpdateRequest | 'request', string>> };
 
-const RAG_ORDER: Record<Rag, number> = { blue: 0, green: 1, none: 1, amber: 2, red: 3 };
 
 /** Control characters are stripped (they break cards and logs); newlines and tabs are kept. */
 export function cleanText(s: string | undefined): string | undefined {
@@ -64,7 +63,7 @@ export function applyUpdate(current: ItemState, req: UpdateRequest, actor: Actor
   const rag: Rag = req.rag ?? (req.status && req.status !== current.status ? defaultRagFor(status) : current.rag);
 
   if ((rag === 'amber' || rag === 'red') && rag !== current.rag && !commentary) errors.commentary = `Please say why it is ${rag === 'red' ? 'Red' : 'Amber'}.`;
-  else if (RAG_ORDER[rag] > RAG_ORDER[current.rag] && !commentary) errors.commentary = 'Please say what has got worse.';
+  else if (ragBadness(rag) > ragBadness(current.rag) && !commentary) errors.commentary = 'Please say what has got worse.';
   if (requested === 'complete' && current.status !== 'complete' && !(evidenceUrl ?? current.evidenceUrl))
     errors.evidenceUrl = 'Marking complete needs a link to the evidence (https://…).';
 

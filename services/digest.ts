@@ -2,6 +2,7 @@ import type { ItemState, HistoryEntry } from '../domain/planItem';
 import type { Person, Rag } from '../domain/model';
 import type { PlanInfo } from '../storage/planRepository';
 import { addDays } from '../domain/clock';
+import { RAG_WORD, ragBadness } from '../domain/status';
 import { roleKey } from '../domain/roles';
 import { isOpen } from '../domain/schedule';
 import { heldRoleKeys, isUnowned } from '../domain/ownership';
@@ -51,13 +52,14 @@ export interface Digest {
   unownedByPlan: { planName: string; count: number }[];
 }
 
-const RAG_RANK: Record<string, number> = { blue: 0, green: 1, amber: 2, red: 3 };
+/** A rating's badness, or undefined for no rating (so a first rating reads as "first", not "worse"). */
+const rank = (r: string): number | undefined => (Object.hasOwn(RAG_WORD, r) && r !== 'none' ? ragBadness(r as Rag) : undefined);
 
 /** How a RAG change reads: worse, better, a first rating, or a rating taken away. */
 export function ragDirection(from: string, to: string): MoveDirection {
   if (to === 'blue') return 'complete';
-  const f = RAG_RANK[from];
-  const t = RAG_RANK[to];
+  const f = rank(from);
+  const t = rank(to);
   if (f === undefined && t === undefined) return 'other';
   if (f === undefined) return 'first';
   if (t === undefined) return 'cleared';

@@ -28,8 +28,8 @@ export function relativeDue(due: Due, status: ProgressStatus, today: string): st
   return `due in ${d} days`;
 }
 
-/** RAG is always a word as well as a colour, for colour-blind readers and screen readers. */
-export const RAG_WORD: Record<Rag, string> = { red: 'Red', amber: 'Amber', green: 'Green', blue: 'Complete', none: 'No RAG' };
+// The words and symbols are the domain's (one table for cards, packs and exports); colours are the card's.
+export { RAG_SYMBOL, RAG_WORD, STATUS_TEXT } from '../../domain/status';
 /**
  * RAG text is drawn in the host's default text colour. Teams' "good" (#92C353) and "warning" (#F8D22A)
  * text is about 2:1 and 1.5:1 on its light theme, and "attention" (#D74654) about 3.3:1 on its dark one,
@@ -38,20 +38,9 @@ export const RAG_WORD: Record<Rag, string> = { red: 'Red', amber: 'Amber', green
  * tests/accessibility.spec.ts checks every template and view against the theme values.
  */
 export const RAG_COLOR: Record<Rag, string> = { red: 'Default', amber: 'Default', green: 'Default', blue: 'Default', none: 'Default' };
-/** One shape per RAG, so RAG can be told apart without colour and without reading the word. */
-export const RAG_SYMBOL: Record<Rag, string> = { red: '✖', amber: '▲', green: '✔', blue: '★', none: '○' };
 /** Teams chart colour names; without them every slice is a shade of purple. */
 export const RAG_CHART_COLOR: Record<Rag, string> = { red: 'attention', amber: 'warning', green: 'good', blue: 'categoricalBlue', none: 'neutral' };
 
-export const STATUS_TEXT: Record<ProgressStatus, string> = {
-  complete: 'Complete',
-  awaiting_signoff: 'Complete, awaiting sign-off',
-  on_track: 'On track',
-  some_issues: 'Some issues, recovering',
-  not_on_track: 'Not on track',
-  not_started: 'Not started',
-  bau: 'Business as usual',
-};
 
 export function truncate(s: string, max: number): string {
   return s.length > max ? s.slice(0, max - 1) + '…' : s;

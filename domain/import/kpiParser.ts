@@ -3,6 +3,7 @@ import { columnsBySynonyms } from './columns';
 import { roleKey } from '../roles';
 import { mondayOf, periodKind, type PeriodKind } from '../kpi';
 import { findKpiCode, isKpiCode, normaliseKpiCode } from '../kpiCodes';
+import { MONTH_NAME } from '../calendar';
 
 /**
  * KPI definitions (kpis.csv) and their reported values (kpi-values.csv).
@@ -196,10 +197,7 @@ export function parseKpis(rows: readonly string[][], opts: { heldRoles?: Readonl
   return { kpis, problems, rowsRead };
 }
 
-const MONTH_NAMES = [
-  'january', 'february', 'march', 'april', 'may', 'june',
-  'july', 'august', 'september', 'october', 'november', 'december',
-];
+const MONTH_NAMES = MONTH_NAME.map((m) => m.toLowerCase());
 
 /**
  * A period in the stored form: yyyy-mm (monthly), yyyy-Qn (calendar quarter), yyyy-mm-dd (week: its

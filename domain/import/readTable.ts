@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { MONTH_ABBR } from '../calendar';
 
 /**
  * Reads a spreadsheet into rows of text cells, header first, so every parser downstream sees one
@@ -195,7 +196,6 @@ function renderNumber(n: number, numFmt: string | undefined): string {
   return String(Number(n.toPrecision(15)));
 }
 
-const MONTH_ABBR = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
  * True for a number format that shows a month and year but no day ("mmm-yy", "mmmm yyyy"): the

@@ -1,6 +1,7 @@
 import type { ProgressStatus, Rag } from '../model';
 import { endOfMonth, parseDue, type DueResult } from '../dueDate';
 import { parseStatus, type StatusResult } from '../status';
+import { monthOfPrefix } from '../calendar';
 
 /**
  * The phrasing real trackers use that the core date and status readers refuse on their own, read
@@ -67,11 +68,7 @@ export function readTrackerStatus(raw: string, key?: StatusKey): StatusResult {
   return readStatusWords(raw);
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const monthOf = (w: string) => {
-  const i = MONTHS.indexOf(w.slice(0, 3));
-  return i < 0 ? undefined : i + 1;
-};
+const monthOf = monthOfPrefix;
 
 /**
  * A due cell, with the tracker phrasings rewritten into what parseDue reads:

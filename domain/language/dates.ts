@@ -14,6 +14,7 @@ import * as chrono from 'chrono-node';
 import { addDays, endOfMonthOf, endOfWeekOf } from '../clock';
 import { formatBritishDate } from '../dueDate';
 import { NUMBER_WORDS } from './text';
+import { MONTH_NAME } from '../calendar';
 
 export type DueWindow =
   | { kind: 'days'; days: number }
@@ -26,7 +27,7 @@ export type DueWindow =
 
 export type WindowReading = { ok: true; window: DueWindow; words: string } | { ok: false; words: string };
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = MONTH_NAME.map((m) => m.toLowerCase());
 const MONTH_RE = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
 const NUM = String.raw`(\d{1,3}|${Object.keys(NUMBER_WORDS).filter((w) => !/(st|nd|rd|th)$/.test(w)).join('|')}|a|an)`;
 

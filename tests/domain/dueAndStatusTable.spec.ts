@@ -260,11 +260,18 @@ describe('date and status helpers', () => {
     assert.equal(ragLabel('red'), 'Red');
     assert.equal(ragLabel('amber'), 'Amber');
     assert.equal(ragLabel('green'), 'Green');
-    assert.equal(ragLabel('blue'), 'Complete (blue)');
-    assert.equal(ragLabel('none'), 'No rating');
+    assert.equal(ragLabel('blue'), 'Complete');
+    assert.equal(ragLabel('none'), 'No RAG');
     assert.equal(statusLabel('not_on_track'), 'Not on track');
     assert.equal(statusLabel('bau'), 'Business as usual');
-    assert.equal(statusLabel('awaiting_signoff'), 'Awaiting sign-off');
+    assert.equal(statusLabel('awaiting_signoff'), 'Complete, awaiting sign-off');
+    assert.equal(statusLabel('some_issues'), 'Some issues, recovering');
+  });
+  it('reads back every status label it writes (an exported tracker re-imports)', () => {
+    for (const s of ['complete', 'awaiting_signoff', 'on_track', 'some_issues', 'not_on_track', 'not_started', 'bau'] as const) {
+      const r = parseStatus(statusLabel(s));
+      assert.ok(r.ok && r.status === s, `${statusLabel(s)} → ${JSON.stringify(r)}`);
+    }
   });
   it('gives each status its default rag', () => {
     assert.equal(defaultRagFor('complete'), 'blue');

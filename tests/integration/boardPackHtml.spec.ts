@@ -82,7 +82,7 @@ describe('board pack: the HTML page in headless Chromium, checked with axe-core'
     const kpiGroups = await page.$$eval('#s-kpis ~ h3, section[aria-labelledby="s-kpis"] h3', (hs) => hs.map((h) => h.textContent));
     assert.deepEqual(kpiGroups, ['Going well', 'Ones to watch', 'Things to do better']);
     const worsened = await page.$$eval('table', (ts) => ts.find((t) => t.querySelector('caption')?.textContent === 'Worsened')?.innerText ?? '');
-    assert.match(worsened, /1\.4[\s\S]*No rating[\s\S]*Red/);
+    assert.match(worsened, /1\.4[\s\S]*No RAG[\s\S]*Red/);
     const exceptionRows = await page.$$eval('section[aria-labelledby="s-exceptions"] tbody tr', (rs) => rs.length);
     assert.equal(exceptionRows, pack.exceptions.length);
     assert.ok(exceptionRows > 0);
