@@ -1,5 +1,5 @@
 import type { Services } from '../services/context';
-import type { Job } from '../storage/outbox';
+import type { Job } from '../domain/job';
 import { periodDueDate } from '../domain/kpi';
 import { DEFAULT_KPI_DUE_WORKING_DAYS } from '../services/kpiRecording';
 import { kpiReminderCard } from './views/kpiView';

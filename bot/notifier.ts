@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { RefKind } from '../storage/conversationRepository';
-import type { Job } from '../storage/outbox';
+import type { Job } from '../domain/job';
 import type { ItemState } from '../domain/planItem';
 import type { Clock } from '../domain/clock';
 

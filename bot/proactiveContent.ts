@@ -1,4 +1,4 @@
-import type { Job } from '../storage/outbox';
+import type { Job } from '../domain/job';
 import type { Services } from '../services/context';
 import type { Content, ProactiveContent } from '../proactive/content';
 import { buildDigest, digestShared, type DigestShared } from '../services/digest';

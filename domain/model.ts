@@ -126,3 +126,40 @@ export interface Person {
   aadObjectId: string;
   managerRole?: string;
 }
+
+/** A plan as a whole: its name, the channel linked to it, when it was imported or archived. */
+export interface PlanInfo {
+  id: string;
+  name: string;
+  channelId?: string;
+  importedAt?: string;
+  /** Set when an admin archived the plan: hidden from questions and digests, kept with its history. */
+  archivedAt?: string;
+  /** Changes on every write of the plan row (each import); storage/dueSummary.ts keys its counts by it. */
+  revision?: string;
+}
+
+/** One recorded value of a KPI for a period, with who recorded it and why. */
+export interface KpiPoint extends KpiValue {
+  enteredAt: string;
+  enteredBy: string;
+  enteredByName?: string;
+  note?: string;
+  source?: string;
+  version?: number;
+  lastRequestId?: string;
+}
+
+/** A correction of a period's value: the old value kept, with the reason. */
+export interface KpiCorrection {
+  code: string;
+  period: string;
+  oldValue: number;
+  newValue: number;
+  oldEnteredAt: string;
+  oldEnteredBy: string;
+  reason: string;
+  at: string;
+  by: string;
+  byName: string;
+}

@@ -1,4 +1,4 @@
-import type { Job } from '../storage/outbox';
+import type { Job } from '../domain/job';
 
 /**
  * What a job says, decided at send time from current state (so nothing stale is sent: a reminder

@@ -1,4 +1,4 @@
-import type { Job } from '../storage/outbox';
+import type { Job } from '../domain/job';
 import type { ItemState } from '../domain/planItem';
 import type { Person } from '../domain/model';
 import { nudgeStage, reminderStage } from '../domain/reminders';

@@ -1,7 +1,8 @@
 import { buildBoardPack, SNAPSHOT_VERSION, type BoardPack, type Meeting, type PlanSnapshot, type SnapshotItem } from '../domain/boardPack';
 import { parseDue, formatBritishDate } from '../domain/dueDate';
 import type { ActionDetail } from '../domain/planItem';
-import type { PlanInfo, PlanItem } from '../storage/planRepository';
+import type { PlanInfo } from '../domain/model';
+import type { PlanItem } from '../storage/planRepository';
 import type { SnapshotRepository } from '../storage/snapshotRepository';
 import type { Services } from './context';
 

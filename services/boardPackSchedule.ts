@@ -1,4 +1,4 @@
-import type { Job } from '../storage/outbox';
+import type { Job } from '../domain/job';
 import { packDay } from '../domain/boardPack';
 import { produceBoardPack, type BoardPackDeps } from './boardPack';
 

@@ -1,6 +1,6 @@
 import type { ItemState, HistoryEntry } from '../domain/planItem';
 import type { Person, Rag } from '../domain/model';
-import type { PlanInfo } from '../storage/planRepository';
+import type { PlanInfo } from '../domain/model';
 import { addDays } from '../domain/clock';
 import { RAG_WORD, ragBadness } from '../domain/status';
 import { roleKey } from '../domain/roles';

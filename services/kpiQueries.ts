@@ -1,6 +1,6 @@
 import type { KpiDefinition, Rag } from '../domain/model';
 import { directionOfTravel, kpiRag, type Direction } from '../domain/kpi';
-import type { KpiPoint } from '../storage/kpiRepository';
+import type { KpiPoint } from '../domain/model';
 import type { Services } from './context';
 
 export interface KpiStatus {

@@ -3,7 +3,7 @@ import { addDays } from '../domain/clock';
 import { lastEndedPeriod, periodDueDate, periodKind } from '../domain/kpi';
 import { DEFAULT_KPI_DUE_WORKING_DAYS } from './kpiRecording';
 import type { Services } from './context';
-import type { Job } from '../storage/outbox';
+import type { Job } from '../domain/job';
 
 /** Days after the due date before a missing value gets its one nudge. */
 export const DEFAULT_KPI_NUDGE_DAYS = 5;

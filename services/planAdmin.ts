@@ -1,5 +1,5 @@
 import type { Services } from './context';
-import type { PlanInfo } from '../storage/planRepository';
+import type { PlanInfo } from '../domain/model';
 import { planIdFor } from './importPlan';
 
 /**

@@ -1,7 +1,8 @@
 import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
 import type { Person, Rag } from '../domain/model';
 import type { DueWindow } from '../domain/intent';
-import type { PlanInfo, PlanItem } from '../storage/planRepository';
+import type { PlanInfo } from '../domain/model';
+import type { PlanItem } from '../storage/planRepository';
 import { addDays, endOfMonthOf, endOfWeekOf } from '../domain/clock';
 import { roleKey } from '../domain/roles';
 import { isOpen } from '../domain/schedule';

@@ -1,5 +1,6 @@
 import { RestError, type TransactionAction } from '@azure/data-tables';
-import type { KpiDefinition, KpiValue, Rag } from '../domain/model';
+import type { KpiCorrection, KpiDefinition, KpiPoint, KpiValue, Rag } from '../domain/model';
+export type { KpiCorrection, KpiPoint } from '../domain/model';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey, odataString } from './keys';
 
@@ -37,28 +38,7 @@ type HistoryEntity = {
   byName: string;
 };
 
-export interface KpiPoint extends KpiValue {
-  enteredAt: string;
-  enteredBy: string;
-  enteredByName?: string;
-  note?: string;
-  source?: string;
-  version?: number;
-  lastRequestId?: string;
-}
 
-export interface KpiCorrection {
-  code: string;
-  period: string;
-  oldValue: number;
-  newValue: number;
-  oldEnteredAt: string;
-  oldEnteredBy: string;
-  reason: string;
-  at: string;
-  by: string;
-  byName: string;
-}
 
 /** A period's stored value with the token a conditional write needs. Opaque outside storage. */
 export interface LoadedPoint {

@@ -1,7 +1,7 @@
 import { RestError } from '@azure/data-tables';
 import { TABLES, type TableSet } from './tables';
 import { decodeKey, encodeKey, odataString } from './keys';
-import type { Job } from './outbox';
+import type { Job } from '../domain/job';
 
 /**
  * One row per (message, recipient): the promise that each is sent once, and the truth about what

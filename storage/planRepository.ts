@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { Rag } from '../domain/model';
+import type { PlanInfo, Rag } from '../domain/model';
+export type { PlanInfo } from '../domain/model';
 import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
 import type { Priority } from '../domain/model';
 import { TABLES, type TableSet } from './tables';
@@ -9,16 +10,6 @@ import { odataString } from './keys';
 import { entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
 import { SUMMARY_ROW, addTo, countBefore, countsOf, dueKeyOf, summaryEntity, type DueCounts, type SummaryEntity } from './dueSummary';
 
-export interface PlanInfo {
-  id: string;
-  name: string;
-  channelId?: string;
-  importedAt?: string;
-  /** Set when an admin archived the plan: hidden from questions and digests, kept with its history. */
-  archivedAt?: string;
-  /** Changes on every write of the plan row (each import); see dueSummary.ts. */
-  revision?: string;
-}
 
 export interface OverdueCounts {
   total: number;

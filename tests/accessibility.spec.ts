@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ItemState } from '../domain/planItem';
 import type { Rag } from '../domain/model';
-import type { KpiPoint } from '../storage/kpiRepository';
+import type { KpiPoint } from '../domain/model';
 import { statusOf } from '../services/kpiQueries';
 import { RAG_COLOR, RAG_SYMBOL, RAG_WORD } from '../bot/views/format';
 import { messageCard, helpCard, welcomeCard } from '../bot/views/helpView';
