@@ -38,7 +38,7 @@ import { importPlan, planIdFor } from '../services/importPlan';
 import { naturalRef } from '../services/planQueries';
 import { roleKey } from '../domain/roles';
 import { isOpen } from '../domain/schedule';
-import type { ActionDetail, ItemState } from '../domain/planItem';
+import type { ActionDetail, ItemState, ItemSummary } from '../domain/planItem';
 import type { ParsedPlan, Person } from '../domain/model';
 import type { Clock } from '../domain/clock';
 import { startConnectorStub, type ConnectorStub } from '../tests/support/connectorStub';
@@ -479,10 +479,10 @@ function tally(keys: string[]): Record<string, number> {
  */
 async function sortCost(store: Store): Promise<{ items: number; currentMs: number; sharedCollatorMs: number; sameOrder: boolean }> {
   const items = await store.plans.listOpenDueBefore(store.planId, TODAY);
-  const dateOf = (i: ItemState) => (i.due.kind === 'date' ? i.due.date : '9999');
-  const current = (a: ItemState, b: ItemState) => dateOf(a).localeCompare(dateOf(b)) || naturalRef(a, b);
+  const dateOf = (i: ItemSummary) => (i.due.kind === 'date' ? i.due.date : '9999');
+  const current = (a: ItemSummary, b: ItemSummary) => dateOf(a).localeCompare(dateOf(b)) || naturalRef(a, b);
   const collator = new Intl.Collator('en', { numeric: true });
-  const shared = (a: ItemState, b: ItemState) => {
+  const shared = (a: ItemSummary, b: ItemSummary) => {
     const da = dateOf(a);
     const db = dateOf(b);
     if (da !== db) return da < db ? -1 : 1;
@@ -495,7 +495,7 @@ async function sortCost(store: Store): Promise<{ items: number; currentMs: numbe
     return (a.seq ?? 0) - (b.seq ?? 0);
   };
   // Fastest of 20: on a shared machine the minimum is the figure least disturbed by other work.
-  const time = (cmp: (a: ItemState, b: ItemState) => number) => {
+  const time = (cmp: (a: ItemSummary, b: ItemSummary) => number) => {
     for (let i = 0; i < 3; i++) [...items].sort(cmp);
     let best = Infinity;
     for (let i = 0; i < 20; i++) {
@@ -506,7 +506,7 @@ async function sortCost(store: Store): Promise<{ items: number; currentMs: numbe
     }
     return best;
   };
-  const key = (i: ItemState) => `${i.ref}|${i.seq ?? ''}`;
+  const key = (i: ItemSummary) => `${i.ref}|${i.seq ?? ''}`;
   const sameOrder = [...items].sort(current).map(key).join() === [...items].sort(shared).map(key).join();
   return { items: items.length, currentMs: time(current), sharedCollatorMs: time(shared), sameOrder };
 }

@@ -30,6 +30,13 @@ export interface ItemState {
 }
 
 /**
+ * What an index row knows about an item: enough to list it and to decide whether to read it, not
+ * its version, commentary or who last changed it. A distinct type, so a summary can never be taken
+ * for the item itself (a write needs the full item and its ETag).
+ */
+export type ItemSummary = Pick<ItemState, 'planId' | 'ref' | 'seq' | 'kind' | 'title' | 'ownerRole' | 'due' | 'status' | 'rag'>;
+
+/**
  * One sign-off request: when the work was marked complete (the version that asked), and the
  * manager's decision once made. The return note is the manager's, not the item's commentary.
  */

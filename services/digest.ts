@@ -1,4 +1,4 @@
-import type { ItemState, HistoryEntry } from '../domain/planItem';
+import type { ItemState, ItemSummary, HistoryEntry } from '../domain/planItem';
 import type { Person, Rag } from '../domain/model';
 import type { PlanInfo } from '../domain/model';
 import { addDays } from '../domain/clock';
@@ -167,7 +167,7 @@ export async function buildDigest(
     ragMix[i.rag]++;
     actions++;
   }
-  const dated = (i: ItemState) => (i.due.kind === 'date' ? i.due.date : '');
+  const dated = (i: ItemSummary) => (i.due.kind === 'date' ? i.due.date : '');
   const byDate = (a: ItemWithPlan, b: ItemWithPlan) => dated(a).localeCompare(dated(b)) || a.planName.localeCompare(b.planName) || naturalRef(a, b);
   // isOpen leaves out complete, awaiting sign-off and business as usual: an item awaiting sign-off is
   // done as far as its owner is concerned, so it is never "overdue"; it waits in its own section.

@@ -1,4 +1,4 @@
-import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
+import type { ActionDetail, HistoryEntry, ItemState, ItemSummary } from '../domain/planItem';
 import type { Person, Rag } from '../domain/model';
 import type { DueWindow } from '../domain/intent';
 import type { PlanInfo } from '../domain/model';
@@ -14,16 +14,23 @@ export interface Scope {
   planId?: string;
 }
 
-export interface ItemWithPlan extends ItemState {
+/**
+ * An item in a list, with its plan's name. Lists are read from index rows (ItemSummary), so the
+ * rest of the item (version, commentary, who updated it) is there only when the list read whole items.
+ */
+export interface ItemWithPlan extends ItemSummary, Partial<Omit<ItemState, keyof ItemSummary>> {
   planName: string;
 }
+
+/** A whole item with its plan's name: from lists that read the items themselves (sign-offs need the request's version and time). */
+export type FullItemWithPlan = ItemState & { planName: string };
 
 async function plansIn(s: Services, scope: Scope): Promise<PlanInfo[]> {
   const all = await s.plans.listPlans();
   return scope.planId ? all.filter((p) => p.id === scope.planId) : all;
 }
 
-const byDueThenRef = (a: ItemState, b: ItemState) =>
+const byDueThenRef = (a: ItemSummary, b: ItemSummary) =>
   (a.due.kind === 'date' ? a.due.date : '9999') .localeCompare(b.due.kind === 'date' ? b.due.date : '9999') || naturalRef(a, b);
 
 /** One collator for every comparison: building one per call dominated "what's overdue" (see BENCHMARKS.md). */
@@ -70,12 +77,12 @@ export interface OverdueFilter {
   rag?: Rag;
 }
 
-function ownerMatcher(filter: { ownerRole?: string; ownerRoles?: string[] }): (i: ItemState) => boolean {
+function ownerMatcher(filter: { ownerRole?: string; ownerRoles?: string[] }): (i: ItemSummary) => boolean {
   const keys = filter.ownerRoles ? new Set(filter.ownerRoles.map(roleKey)) : filter.ownerRole ? new Set([roleKey(filter.ownerRole)]) : undefined;
   return (i) => !keys || (!!i.ownerRole && keys.has(roleKey(i.ownerRole)));
 }
 
-const inPriority = (ref: string | undefined) => (i: ItemState | PlanItem) => !ref || priorityOf(i as PlanItem) === ref || i.ref === ref || i.ref.startsWith(ref + '.');
+const inPriority = (ref: string | undefined) => (i: ItemSummary | PlanItem) => !ref || priorityOf(i as PlanItem) === ref || i.ref === ref || i.ref.startsWith(ref + '.');
 
 export async function overdue(s: Services, scope: Scope, filter: OverdueFilter = {}): Promise<ItemWithPlan[]> {
   const today = s.clock.today();
@@ -206,7 +213,7 @@ export async function slipping(s: Services, scope: Scope, owner: { ownerRoles?: 
 }
 
 /** Items awaiting sign-off; `managerRoles` narrows to those whose owner reports to one of them. */
-export async function awaitingSignOff(s: Services, scope: Scope, managerRoles?: string[]): Promise<ItemWithPlan[]> {
+export async function awaitingSignOff(s: Services, scope: Scope, managerRoles?: string[]): Promise<FullItemWithPlan[]> {
   const [plans, people] = await Promise.all([plansIn(s, scope), s.directory.listAll()]);
   const managerOf = new Map(people.map((p) => [roleKey(p.role), p.managerRole ? roleKey(p.managerRole) : undefined]));
   const mine = managerRoles ? new Set(managerRoles.map(roleKey)) : undefined;

@@ -1,5 +1,5 @@
 import type { Caller, Services } from './context';
-import type { ItemWithPlan } from './planQueries';
+import type { FullItemWithPlan, ItemWithPlan } from './planQueries';
 import type { ItemState } from '../domain/planItem';
 import type { Person } from '../domain/model';
 import { roleKey } from '../domain/roles';
@@ -65,12 +65,12 @@ export async function signOffStanding(s: Services, caller: Caller, item: Pick<It
 export async function signOffsFor(
   s: Services,
   caller: Caller,
-  items: ItemWithPlan[],
+  items: FullItemWithPlan[],
   o: { today: string; timeZone: string; escalateAfter: number; mine: boolean },
-): Promise<{ item: ItemWithPlan; standing: SignOffStanding; escalated: boolean }[]> {
+): Promise<{ item: FullItemWithPlan; standing: SignOffStanding; escalated: boolean }[]> {
   const d = await directoryView(s, caller);
   const held = new Set(d.callerRoles.map((r) => roleKey(r.role)));
-  const out: { item: ItemWithPlan; standing: SignOffStanding; escalated: boolean }[] = [];
+  const out: { item: FullItemWithPlan; standing: SignOffStanding; escalated: boolean }[] = [];
   for (const item of items) {
     if (item.status !== 'awaiting_signoff') continue;
     const standing = standingOf(d, item);

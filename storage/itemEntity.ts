@@ -1,6 +1,6 @@
 import type { TableEntity } from '@azure/data-tables';
 import type { Due, ProgressStatus, Rag } from '../domain/model';
-import type { ActionDetail, ItemState, SignOffRecord } from '../domain/planItem';
+import type { ActionDetail, ItemState, ItemSummary, SignOffRecord } from '../domain/planItem';
 import { roleKey } from '../domain/roles';
 import { dueDateOf, isOpen } from '../domain/schedule';
 import { planKeys } from './planKeys';
@@ -149,7 +149,7 @@ export function indexRowsFor(item: ItemState): IndexEntity[] {
   return rows;
 }
 
-export function indexToSummary(e: IndexEntity): ItemState {
+export function indexToSummary(e: IndexEntity): ItemSummary {
   return clean({
     planId: e.partitionKey,
     ref: e.ref,
@@ -160,6 +160,5 @@ export function indexToSummary(e: IndexEntity): ItemState {
     due: JSON.parse(e.dueJson) as Due,
     status: e.status,
     rag: e.rag,
-    version: 0,
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { PlanInfo, Rag } from '../domain/model';
 export type { PlanInfo } from '../domain/model';
-import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
+import type { ActionDetail, HistoryEntry, ItemState, ItemSummary } from '../domain/planItem';
 import type { Priority } from '../domain/model';
 import { TABLES, type TableSet } from './tables';
 import { planKeys, prefixRange, END } from './planKeys';
@@ -165,7 +165,7 @@ export class PlanRepository {
   }
 
   /** Open dated items due strictly before `beforeDate`, oldest first. */
-  async listOpenDueBefore(planId: string, beforeDate: string): Promise<ItemState[]> {
+  async listOpenDueBefore(planId: string, beforeDate: string): Promise<ItemSummary[]> {
     const rows = await collect<IndexEntity>(this.items, planId, prefixRange(planKeys.duePrefix, planKeys.dueAt(beforeDate)));
     return rows.map(indexToSummary);
   }
@@ -175,7 +175,7 @@ export class PlanRepository {
    * item due on the last of those dates (the caller orders items within a date by natural ref, which
    * the row keys do not), so a page of the full list can be cut from this without reading it all.
    */
-  async listOpenDueBeforeFirst(planId: string, beforeDate: string, need: number): Promise<ItemState[]> {
+  async listOpenDueBeforeFirst(planId: string, beforeDate: string, need: number): Promise<ItemSummary[]> {
     const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.duePrefix, planKeys.dueAt(beforeDate))}`;
     // A little over `need` per page, so the rest of the last date usually comes in the same page.
     const pages = this.items.listEntities<IndexEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, need + 20) });
@@ -227,7 +227,7 @@ export class PlanRepository {
   }
 
   /** Open dated items due from `fromDate` to `toDate` inclusive, soonest first. */
-  async listOpenDueBetween(planId: string, fromDate: string, toDate: string): Promise<ItemState[]> {
+  async listOpenDueBetween(planId: string, fromDate: string, toDate: string): Promise<ItemSummary[]> {
     const rows = await collect<IndexEntity>(
       this.items,
       planId,
@@ -236,7 +236,7 @@ export class PlanRepository {
     return rows.map(indexToSummary);
   }
 
-  async listByOwner(planId: string, ownerRoleKey: string): Promise<ItemState[]> {
+  async listByOwner(planId: string, ownerRoleKey: string): Promise<ItemSummary[]> {
     const rows = await collect<IndexEntity>(this.items, planId, prefixRange(planKeys.ownerPrefix(ownerRoleKey)));
     return rows.map(indexToSummary);
   }

@@ -42,7 +42,7 @@ export function shortTitle(s: string, max: number): string {
 const text = (t: string): DigestLine => ({ text: t, open: false, openTitle: '', planId: '', ref: '' });
 
 /** "**2.4** Set out plainly… (Southend 2021)": refs repeat across plans, so every item names its plan. */
-const named = (i: ItemState & { planName: string }, max = 90) => `**${itemLabel(i)}** ${shortTitle(i.title, max)} (${i.planName})`;
+const named = (i: ItemWithPlan, max = 90) => `**${itemLabel(i)}** ${shortTitle(i.title, max)} (${i.planName})`;
 
 const itemLine = (i: ItemWithPlan, today: string) => {
   const rel = relativeDue(i.due, i.status, today);

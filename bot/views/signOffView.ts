@@ -2,7 +2,7 @@ import type { ItemState } from '../../domain/planItem';
 import { itemLabel } from '../../domain/planItem';
 import { localTime } from '../../domain/workingTime';
 import { signOffWait } from '../../domain/signOff';
-import type { ItemWithPlan } from '../../services/planQueries';
+import type { FullItemWithPlan } from '../../services/planQueries';
 import type { SignOffStanding } from '../../services/signoffs';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { plainText } from './userText';
@@ -99,7 +99,7 @@ export function signOffCard(i: ItemState, o: SignOffCardOptions): AdaptiveCardJs
 }
 
 export interface SignOffListRow {
-  item: ItemWithPlan;
+  item: FullItemWithPlan;
   standing: SignOffStanding;
   escalated: boolean;
 }

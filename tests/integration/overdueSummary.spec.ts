@@ -6,7 +6,7 @@ import { importPlanFile } from '../../services/importFiles';
 import { entitiesReadCount } from '../../storage/requestCounter';
 import type { Services } from '../../services/context';
 import type { Rag } from '../../domain/model';
-import type { ItemState } from '../../domain/planItem';
+import type { ItemState, ItemSummary } from '../../domain/planItem';
 
 /**
  * "what's overdue" reads a per-plan due summary and the page it shows. These check it against the
@@ -21,7 +21,7 @@ function mix(items: { rag: Rag }[]): Record<Rag, number> {
   return m;
 }
 
-const key = (i: ItemState) => `${i.planId}|${i.ref}|${i.seq ?? ''}`;
+const key = (i: ItemSummary) => `${i.planId}|${i.ref}|${i.seq ?? ''}`;
 
 /** The page answer agrees with the full list: same first rows in the same order, same count and mix. */
 async function assertAgrees(s: Services, note: string): Promise<number> {
