@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { BotDeps } from './app';
 import { callerOf } from './turn';
+import { permissionsFor } from '../services/permissions';
 import { messageCard } from './views/helpView';
 import type { AdaptiveCardJson } from '../cards/render';
 
@@ -9,7 +10,7 @@ export const LINK_COMMAND = /^link (?:this )?channel to (?:plan )?(.{1,100})$/i;
 /** An admin links a team channel to a plan: questions there cover that plan, and RAG changes are posted there. */
 export async function linkChannel(context: TurnContext, deps: BotDeps, planName: string): Promise<AdaptiveCardJson> {
   const caller = callerOf(context);
-  if (!caller.aadObjectId || !deps.services.adminIds.has(caller.aadObjectId.toLowerCase()))
+  if (!caller.aadObjectId || !permissionsFor(deps.services, caller).mayAdminister())
     return messageCard('Only a plan administrator can link channels', ['Ask a plan administrator to do this: whoever runs the bot for your council can make someone one.']);
   const channelId = (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
   if (!channelId) return messageCard('Not a channel', ['Say this in the team channel you want to link, with an @mention.']);

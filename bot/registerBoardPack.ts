@@ -11,7 +11,7 @@ import { explainRefusal, produceBoardPack, readDay, storedBoardPack, choosePlan,
 import { boardPackXlsx } from '../services/boardPackXlsx';
 import { boardPackHtml } from '../services/boardPackHtml';
 import { packLinks, PACK_ROUTE, type PackLinks, type PackRef } from '../services/boardPackLinks';
-import { mayProduceBoardPack } from '../domain/permissions';
+import { permissionsFor } from '../services/permissions';
 import { packDay } from '../domain/boardPack';
 import { formatBritishDate } from '../domain/dueDate';
 import { callerOf, sendCard } from './turn';
@@ -52,11 +52,7 @@ export function boardPackBotDeps(config: AppConfig, services: Services, tables: 
 }
 
 async function mayProduce(context: TurnContext, s: Services): Promise<boolean> {
-  const caller = callerOf(context);
-  const isAdmin = !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase());
-  if (isAdmin) return true;
-  const [callerRoles, people] = await Promise.all([s.directory.rolesOf(caller), s.directory.listAll()]);
-  return mayProduceBoardPack({ callerRoles, people, isAdmin });
+  return permissionsFor(s, callerOf(context)).mayProduceBoardPack();
 }
 
 const isPersonal = (context: TurnContext) => context.activity.conversation?.conversationType === 'personal';
@@ -94,7 +90,7 @@ async function boardPack(context: TurnContext, deps: BotDeps, bp: BoardPackBotDe
 async function boardMeeting(context: TurnContext, deps: BotDeps, bp: BoardPackBotDeps, rest: string): Promise<void> {
   const s = deps.services;
   const caller = callerOf(context);
-  if (!caller.aadObjectId || !s.adminIds.has(caller.aadObjectId.toLowerCase()))
+  if (!caller.aadObjectId || !permissionsFor(s, caller).mayAdminister())
     return sendCard(context, messageCard('Only a plan administrator can set the board meeting', ['Ask an administrator (listed in ADMIN_USER_IDS) to set it.']));
   const { scope, text } = await scopeOf(context, s, rest);
   const dateText = text.replace(/^(?:on|is|for)\s+/i, '').trim();

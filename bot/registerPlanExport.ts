@@ -5,7 +5,7 @@ import type { BotDeps } from './app';
 import type { PlanInfo } from '../storage/planRepository';
 import { buildPlanExport, exportXlsx } from '../services/exportPlan';
 import { findPlan } from '../services/planAdmin';
-import { mayExportPlan } from '../domain/permissions';
+import { permissionsFor } from '../services/permissions';
 import { formatBritishDate } from '../domain/dueDate';
 import { renderCard } from '../cards/render';
 import { callerOf, sendCard } from './turn';
@@ -32,11 +32,7 @@ const exportData = z.object({ planId: z.string().min(1).max(100) });
 const MAX_CHOICES = 5;
 
 async function permission(context: TurnContext, deps: BotDeps) {
-  const s = deps.services;
-  const caller = callerOf(context);
-  const isAdmin = !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase());
-  // The directory is read only to name the admins to a refused caller.
-  return mayExportPlan({ isAdmin, adminIds: s.adminIds, people: isAdmin ? [] : await s.directory.listAll() });
+  return permissionsFor(deps.services, callerOf(context)).mayExport();
 }
 
 /** Sends the refusal, naming who can, and says whether it did. */

@@ -5,6 +5,7 @@ import type { Job } from '../storage/outbox';
 import type { LedgerRow, LedgerState } from '../storage/ledger';
 import { LEDGER_STATES, emptyCounts } from '../storage/ledger';
 import { awaitingSignOffBy } from '../services/signoffs';
+import { permissionsFor } from '../services/permissions';
 import { callerOf, sendCard } from './turn';
 import { messageCard } from './views/helpView';
 import { itemLabel } from '../domain/planItem';
@@ -113,7 +114,7 @@ export function registerProactive(app: Application<TurnState>, deps: BotDeps): v
 
   app.message(DELIVERY_STATUS, async (context) => {
     const caller = callerOf(context);
-    if (!caller.aadObjectId || !deps.services.adminIds.has(caller.aadObjectId.toLowerCase())) {
+    if (!permissionsFor(deps.services, caller).mayAdminister()) {
       await sendCard(context, messageCard('Delivery status is for plan administrators', ['Ask your plan administrator if you think a message did not reach you.']));
       return;
     }

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { BotDeps } from './app';
 import { callerOf } from './turn';
+import { permissionsFor } from '../services/permissions';
 import { messageCard } from './views/helpView';
 import type { AdaptiveCardJson } from '../cards/render';
 
@@ -11,7 +12,7 @@ import type { AdaptiveCardJson } from '../cards/render';
  */
 export async function sendDigestNow(context: TurnContext, deps: BotDeps): Promise<AdaptiveCardJson> {
   const caller = callerOf(context);
-  if (!caller.aadObjectId || !deps.services.adminIds.has(caller.aadObjectId.toLowerCase()))
+  if (!caller.aadObjectId || !permissionsFor(deps.services, caller).mayAdminister())
     return messageCard('Only a plan administrator can send digests', ['Try “digest preview” to see your own digest now.']);
   const r = await deps.sendDigestNow(caller.aadObjectId);
   if (r.kind === 'already')
