@@ -8,7 +8,7 @@ import { findPlan } from '../services/planAdmin';
 import { permissionsFor } from '../services/permissions';
 import { formatBritishDate } from '../domain/dueDate';
 import { renderCard } from '../cards/render';
-import { callerOf, sendCard } from './turn';
+import { callerOf, sendCard, turnFacts } from './turn';
 import { messageCard } from './views/helpView';
 import { plainText } from './views/userText';
 import { registerVerbs } from './executeRoutes';
@@ -85,13 +85,14 @@ async function offerExport(context: TurnContext, deps: BotDeps, plan: PlanInfo):
       ),
     ],
   };
-  if (context.activity.conversation?.conversationType === 'personal') {
+  const facts = turnFacts(context);
+  if (facts.isPersonal) {
     await context.sendActivity(offer);
     return;
   }
   // Teams offers files only in personal chat. A plan export holds every owner's commentary, so it is
   // never posted where others can read it: it goes to the admin's own chat, or the admin is told how.
-  const aad = callerOf(context).aadObjectId;
+  const aad = facts.caller.aadObjectId;
   const ref = aad ? await s.conversations.get('user', aad) : undefined;
   if (ref) {
     try {

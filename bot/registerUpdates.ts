@@ -10,7 +10,7 @@ import { permissionsFor } from '../services/permissions';
 import { itemLabel } from '../domain/planItem';
 import { signOff, updateItem, type Target, type UpdateResult } from '../services/updateStatus';
 import { registerVerbs } from './executeRoutes';
-import { callerOf, type InvokeReply } from './turn';
+import { callerOf, turnFacts, type InvokeReply } from './turn';
 import { updateFormCard } from './views/updateView';
 import { decisionLine, decisionNote, signOffCard } from './views/signOffView';
 import { STATUS_TEXT } from './views/format';
@@ -59,7 +59,7 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
 
   /** Editors see the form on refresh; everyone else keeps the read-only card. */
   const editorIds = async (context: TurnContext, t: Target): Promise<string[]> => {
-    const ids = new Set<string>([context.activity.from.id]);
+    const ids = new Set<string>([turnFacts(context).fromId]);
     const item = (await s.plans.getItemForUpdate(t.planId, t.ref, t.seq))?.item;
     const owner = item?.ownerRole ? await s.directory.findByRole(item.ownerRole) : undefined;
     const manager = owner?.managerRole ? await s.directory.findByRole(owner.managerRole) : undefined;
