@@ -17,10 +17,8 @@ import { kpiCard, kpiLine } from './views/kpiView';
 import { helpCard, messageCard } from './views/helpView';
 import { historyLine } from './views/historyView';
 import { RAG_WORD, STATUS_TEXT, britishDate, dueText, relativeDue } from './views/format';
-import { addDays } from '../domain/clock';
-import { reminderStage } from '../domain/reminders';
 import { itemLabel } from '../domain/planItem';
-import { buildDigest } from '../services/digest';
+import { digestPreview, remindersPreview } from '../services/previews';
 import { digestCard } from './views/proactiveViews';
 
 export interface AskContext {
@@ -251,24 +249,15 @@ const handlers: Handlers = {
   },
 
   digestPreview: async (ctx) => {
-    const roles = await ctx.services.directory.rolesOf(ctx.caller);
-    if (!roles.length) return messageCard('No digest for you yet', [`I couldn't find ${ctx.caller.name} in the people directory.`]);
-    return digestCard(await buildDigest(ctx.services, { manager: roles[0], today: ctx.services.clock.today(), planId: ctx.scope.planId }));
+    const r = await digestPreview(ctx.services, ctx.caller, ctx.scope);
+    if (r.kind === 'notInDirectory') return messageCard('No digest for you yet', [`I couldn't find ${ctx.caller.name} in the people directory.`]);
+    return digestCard(r.digest);
   },
 
   remindersPreview: async (ctx) => {
-    const r = await q.myActions(ctx.services, ctx.caller, ctx.scope);
+    const r = await remindersPreview(ctx.services, ctx.caller, ctx.scope);
     if (r.kind === 'notInDirectory') return messageCard('No reminders for you', [`I couldn't find ${ctx.caller.name} in the people directory.`]);
-    const today = ctx.services.clock.today();
-    const lines: string[] = [];
-    for (let d = 0; d < 7; d++) {
-      const day = addDays(today, d);
-      for (const summary of r.items) {
-        const item = (await ctx.services.plans.getItemForUpdate(summary.planId, summary.ref, summary.seq))?.item;
-        const stage = item ? reminderStage(item, day) : undefined;
-        if (stage) lines.push(`${britishDate(day)}: **${itemLabel(summary)}** ${summary.title.slice(0, 80)} — ${stage.replace(/-w\d+$/, '').replace('-', ' ')}`);
-      }
-    }
+    const lines = r.reminders.map(({ day, item, stage }) => `${britishDate(day)}: **${itemLabel(item)}** ${item.title.slice(0, 80)} — ${stage.replace(/-w\d+$/, '').replace('-', ' ')}`);
     return messageCard('Reminders you would get in the next 7 days', lines.length ? lines : ['None: nothing you own falls due or is overdue this week.']);
   },
 

@@ -1,6 +1,7 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Services } from '../services/context';
+import type { DigestScheduler } from '../services/sendDigestNow';
 import type { Logger } from './logger';
 import type { Notifier } from './notifier';
 import { registerConversationTracking } from './registerConversationTracking';
@@ -25,7 +26,7 @@ export interface BotDeps {
   logger: Logger;
   notifier: Notifier;
   /** Queue today's digests now (admins' "send digest now"); resolves once the recipients are counted. */
-  sendDigestNow(requestedBy: string): Promise<{ kind: 'already'; state: 'planning' | 'done'; jobs?: number } | { kind: 'queued'; jobs: number }>;
+  sendDigestNow: DigestScheduler['sendDigestNow'];
   /** Proactive delivery for operators and first contact (bot/registerProactive.ts). */
   proactive?: import('./registerProactive').ProactiveDeps;
   botAppId?: string;

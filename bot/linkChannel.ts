@@ -1,24 +1,24 @@
 import type { TurnContext } from 'botbuilder';
 import type { BotDeps } from './app';
-import { callerOf } from './turn';
+import { turnFacts } from './turn';
 import { messageCard } from './views/helpView';
 import type { AdaptiveCardJson } from '../cards/render';
+import { linkChannel as link } from '../services/linkChannel';
 
 export const LINK_COMMAND = /^link (?:this )?channel to (?:plan )?(.{1,100})$/i;
 
-/** An admin links a team channel to a plan: questions there cover that plan, and RAG changes are posted there. */
+/** "link this channel to plan X": the turn's caller and channel to services/linkChannel, its answer as a card. */
 export async function linkChannel(context: TurnContext, deps: BotDeps, planName: string): Promise<AdaptiveCardJson> {
-  const caller = callerOf(context);
-  if (!caller.aadObjectId || !deps.services.adminIds.has(caller.aadObjectId.toLowerCase()))
-    return messageCard('Only a plan administrator can link channels', ['Ask a plan administrator to do this: whoever runs the bot for your council can make someone one.']);
-  const channelId = (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
-  if (!channelId) return messageCard('Not a channel', ['Say this in the team channel you want to link, with an @mention.']);
-  const plans = await deps.services.plans.listPlans();
-  const wanted = planName.trim().toLowerCase();
-  const plan = plans.find((p) => p.name.toLowerCase() === wanted || p.id === wanted);
-  if (!plan) return messageCard(`No plan called “${planName.trim()}”`, [`Plans: ${plans.map((p) => p.name).join(', ') || 'none imported yet'}.`]);
-  // A channel follows one plan: whichever plan it followed before lets go of it.
-  for (const other of plans) if (other.id !== plan.id && other.channelId === channelId) await deps.services.plans.savePlan({ ...other, channelId: '' });
-  await deps.services.plans.savePlan({ ...plan, channelId });
-  return messageCard(`Linked to ${plan.name}`, ['Questions asked here now cover this plan only, and RAG changes in it will be posted here.'], 'good');
+  const f = turnFacts(context);
+  const r = await link(deps.services, f.caller, f, planName);
+  switch (r.kind) {
+    case 'notAdmin':
+      return messageCard('Only a plan administrator can link channels', ['Ask a plan administrator to do this: whoever runs the bot for your council can make someone one.']);
+    case 'notChannel':
+      return messageCard('Not a channel', ['Say this in the team channel you want to link, with an @mention.']);
+    case 'noPlan':
+      return messageCard(`No plan called “${r.name}”`, [`Plans: ${r.plans.map((p) => p.name).join(', ') || 'none imported yet'}.`]);
+    case 'linked':
+      return messageCard(`Linked to ${r.plan.name}`, ['Questions asked here now cover this plan only, and RAG changes in it will be posted here.'], 'good');
+  }
 }

@@ -11,11 +11,11 @@ import { explainRefusal, produceBoardPack, readDay, storedBoardPack, choosePlan,
 import { boardPackXlsx } from '../services/boardPackXlsx';
 import { boardPackHtml } from '../services/boardPackHtml';
 import { packLinks, PACK_ROUTE, type PackLinks, type PackRef } from '../services/boardPackLinks';
-import { mayProduceBoardPack } from '../domain/permissions';
+import { permissionsFor } from '../services/permissions';
 import { packDay } from '../domain/boardPack';
 import { formatBritishDate } from '../domain/dueDate';
-import { callerOf, sendCard } from './turn';
-import { scopeOf } from './scope';
+import { callerOf, sendCard, turnFacts } from './turn';
+import { scopeOf } from '../services/planScope';
 import { messageCard } from './views/helpView';
 import { boardPackCard } from './boardPackView';
 import type { Logger } from './logger';
@@ -52,14 +52,8 @@ export function boardPackBotDeps(config: AppConfig, services: Services, tables: 
 }
 
 async function mayProduce(context: TurnContext, s: Services): Promise<boolean> {
-  const caller = callerOf(context);
-  const isAdmin = !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase());
-  if (isAdmin) return true;
-  const [callerRoles, people] = await Promise.all([s.directory.rolesOf(caller), s.directory.listAll()]);
-  return mayProduceBoardPack({ callerRoles, people, isAdmin });
+  return permissionsFor(s, callerOf(context)).mayProduceBoardPack();
 }
-
-const isPersonal = (context: TurnContext) => context.activity.conversation?.conversationType === 'personal';
 
 /** "for Southend 2021 as at 20 Dec 2021" → plan words and as-at text. */
 function readPackRequest(rest: string): { plan?: string; asAt?: string } {
@@ -71,14 +65,14 @@ function readPackRequest(rest: string): { plan?: string; asAt?: string } {
 async function boardPack(context: TurnContext, deps: BotDeps, bp: BoardPackBotDeps, rest: string): Promise<void> {
   const s = deps.services;
   if (!(await mayProduce(context, s))) return sendCard(context, messageCard('Board packs are for administrators and managers', ['Ask your manager or a plan administrator for the latest pack.']));
-  const { scope, text } = await scopeOf(context, s, rest);
+  const { scope, text } = await scopeOf(s, turnFacts(context), rest);
   const req = readPackRequest(text);
   const r = await produceBoardPack(bp.pack, { plan: req.plan, scopedPlanId: scope.planId, asAt: req.asAt });
   if (r.kind !== 'ok') {
     const { title, lines } = explainRefusal(r);
     return sendCard(context, messageCard(title, lines, 'attention'));
   }
-  const personal = isPersonal(context);
+  const personal = turnFacts(context).isPersonal;
   const ref: PackRef = { planId: r.pack.planId, asAt: r.pack.asAt };
   const link = bp.links?.linkFor(ref, s.clock.now());
   await sendCard(context, boardPackCard(r.pack, { link, files: personal ? 'consent' : link ? 'link-only' : 'none' }), `Board pack: ${r.pack.planName}`);
@@ -94,9 +88,9 @@ async function boardPack(context: TurnContext, deps: BotDeps, bp: BoardPackBotDe
 async function boardMeeting(context: TurnContext, deps: BotDeps, bp: BoardPackBotDeps, rest: string): Promise<void> {
   const s = deps.services;
   const caller = callerOf(context);
-  if (!caller.aadObjectId || !s.adminIds.has(caller.aadObjectId.toLowerCase()))
+  if (!caller.aadObjectId || !permissionsFor(s, caller).mayAdminister())
     return sendCard(context, messageCard('Only a plan administrator can set the board meeting', ['Ask an administrator (listed in ADMIN_USER_IDS) to set it.']));
-  const { scope, text } = await scopeOf(context, s, rest);
+  const { scope, text } = await scopeOf(s, turnFacts(context), rest);
   const dateText = text.replace(/^(?:on|is|for)\s+/i, '').trim();
   if (!dateText) return sendCard(context, messageCard('When is the meeting?', ['Say, for example, “board meeting 14 Jan 2027”.']));
   const day = readDay(dateText, s.clock.today());

@@ -4,9 +4,9 @@ import type { TurnContext } from 'botbuilder';
 import type { BotDeps } from './app';
 import { ask as askQuestion } from './answerQuestion';
 import { REF_SOURCE, MAX_REF_LENGTH } from '../domain/refs';
-import { callerOf, sendCard } from './turn';
+import { sendCard, turnFacts } from './turn';
 import { registerVerbs, type VerbHandler } from './executeRoutes';
-import { scopeOf } from './scope';
+import { scopeOf } from '../services/planScope';
 
 const askData = z.object({ q: z.string().min(1).max(200), planId: z.string().max(100).optional() });
 const pageData = z.object({ q: z.string().min(1).max(200), page: z.coerce.number().int().min(0).max(10_000) });
@@ -15,9 +15,9 @@ const showActionData = z.object({ planId: z.string().min(1).max(100), ref: z.str
 /** Read-only card buttons (Action.Execute): asking from a button, paging, opening an action. */
 export function registerCardActions(app: Application<TurnState>, deps: BotDeps): void {
   const ask = async (context: TurnContext, q: string, page?: number, planId?: string) => {
-    const { scope, text } = await scopeOf(context, deps.services, q);
+    const { scope, text } = await scopeOf(deps.services, turnFacts(context), q);
     // Buttons only ask questions; a button whose text reads like a write gets help instead.
-    return askQuestion({ services: deps.services, caller: callerOf(context), scope: planId ? { planId } : scope, timeZone: deps.timeZone, query: q, page }, text);
+    return askQuestion({ services: deps.services, caller: turnFacts(context).caller, scope: planId ? { planId } : scope, timeZone: deps.timeZone, query: q, page }, text);
   };
 
   const verbs: Record<string, VerbHandler> = {

@@ -11,6 +11,7 @@ import { formatBritishDate } from '../domain/dueDate';
 import { parseNumber } from '../domain/import/kpiParser';
 import { kpiByCode } from '../services/kpiQueries';
 import { duePeriods, kpisOwed, recordKpiValue, recordPermission, setKpiOwner, type RecordField, type RecordResult } from '../services/kpiRecording';
+import { notInDirectory } from '../services/permissions';
 import { registerVerbs } from './executeRoutes';
 import { callerOf, sendCard, type InvokeReply } from './turn';
 import { kpiCard, kpiRecordCard } from './views/kpiView';
@@ -154,7 +155,7 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
     if (!parsed.ok) return notSaved([parsed.message]);
     // Permission first, so someone who may not record it is told who can before any detail of the value.
     const { authority, permission } = await recordPermission(s, caller, def);
-    if (!authority.callerRoles.length && !authority.isAdmin) return messageCard(`${def.code}: not recorded`, [NOT_IN_DIRECTORY]);
+    if (notInDirectory(authority)) return messageCard(`${def.code}: not recorded`, [NOT_IN_DIRECTORY]);
     if (!permission.allowed) return notSaved([`You can't record ${def.code}. It can be recorded by ${permission.whoCan.join(' or ')}.`]);
     const unitProblem = checkWrittenUnit(def, parsed.unit, parsed.valueText);
     if (unitProblem) return notSaved([unitProblem]);
@@ -224,7 +225,7 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
       if (!k) return { kind: 'error', status: 404, message: `There is no KPI ${d.data.code} any more.` };
       const caller = callerOf(context);
       const { authority, permission } = await recordPermission(s, caller, k.def);
-      if (!authority.callerRoles.length && !authority.isAdmin) return card(kpiCard(k, { notice: NOT_IN_DIRECTORY }));
+      if (notInDirectory(authority)) return card(kpiCard(k, { notice: NOT_IN_DIRECTORY }));
       if (!permission.allowed) return card(kpiCard(k, { notice: `You can't record ${k.def.code}. It can be recorded by ${permission.whoCan.join(' or ')}.` }));
       const periods = duePeriods(k.def, k.series, s.clock.today(), deps.kpiWorkingDays);
       if (!periods.length) return card(kpiCard(k, { notice: `${k.def.code} is reported ${k.def.frequency}; its values are imported from a file, not recorded in chat.` }));

@@ -3,6 +3,7 @@ import type { BotDeps } from './app';
 import { callerOf, sendCard } from './turn';
 import { messageCard } from './views/helpView';
 import { describeArchive, setPlanArchived } from '../services/planAdmin';
+import { permissionsFor } from '../services/permissions';
 
 /**
  * "archive plan NAME" / "restore plan NAME": an admin takes a plan out of questions and digests
@@ -17,7 +18,7 @@ export function registerPlanAdmin(app: Application<TurnState>, deps: BotDeps): v
     if (!m) return;
     const archive = m[1].toLowerCase() === 'archive';
     const caller = callerOf(context);
-    if (!caller.aadObjectId || !deps.services.adminIds.has(caller.aadObjectId.toLowerCase())) {
+    if (!permissionsFor(deps.services, caller).mayAdminister()) {
       return sendCard(context, messageCard('Only a plan administrator can archive or restore a plan', ['Ask an administrator of this bot.']));
     }
     const name = m[2].slice(0, 120);

@@ -5,10 +5,10 @@ import type { BotDeps } from './app';
 import type { PlanInfo } from '../storage/planRepository';
 import { buildPlanExport, exportXlsx } from '../services/exportPlan';
 import { findPlan } from '../services/planAdmin';
-import { mayExportPlan } from '../domain/permissions';
+import { permissionsFor } from '../services/permissions';
 import { formatBritishDate } from '../domain/dueDate';
 import { renderCard } from '../cards/render';
-import { callerOf, sendCard } from './turn';
+import { callerOf, sendCard, turnFacts } from './turn';
 import { messageCard } from './views/helpView';
 import { plainText } from './views/userText';
 import { registerVerbs } from './executeRoutes';
@@ -32,11 +32,7 @@ const exportData = z.object({ planId: z.string().min(1).max(100) });
 const MAX_CHOICES = 5;
 
 async function permission(context: TurnContext, deps: BotDeps) {
-  const s = deps.services;
-  const caller = callerOf(context);
-  const isAdmin = !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase());
-  // The directory is read only to name the admins to a refused caller.
-  return mayExportPlan({ isAdmin, adminIds: s.adminIds, people: isAdmin ? [] : await s.directory.listAll() });
+  return permissionsFor(deps.services, callerOf(context)).mayExport();
 }
 
 /** Sends the refusal, naming who can, and says whether it did. */
@@ -89,13 +85,14 @@ async function offerExport(context: TurnContext, deps: BotDeps, plan: PlanInfo):
       ),
     ],
   };
-  if (context.activity.conversation?.conversationType === 'personal') {
+  const facts = turnFacts(context);
+  if (facts.isPersonal) {
     await context.sendActivity(offer);
     return;
   }
   // Teams offers files only in personal chat. A plan export holds every owner's commentary, so it is
   // never posted where others can read it: it goes to the admin's own chat, or the admin is told how.
-  const aad = callerOf(context).aadObjectId;
+  const aad = facts.caller.aadObjectId;
   const ref = aad ? await s.conversations.get('user', aad) : undefined;
   if (ref) {
     try {

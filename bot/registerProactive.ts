@@ -5,7 +5,8 @@ import type { Job } from '../storage/outbox';
 import type { LedgerRow, LedgerState } from '../storage/ledger';
 import { LEDGER_STATES, emptyCounts } from '../storage/ledger';
 import { awaitingSignOffBy } from '../services/signoffs';
-import { callerOf, sendCard } from './turn';
+import { permissionsFor } from '../services/permissions';
+import { callerOf, sendCard, turnFacts } from './turn';
 import { messageCard } from './views/helpView';
 import { itemLabel } from '../domain/planItem';
 import { addDays } from '../domain/clock';
@@ -49,8 +50,9 @@ export function registerProactive(app: Application<TurnState>, deps: BotDeps): v
 
   app.turn('beforeTurn', async (context) => {
     const a = context.activity;
-    const id = a.from?.aadObjectId?.toLowerCase();
-    if (!id || a.conversation?.conversationType !== 'personal' || known.has(id)) return true;
+    const f = turnFacts(context);
+    const id = f.caller.aadObjectId?.toLowerCase();
+    if (!id || !f.isPersonal || known.has(id)) return true;
     if (a.type !== ActivityTypes.Message && a.type !== ActivityTypes.ConversationUpdate && a.type !== ActivityTypes.InstallationUpdate) return true;
     try {
       if (!(await deps.services.conversations.get('user', id))) firstContact.add(context);
@@ -64,7 +66,7 @@ export function registerProactive(app: Application<TurnState>, deps: BotDeps): v
   // After the turn, when the reference has been stored, so the worker can reach them.
   app.turn('afterTurn', async (context) => {
     if (!firstContact.has(context)) return true;
-    const id = context.activity.from!.aadObjectId!;
+    const id = turnFacts(context).caller.aadObjectId!;
     try {
       const items = await awaitingSignOffBy(deps.services, id);
       const day = deps.services.clock.today();
@@ -113,7 +115,7 @@ export function registerProactive(app: Application<TurnState>, deps: BotDeps): v
 
   app.message(DELIVERY_STATUS, async (context) => {
     const caller = callerOf(context);
-    if (!caller.aadObjectId || !deps.services.adminIds.has(caller.aadObjectId.toLowerCase())) {
+    if (!permissionsFor(deps.services, caller).mayAdminister()) {
       await sendCard(context, messageCard('Delivery status is for plan administrators', ['Ask your plan administrator if you think a message did not reach you.']));
       return;
     }

@@ -2,8 +2,8 @@ import { ActivityTypes } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './app';
 import { answer, understand } from './answerQuestion';
-import { callerOf, sendCard } from './turn';
-import { scopeOf } from './scope';
+import { sendCard, turnFacts } from './turn';
+import { scopeOf } from '../services/planScope';
 import { textUpdate } from './textUpdate';
 import { linkChannel, LINK_COMMAND } from './linkChannel';
 import { sendDigestNow } from './sendDigestNow';
@@ -20,8 +20,8 @@ export function registerQuestions(app: Application<TurnState>, deps: BotDeps): v
     if (link) return sendCard(context, await linkChannel(context, deps, link[1]));
     // Over-long text is refused by the update rules with the limit stated, never cut; questions that
     // long are not questions, and get plain help (the parser stops at its own bound).
-    const { scope, text: rest } = await scopeOf(context, deps.services, text.length > MAX_QUESTION ? text.slice(0, 200) : text);
-    const caller = callerOf(context);
+    const { scope, text: rest } = await scopeOf(deps.services, turnFacts(context), text.length > MAX_QUESTION ? text.slice(0, 200) : text);
+    const { caller } = turnFacts(context);
     const u = await understand({ services: deps.services, caller, scope }, text.length > MAX_QUESTION && /^\s*(update|set|mark)\b/i.test(text) ? text : rest);
     if (u.kind === 'clarify') return sendCard(context, u.card);
     if (u.kind === 'update') return textUpdate(context, deps, u.intent, scope);

@@ -1,18 +1,13 @@
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './app';
-import { sendInvokeReply } from './turn';
-
-export function tenantOf(context: TurnContext): string | undefined {
-  const a = context.activity;
-  return (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? a.conversation?.tenantId;
-}
+import { sendInvokeReply, turnFacts } from './turn';
 
 /** When an allow-list is configured, activities from any other tenant are refused before any handler runs. */
 export function registerTenantGuard(app: Application<TurnState>, deps: BotDeps): void {
   if (deps.allowedTenants.size === 0) return;
   app.turn('beforeTurn', async (context) => {
-    const tenant = tenantOf(context);
+    const tenant = turnFacts(context).tenantId;
     if (tenant && deps.allowedTenants.has(tenant)) return true;
     deps.logger.warn({ tenant }, 'activity from a tenant not in ALLOWED_TENANT_IDS refused');
     if (context.activity.type === ActivityTypes.Invoke) {

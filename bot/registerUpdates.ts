@@ -6,11 +6,11 @@ import type { BotDeps } from './app';
 import type { UpdateRequest } from '../domain/statusUpdate';
 import { MAX_COMMENTARY, MAX_REASON } from '../domain/statusUpdate';
 import { MAX_REF_LENGTH, REF_SOURCE } from '../domain/refs';
-import { mayUpdate } from '../domain/permissions';
+import { permissionsFor } from '../services/permissions';
 import { itemLabel } from '../domain/planItem';
 import { signOff, updateItem, type Target, type UpdateResult } from '../services/updateStatus';
 import { registerVerbs } from './executeRoutes';
-import { callerOf, type InvokeReply } from './turn';
+import { callerOf, turnFacts, type InvokeReply } from './turn';
 import { updateFormCard } from './views/updateView';
 import { decisionLine, decisionNote, signOffCard } from './views/signOffView';
 import { STATUS_TEXT } from './views/format';
@@ -59,7 +59,7 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
 
   /** Editors see the form on refresh; everyone else keeps the read-only card. */
   const editorIds = async (context: TurnContext, t: Target): Promise<string[]> => {
-    const ids = new Set<string>([context.activity.from.id]);
+    const ids = new Set<string>([turnFacts(context).fromId]);
     const item = (await s.plans.getItemForUpdate(t.planId, t.ref, t.seq))?.item;
     const owner = item?.ownerRole ? await s.directory.findByRole(item.ownerRole) : undefined;
     const manager = owner?.managerRole ? await s.directory.findByRole(owner.managerRole) : undefined;
@@ -80,11 +80,7 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
   const permission = async (context: TurnContext, t: Target) => {
     const loaded = await s.plans.getItemForUpdate(t.planId, t.ref, t.seq);
     if (!loaded) return { kind: 'notFound' as const };
-    const caller = callerOf(context);
-    const [callerRoles, owner] = await Promise.all([s.directory.rolesOf(caller), loaded.item.ownerRole ? s.directory.findByRole(loaded.item.ownerRole) : undefined]);
-    const manager = owner?.managerRole ? await s.directory.findByRole(owner.managerRole) : undefined;
-    const isAdmin = !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase());
-    return { kind: 'ok' as const, item: loaded.item, permission: mayUpdate({ callerRoles, isAdmin, ownerRole: loaded.item.ownerRole, owner, manager }) };
+    return { kind: 'ok' as const, item: loaded.item, permission: await permissionsFor(s, callerOf(context)).mayUpdate(loaded.item) };
   };
 
   /** After a save the shared message shows the new read-only state to everyone. */

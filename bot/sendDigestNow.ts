@@ -3,17 +3,16 @@ import type { BotDeps } from './app';
 import { callerOf } from './turn';
 import { messageCard } from './views/helpView';
 import type { AdaptiveCardJson } from '../cards/render';
+import { sendDigestNow as send } from '../services/sendDigestNow';
 
 /**
- * Admins can send today's digests early (before a board meeting, say). It answers at once: the
- * recipients are counted, the writes and the sends happen after the reply, and the admin gets a
- * summary message when the run is out. One digest per manager per day, with the scheduled run.
+ * "send digest now": services/sendDigestNow with the scheduler the bot was given. It answers at once:
+ * the recipients are counted, the writes and the sends happen after the reply, and the admin gets a
+ * summary message when the run is out.
  */
 export async function sendDigestNow(context: TurnContext, deps: BotDeps): Promise<AdaptiveCardJson> {
-  const caller = callerOf(context);
-  if (!caller.aadObjectId || !deps.services.adminIds.has(caller.aadObjectId.toLowerCase()))
-    return messageCard('Only a plan administrator can send digests', ['Try “digest preview” to see your own digest now.']);
-  const r = await deps.sendDigestNow(caller.aadObjectId);
+  const r = await send(deps.services, callerOf(context), deps);
+  if (r.kind === 'notAdmin') return messageCard('Only a plan administrator can send digests', ['Try “digest preview” to see your own digest now.']);
   if (r.kind === 'already')
     return messageCard('Digests already sent today', [
       r.state === 'planning' ? 'Today’s digests are being queued already; nothing new was queued.' : `Today’s digests were already sent${r.jobs !== undefined ? ` (${r.jobs})` : ''}; nothing new was queued.`,

@@ -83,3 +83,13 @@ export function mayExportPlan(a: { isAdmin: boolean; adminIds: ReadonlySet<strin
   const names = [...new Set(a.people.filter((p) => a.adminIds.has(p.aadObjectId.toLowerCase())).map((p) => p.name))];
   return { allowed: false, whoCan: names.length ? names.map((n) => `${n} (plan administrator)`) : ['a plan administrator'] };
 }
+
+/** A plan administrator is named by Entra object id in ADMIN_USER_IDS (stored lower case); nothing else makes one. */
+export function isAdminId(aadObjectId: string | undefined, adminIds: ReadonlySet<string>): boolean {
+  return !!aadObjectId && adminIds.has(aadObjectId.toLowerCase());
+}
+
+/** Someone who holds no role in the directory and is not an admin is told so, not refused by name. */
+export function notInDirectory(a: Pick<Authority, 'callerRoles' | 'isAdmin'>): boolean {
+  return !a.callerRoles.length && !a.isAdmin;
+}

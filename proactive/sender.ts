@@ -1,4 +1,4 @@
-import type { ConversationReference } from 'botbuilder';
+import type { ConversationRef } from '../storage/conversationRepository';
 
 /**
  * What the worker needs from whatever delivers a message to Teams. The implementation (the Bot
@@ -23,7 +23,7 @@ export interface Sender {
    * budget granted a place. A claim made in it is one round trip from the send.
    */
   inSlot<T>(conversationKey: string, work: () => Promise<T>): Promise<T>;
-  send(ref: Partial<ConversationReference>, message: OutgoingMessage): Promise<SendOutcome>;
+  send(ref: ConversationRef, message: OutgoingMessage): Promise<SendOutcome>;
   stop(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { roleKey } from '../domain/roles';
 import type { KpiDefinition, Person } from '../domain/model';
-import { mayRecordKpi, type Authority } from '../domain/permissions';
+import { notInDirectory } from '../domain/permissions';
+import { permissionsFor } from './permissions';
 import { checkValue, periodKind, recentEndedPeriods, periodDueDate, formatValue, type PeriodKind } from '../domain/kpi';
 import { resolvePeriod } from '../domain/kpiValueText';
 import type { KpiCorrection, KpiPoint } from '../storage/kpiRepository';
@@ -45,19 +46,13 @@ export type RecordResult =
   | { kind: 'notFound' }
   | { kind: 'notInDirectory'; def: KpiDefinition };
 
-async function authorityFor(s: Services, caller: Caller, def: KpiDefinition): Promise<Authority> {
-  const [callerRoles, owner] = await Promise.all([s.directory.rolesOf(caller), def.ownerRole ? s.directory.findByRole(def.ownerRole) : Promise.resolve(undefined)]);
-  return { callerRoles, isAdmin: isAdmin(s, caller), ownerRole: def.ownerRole, owner };
-}
-
 export function isAdmin(s: Services, caller: Caller): boolean {
-  return !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase());
+  return permissionsFor(s, caller).isAdmin;
 }
 
-/** May this caller record this KPI? The same rule every write applies again. */
+/** May this caller record this KPI? The same rule every write applies again (services/permissions.ts). */
 export async function recordPermission(s: Services, caller: Caller, def: KpiDefinition) {
-  const a = await authorityFor(s, caller, def);
-  return { authority: a, permission: mayRecordKpi(a) };
+  return permissionsFor(s, caller).mayRecordKpi(def);
 }
 
 /**
@@ -69,7 +64,7 @@ export async function recordKpiValue(s: Services, caller: Caller, req: RecordReq
   const def = await s.kpis.getDefinition(req.code);
   if (!def) return { kind: 'notFound' };
   const { authority, permission } = await recordPermission(s, caller, def);
-  if (!authority.callerRoles.length && !authority.isAdmin) return { kind: 'notInDirectory', def };
+  if (notInDirectory(authority)) return { kind: 'notInDirectory', def };
   if (!permission.allowed) return { kind: 'refused', def, whoCan: permission.whoCan };
 
   const errors: Partial<Record<RecordField, string>> = {};

@@ -3,9 +3,9 @@ import type { FullItemWithPlan, ItemWithPlan } from './planQueries';
 import type { ItemState } from '../domain/planItem';
 import type { Person } from '../domain/model';
 import { roleKey } from '../domain/roles';
-import { maySignOff, type Authority } from '../domain/permissions';
+import { maySignOff } from '../domain/permissions';
 import { escalationDue } from '../domain/signOff';
-import { authorityFor } from './updateStatus';
+import { authorityFrom, permissionsFor, type DirectoryView } from './permissions';
 
 /** Items awaiting this person's sign-off: completed work owned by roles that report to one of theirs. */
 export async function awaitingSignOffBy(s: Services, aadObjectId: string): Promise<ItemWithPlan[]> {
@@ -29,32 +29,23 @@ export interface SignOffStanding {
   owner?: Person;
 }
 
-/** The directory read once, so a list of items is judged without a read per item. */
-export interface DirectoryView {
-  callerRoles: Person[];
-  isAdmin: boolean;
-  byRole: Map<string, Person>;
-}
+export type { DirectoryView } from './permissions';
 
 export async function directoryView(s: Services, caller: Caller): Promise<DirectoryView> {
-  const [callerRoles, people] = await Promise.all([s.directory.rolesOf(caller), s.directory.listAll()]);
-  return { callerRoles, isAdmin: !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase()), byRole: new Map(people.map((p) => [roleKey(p.role), p])) };
+  return permissionsFor(s, caller).directoryView();
 }
 
 /** The same rule every sign-off write applies (domain/permissions.ts maySignOff), for showing buttons. */
 export function standingOf(d: DirectoryView, item: Pick<ItemState, 'ownerRole'>): SignOffStanding {
-  const owner = item.ownerRole ? d.byRole.get(roleKey(item.ownerRole)) : undefined;
-  const manager = owner?.managerRole ? d.byRole.get(roleKey(owner.managerRole)) : undefined;
-  const seniorManager = manager?.managerRole ? d.byRole.get(roleKey(manager.managerRole)) : undefined;
-  const a: Authority = { callerRoles: d.callerRoles, isAdmin: d.isAdmin, ownerRole: item.ownerRole, owner, manager, seniorManager };
-  return { mayDecide: maySignOff(a).allowed, manager, managerRole: owner?.managerRole, owner };
+  const a = authorityFrom(d, item);
+  return { mayDecide: maySignOff(a).allowed, manager: a.manager, managerRole: a.owner?.managerRole, owner: a.owner };
 }
 
 /** One item's standing (a handful of point reads, and none unless it awaits sign-off). */
 export async function signOffStanding(s: Services, caller: Caller, item: Pick<ItemState, 'ownerRole' | 'status'>): Promise<SignOffStanding> {
   if (item.status !== 'awaiting_signoff') return { mayDecide: false };
-  const a = await authorityFor(s, caller, item);
-  return { mayDecide: maySignOff(a).allowed, manager: a.manager, managerRole: a.owner?.managerRole, owner: a.owner };
+  const { authority: a, permission } = await permissionsFor(s, caller).maySignOff(item);
+  return { mayDecide: permission.allowed, manager: a.manager, managerRole: a.owner?.managerRole, owner: a.owner };
 }
 
 /**

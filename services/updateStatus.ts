@@ -1,7 +1,7 @@
 import type { ItemState, HistoryEntry } from '../domain/planItem';
-import type { Person } from '../domain/model';
 import { applySignOff, applyUpdate, type SignOffDecision, type UpdateOutcome, type UpdateRequest } from '../domain/statusUpdate';
-import { mayUpdate, maySignOff, type Authority, type Permission } from '../domain/permissions';
+import { mayUpdate, maySignOff, notInDirectory, type Authority, type Permission } from '../domain/permissions';
+import { permissionsFor } from './permissions';
 import type { Caller, Services } from './context';
 
 export interface Target {
@@ -27,17 +27,6 @@ export interface UpdateOptions {
   source: HistoryEntry['source'];
 }
 
-/** Who the caller is to this item: their roles, the owner, the owner's manager and the one above. */
-export async function authorityFor(s: Services, caller: Caller, item: Pick<ItemState, 'ownerRole'>): Promise<Authority> {
-  const [callerRoles, owner] = await Promise.all([
-    s.directory.rolesOf(caller),
-    item.ownerRole ? s.directory.findByRole(item.ownerRole) : Promise.resolve(undefined),
-  ]);
-  const manager: Person | undefined = owner?.managerRole ? await s.directory.findByRole(owner.managerRole) : undefined;
-  const seniorManager: Person | undefined = manager?.managerRole ? await s.directory.findByRole(manager.managerRole) : undefined;
-  return { callerRoles, isAdmin: !!caller.aadObjectId && s.adminIds.has(caller.aadObjectId.toLowerCase()), ownerRole: item.ownerRole, owner, manager, seniorManager };
-}
-
 /**
  * Read, check, apply and write one change, with the write conditional on the ETag of the read.
  * The caller's identity comes from the activity; nothing in the request can widen what they may do.
@@ -55,8 +44,9 @@ async function change(
   const current = loaded.item;
   if (current.lastRequestId === opts.requestId) return { kind: 'duplicate', item: current };
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version) return { kind: 'conflict', latest: current };
-  const authority = await authorityFor(s, caller, current);
-  if (!authority.callerRoles.length && !authority.isAdmin) return { kind: 'notInDirectory' };
+  // The whole authority (up to the senior manager): the rule needs it for sign-offs, and a save reports it.
+  const authority = await permissionsFor(s, caller).authorityFor(current);
+  if (notInDirectory(authority)) return { kind: 'notInDirectory' };
   const permission = permit(authority);
   if (!permission.allowed) return { kind: 'refused', whoCan: permission.whoCan, item: current };
   const actor = { id: caller.aadObjectId ?? caller.email ?? 'unknown', name: caller.name };

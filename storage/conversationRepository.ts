@@ -1,5 +1,4 @@
 import { RestError } from '@azure/data-tables';
-import type { ConversationReference } from 'botbuilder';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey } from './keys';
 import type { Clock } from '../domain/clock';
@@ -12,6 +11,21 @@ import type { Clock } from '../domain/clock';
  * Refreshed whenever it changes, so a moved or reinstalled app heals itself. Messages write it only
  * when it differs from what this process last wrote (see save), so a question costs no write.
  */
+/**
+ * Where a conversation is, as the Bot Connector describes it: the fields of botbuilder's
+ * ConversationReference this code stores and reads, as a plain structural type so storage does not
+ * depend on botbuilder. Stored as JSON, so whatever else the reference carried is kept.
+ */
+export interface ConversationRef {
+  activityId?: string;
+  user?: { id: string; name?: string; aadObjectId?: string; role?: string };
+  bot?: { id: string; name?: string; aadObjectId?: string; role?: string };
+  conversation?: { id: string; name?: string; conversationType?: string; tenantId?: string; isGroup?: boolean };
+  channelId?: string;
+  locale?: string;
+  serviceUrl?: string;
+}
+
 type RefEntity = { partitionKey: string; rowKey: string; json: string; updatedAt: string };
 
 export type RefKind = 'user' | 'channel' | 'group';
@@ -24,7 +38,7 @@ export type RefKind = 'user' | 'channel' | 'group';
 export const REF_CACHE_TTL_MS = 15 * 60_000;
 
 /** The reference minus the id of the message it came from, which changes on every message. */
-function comparable(ref: Partial<ConversationReference>): string {
+function comparable(ref: ConversationRef): string {
   const { activityId: _ignored, ...rest } = ref;
   return JSON.stringify(rest);
 }
@@ -48,7 +62,7 @@ export class ConversationRepository {
    * The cache is only filled after a successful write and cleared by remove(), so a changed or
    * forgotten reference is always written.
    */
-  async save(kind: RefKind, id: string, ref: Partial<ConversationReference>, opts: { ifChanged?: boolean } = {}): Promise<boolean> {
+  async save(kind: RefKind, id: string, ref: ConversationRef, opts: { ifChanged?: boolean } = {}): Promise<boolean> {
     const key = `${kind}|${id.toLowerCase()}`;
     const value = comparable(ref);
     const last = this.written.get(key);
@@ -60,10 +74,10 @@ export class ConversationRepository {
     return true;
   }
 
-  async get(kind: RefKind, id: string): Promise<Partial<ConversationReference> | undefined> {
+  async get(kind: RefKind, id: string): Promise<ConversationRef | undefined> {
     try {
       const e = await this.table.getEntity<RefEntity>(kind, encodeKey(id.toLowerCase()));
-      return JSON.parse(e.json) as Partial<ConversationReference>;
+      return JSON.parse(e.json) as ConversationRef;
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 404) return undefined;
       throw err;
