@@ -113,7 +113,12 @@ export async function startHarness(opts: { today?: string; env?: Record<string, 
       const before = stub.sent().length;
       const res = await post(activity);
       if (res.status >= 300) throw new Error(`POST /api/messages answered ${res.status}: ${JSON.stringify(res.body)}`);
-      return stub.sent().slice(before);
+      // The turn's own replies first: a background proactive send (a pending sign-off queued on
+      // someone's first contact, say) can reach the stand-in during this turn, and "the first
+      // thing sent" must mean the reply. Sends elsewhere stay in the list, after it.
+      const conversationId = (activity.conversation as { id: string }).id;
+      const sent = stub.sent().slice(before);
+      return [...sent.filter((x) => x.conversationId === conversationId), ...sent.filter((x) => x.conversationId !== conversationId)];
     },
     async execute(verb, data, o = {}) {
       const from = o.from ?? ROSA;
