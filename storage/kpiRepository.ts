@@ -24,19 +24,8 @@ type ValueEntity = {
   lastRequestId?: string;
 };
 /** RK "hist|<period>|<inverted time>": a period's replaced values, newest first. Sorts after every period. */
-type HistoryEntity = {
-  partitionKey: string;
-  rowKey: string;
-  period: string;
-  oldValue: number;
-  newValue: number;
-  oldEnteredAt: string;
-  oldEnteredBy: string;
-  reason: string;
-  at: string;
-  by: string;
-  byName: string;
-};
+// The row is the domain's correction, keyed by KPI in the partition (so no code column).
+type HistoryEntity = { partitionKey: string; rowKey: string } & Omit<KpiCorrection, 'code'>;
 
 
 
