@@ -1,6 +1,6 @@
 import { parseIntent, type Intent } from '../domain/intent';
-import { resolveIntent, type Unresolved } from '../domain/language/resolve';
-import { callerRoles, loadVocabulary } from '../services/vocabulary';
+import type { Unresolved } from '../domain/language/resolve';
+import { callerRoles, resolveQuestion } from '../services/vocabulary';
 import { plainText } from './views/userText';
 import { renderCard } from '../cards/render';
 import type { Caller, Services } from '../services/context';
@@ -318,8 +318,7 @@ export async function understand(ctx: Pick<AskContext, 'services' | 'caller' | '
     delete mentions.otherWords;
     return { kind: 'question', intent: parsed as Question };
   }
-  const vocab = await loadVocabulary(ctx.services, ctx.scope, ctx.caller, parsed);
-  const r = resolveIntent(parsed, vocab);
+  const r = await resolveQuestion(ctx.services, ctx.scope, ctx.caller, parsed);
   if (r.kind === 'clarify') return { kind: 'clarify', card: clarifyCard(r.unresolved) };
   if (r.intent.kind === 'update') return { kind: 'update', intent: r.intent };
   if (r.intent.kind === 'lookup' || r.intent.kind === 'sendDigestNow') return { kind: 'question', intent: { kind: 'unknown', text } };

@@ -2,6 +2,11 @@ import assert from 'node:assert/strict';
 import { startHarness, cardOf, cardText, ROSA, type Harness } from '../support/botHarness';
 import { seedFixtures } from '../support/fixtures';
 import { entitiesReadCount, tableRequestCount } from '../../storage/requestCounter';
+import { openTables } from '../../storage/tables';
+import { PlanRepository } from '../../storage/planRepository';
+import { importPlan } from '../../services/importPlan';
+import { generateDataset } from '../../bench/generatePlan';
+import type { ParsedPlan } from '../../domain/model';
 
 /** Southend 2021 on 15 Nov 2021 (as questions.spec.ts): 13 open items are overdue. */
 const TODAY = '2021-11-15';
@@ -71,5 +76,42 @@ describe('conversation references are written when they change', function () {
     assert.equal(await conv.save('user', 'user-1', moved, { ifChanged: true }), true, 'a forgotten reference is written again');
     assert.equal((await conv.get('user', 'user-1'))?.serviceUrl, moved.serviceUrl);
     assert.equal(await conv.save('user', 'user-1', moved), true, 'without ifChanged it always writes');
+  });
+});
+
+describe('"action X" resolves its ref without reading the whole plan', function () {
+  this.timeout(120_000);
+  const today = '2026-03-16';
+  let h: Harness;
+  let plan: ParsedPlan;
+  before(async () => {
+    h = await startHarness({ today });
+    plan = generateDataset({ actions: 120, today, seed: 7 }).plan;
+    await importPlan(h.bot.services.plans, { planId: 'big', planName: 'Big plan', parsed: plan, dryRun: false, now: new Date(`${today}T09:00:00Z`) });
+    await h.say('hello', { from: ROSA });
+  });
+  after(async () => h?.stop());
+
+  it('after the first ref question, reads the action, its history, lead and KPIs only', async () => {
+    const [first, second] = [plan.actions[3], plan.actions[77]];
+    const warm = await cost(h, `action ${first.ref}`);
+    assert.match(warm.reply, new RegExp(first.title.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    const c = await cost(h, `action ${second.ref}`);
+    assert.match(c.reply, new RegExp(second.title.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    // 720 items in the plan; the action and its 5 milestones, 5 history rows, and 37 rows per KPI cited.
+    assert.ok(c.entities <= 12 + 40 * second.kpiCodes.length, `action ${second.ref} read ${c.entities} entities`);
+    assert.ok(c.requests <= 3 + 2 * second.kpiCodes.length, `action ${second.ref}: ${c.requests} requests`);
+  });
+
+  it('a ref imported since (here or by another instance) is found, never "no such action" from a kept copy', async () => {
+    const extra = { ...plan.actions[0], ref: '99.1', title: 'A late addition to the plan', milestones: [] };
+    // Another instance's import: its own repository on the same store. This bot's plan list and
+    // kept refs are not told; the miss is checked against fresh reads.
+    const other = new PlanRepository(openTables(h.azurite.connectionString));
+    await importPlan(other, { planId: 'big', planName: 'Big plan', parsed: { ...plan, actions: [...plan.actions, extra] }, dryRun: false, now: new Date(`${today}T10:00:00Z`) });
+    const c = await cost(h, 'action 99.1');
+    assert.match(c.reply, /A late addition to the plan/);
+    const missing = await cost(h, 'action 98.1');
+    assert.match(missing.reply, /no action or milestone 98\.1/i);
   });
 });
