@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AdaptiveCardJson } from '../cards/render';
-import type { RefKind } from '../storage/conversationRepository';
+import type { RefKind } from '../services/ports/conversationStore';
 import type { Job } from '../domain/job';
 import type { ItemState } from '../domain/planItem';
 import type { Clock } from '../domain/clock';

@@ -20,7 +20,7 @@ import { messageCard } from './views/helpView';
 import { boardPackCard } from './boardPackView';
 import type { Logger } from './logger';
 import type { Content } from '../proactive/content';
-import type { Job } from '../storage/outbox';
+import type { Job } from '../domain/job';
 import { dueBoardPacks, planBoardPack } from '../services/boardPackSchedule';
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ActivityTypes, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './app';
-import type { PlanInfo } from '../storage/planRepository';
+import type { PlanInfo } from '../domain/model';
 import { buildPlanExport, exportXlsx } from '../services/exportPlan';
 import { findPlan } from '../services/planAdmin';
 import { permissionsFor } from '../services/permissions';

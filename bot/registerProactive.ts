@@ -1,8 +1,8 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './app';
-import type { Job } from '../storage/outbox';
-import type { LedgerRow, LedgerState } from '../storage/ledger';
+import type { Job } from '../domain/job';
+import type { LedgerRow, LedgerState } from '../proactive/ports';
 import { LEDGER_STATES, emptyCounts } from '../storage/ledger';
 import { awaitingSignOffBy } from '../services/signoffs';
 import { permissionsFor } from '../services/permissions';

@@ -57,6 +57,9 @@ export interface ActionDetail extends ItemState {
   milestones: ItemState[];
 }
 
+/** An action with its plan fields, or a milestone: what a whole-plan read returns. */
+export type PlanItem = ItemState | ActionDetail;
+
 /** "2.4" for an action, "2.4.3" for its third milestone: what people type. */
 export function itemLabel(item: Pick<ItemState, 'ref' | 'seq'>): string {
   return item.seq === undefined ? item.ref : `${item.ref}.${item.seq}`;

@@ -1,5 +1,3 @@
-import type { Grant } from '../storage/sendBudget';
-
 /**
  * Teams' proactive limits, held by the sender before each request:
  *   per app per tenant: 50 requests/s, across every instance (the shared budget below)
@@ -17,6 +15,15 @@ const wallMs = () => performance.timeOrigin + performance.now();
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Places granted in one second of the shared budget (storage/sendBudget.ts grants them). */
+export interface Grant {
+  second: number;
+  /** Place numbers [first, first + count) within `second`. */
+  first: number;
+  count: number;
+}
+
+/** The tenant-wide send budget, so the pacer does not depend on where it is counted (storage/sendBudget.ts implements it). */
 export interface BudgetSource {
   readonly perSecond: number;
   take(fromSecond: number, want: number, minPlace?: number): Promise<Grant>;

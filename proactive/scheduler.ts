@@ -1,7 +1,6 @@
 import { Cron } from 'croner';
-import type { Outbox, Job } from '../storage/outbox';
-import type { Ledger } from '../storage/ledger';
-import type { ScheduleClaims } from '../storage/scheduleClaims';
+import type { Job } from '../domain/job';
+import type { DeliveryLedger, JobQueue, PeriodClaims } from './ports';
 import type { Services } from '../services/context';
 import type { Clock } from '../domain/clock';
 import { daysBetween } from '../domain/clock';
@@ -49,7 +48,7 @@ export class Scheduler {
   private readonly digest: Cron;
 
   constructor(
-    private readonly deps: { services: Services; outbox: Outbox; ledger: Ledger; claims: ScheduleClaims; logger: ProactiveLogger; clock: Clock; preferences?: () => Promise<Map<string, ReminderPreference>>;
+    private readonly deps: { services: Services; outbox: JobQueue; ledger: DeliveryLedger; claims: PeriodClaims; logger: ProactiveLogger; clock: Clock; preferences?: () => Promise<Map<string, ReminderPreference>>;
       /** Further periods due today, each claimed by one instance (board packs before a meeting). */
       morePeriods?: (today: string) => Promise<{ period: string; plan(): Promise<Job[]> }[]>;
     },

@@ -1,4 +1,4 @@
-import type { ConversationRef } from '../storage/conversationRepository';
+import type { ConversationRef } from '../services/ports/conversationStore';
 
 /**
  * What the worker needs from whatever delivers a message to Teams. The implementation (the Bot

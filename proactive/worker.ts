@@ -1,6 +1,6 @@
-import type { Outbox, Received, Job } from '../storage/outbox';
-import { recipientKind } from '../storage/outbox';
-import type { Ledger } from '../storage/ledger';
+import type { Job } from '../domain/job';
+import { recipientKind } from '../domain/job';
+import type { Claim, DeliveryLedger, JobQueue, Received } from './ports';
 import type { Services } from '../services/context';
 import type { Sender, SendOutcome } from './sender';
 import { backoffMs } from './sender';
@@ -46,7 +46,7 @@ export class DeliveryWorker {
   private readonly active = new Set<Promise<void>>();
 
   constructor(
-    private readonly deps: { outbox: Outbox; ledger: Ledger; services: Services; sender: Sender; content: ProactiveContent; logger: ProactiveLogger; now?: () => Date },
+    private readonly deps: { outbox: JobQueue; ledger: DeliveryLedger; services: Services; sender: Sender; content: ProactiveContent; logger: ProactiveLogger; now?: () => Date },
     private readonly o: WorkerOptions = DEFAULT_WORKER_OPTIONS,
   ) {}
 
@@ -187,7 +187,7 @@ export class DeliveryWorker {
     await this.settle(m, job, r.c.claim, r.r);
   }
 
-  private async settle(m: Received, job: Job, claim: Extract<Awaited<ReturnType<Ledger['claim']>>, { kind: 'claimed' }>['claim'], r: SendOutcome): Promise<void> {
+  private async settle(m: Received, job: Job, claim: Claim, r: SendOutcome): Promise<void> {
     const { outbox, ledger, services, logger } = this.deps;
     if (r.kind === 'sent') {
       await ledger.transition(claim, 'sent', { activityId: r.activityId, sentAt: this.now().toISOString() });

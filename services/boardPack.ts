@@ -2,13 +2,13 @@ import { buildBoardPack, SNAPSHOT_VERSION, type BoardPack, type Meeting, type Pl
 import { parseDue, formatBritishDate } from '../domain/dueDate';
 import type { ActionDetail } from '../domain/planItem';
 import type { PlanInfo } from '../domain/model';
-import type { PlanItem } from '../storage/planRepository';
-import type { SnapshotRepository } from '../storage/snapshotRepository';
+import type { PlanItem } from '../domain/planItem';
+import type { SnapshotStore } from './ports/snapshotStore';
 import type { Services } from './context';
 
 export interface BoardPackDeps {
   services: Services;
-  snapshots: SnapshotRepository;
+  snapshots: SnapshotStore;
   staleDays: number;
 }
 

@@ -1,15 +1,18 @@
 import type { Clock } from '../domain/clock';
-import type { PlanRepository } from '../storage/planRepository';
-import type { DirectoryRepository } from '../storage/directoryRepository';
-import type { KpiRepository } from '../storage/kpiRepository';
-import type { ConversationRepository } from '../storage/conversationRepository';
+import type { PlanStore } from './ports/planStore';
+import type { DirectoryStore } from './ports/directoryStore';
+import type { KpiStore } from './ports/kpiStore';
+import type { ConversationStore } from './ports/conversationStore';
 
-/** What the use cases need from the outside world. Built once in main and handed down. */
+/**
+ * What the use cases need from the outside world: ports (services/ports/), not storage classes, so
+ * a test or another store can stand in. Built once by createServices and handed down.
+ */
 export interface Services {
-  plans: PlanRepository;
-  directory: DirectoryRepository;
-  kpis: KpiRepository;
-  conversations: ConversationRepository;
+  plans: PlanStore;
+  directory: DirectoryStore;
+  kpis: KpiStore;
+  conversations: ConversationStore;
   clock: Clock;
   adminIds: ReadonlySet<string>;
 }

@@ -6,7 +6,10 @@ import { KpiRepository } from '../storage/kpiRepository';
 import { ConversationRepository } from '../storage/conversationRepository';
 import type { Services } from './context';
 
-/** The one place repositories are put together, for the bot, workers, tools and tests alike. */
+/**
+ * The one place repositories are put together, for the bot, workers, tools and tests alike: the only
+ * services/ module that imports storage/ classes (tests/layers.spec.ts holds that).
+ */
 export function createServices(tables: TableSet, opts: { clock: Clock; adminIds?: Iterable<string> }): Services {
   return {
     plans: new PlanRepository(tables),

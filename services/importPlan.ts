@@ -1,6 +1,6 @@
 import type { Action, Due, ParsedPlan } from '../domain/model';
 import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
-import type { ConcurrencyToken, ImportWrite, PlanItem, PlanRepository } from '../storage/planRepository';
+import type { ConcurrencyToken, ImportWrite, PlanItem, PlanStore } from './ports/planStore';
 
 export interface ImportSummary {
   planId: string;
@@ -117,7 +117,7 @@ const keyOf = (i: Pick<ItemState, 'ref' | 'seq'>) => `${i.ref}|${i.seq ?? ''}`;
  * so an update made in Teams meanwhile is reported as a conflict and kept, never overwritten.
  */
 export async function importPlan(
-  repo: PlanRepository,
+  repo: PlanStore,
   args: { planId: string; planName: string; parsed: ParsedPlan; dryRun: boolean; now: Date },
 ): Promise<ImportSummary> {
   const { planId, parsed } = args;

@@ -4,7 +4,7 @@ import { notInDirectory } from '../domain/permissions';
 import { permissionsFor } from './permissions';
 import { checkValue, periodKind, recentEndedPeriods, periodDueDate, formatValue, type PeriodKind } from '../domain/kpi';
 import { resolvePeriod } from '../domain/kpiValueText';
-import type { KpiCorrection, KpiPoint } from '../storage/kpiRepository';
+import type { KpiCorrection, KpiPoint } from '../domain/model';
 import { statusOf, type KpiStatus } from './kpiQueries';
 import type { Caller, Services } from './context';
 

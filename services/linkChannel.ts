@@ -1,4 +1,4 @@
-import type { PlanInfo } from '../storage/planRepository';
+import type { PlanInfo } from '../domain/model';
 import type { Caller, Services } from './context';
 import { permissionsFor } from './permissions';
 

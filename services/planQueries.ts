@@ -2,7 +2,7 @@ import type { ActionDetail, HistoryEntry, ItemState, ItemSummary } from '../doma
 import type { Person, Rag } from '../domain/model';
 import type { DueWindow } from '../domain/intent';
 import type { PlanInfo } from '../domain/model';
-import type { PlanItem } from '../storage/planRepository';
+import type { PlanItem } from '../domain/planItem';
 import { addDays, endOfMonthOf, endOfWeekOf } from '../domain/clock';
 import { roleKey } from '../domain/roles';
 import { isOpen } from '../domain/schedule';

@@ -2,6 +2,9 @@ import { RestError } from '@azure/data-tables';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey } from './keys';
 import type { Clock } from '../domain/clock';
+import type { ConversationRef, ConversationStore, RefKind } from '../services/ports/conversationStore';
+// The reference's structural type lives with the port, so nothing below bot/ needs botbuilder; re-exported here.
+export type { ConversationRef, RefKind } from '../services/ports/conversationStore';
 
 /**
  * Where the bot can reach people and channels without being spoken to first.
@@ -11,24 +14,7 @@ import type { Clock } from '../domain/clock';
  * Refreshed whenever it changes, so a moved or reinstalled app heals itself. Messages write it only
  * when it differs from what this process last wrote (see save), so a question costs no write.
  */
-/**
- * Where a conversation is, as the Bot Connector describes it: the fields of botbuilder's
- * ConversationReference this code stores and reads, as a plain structural type so storage does not
- * depend on botbuilder. Stored as JSON, so whatever else the reference carried is kept.
- */
-export interface ConversationRef {
-  activityId?: string;
-  user?: { id: string; name?: string; aadObjectId?: string; role?: string };
-  bot?: { id: string; name?: string; aadObjectId?: string; role?: string };
-  conversation?: { id: string; name?: string; conversationType?: string; tenantId?: string; isGroup?: boolean };
-  channelId?: string;
-  locale?: string;
-  serviceUrl?: string;
-}
-
 type RefEntity = { partitionKey: string; rowKey: string; json: string; updatedAt: string };
-
-export type RefKind = 'user' | 'channel' | 'group';
 
 /**
  * How long a remembered write stands in for the stored row. Bounded because another process (a
@@ -43,7 +29,7 @@ function comparable(ref: ConversationRef): string {
   return JSON.stringify(rest);
 }
 
-export class ConversationRepository {
+export class ConversationRepository implements ConversationStore {
   /** What this process last wrote per key, so unchanged references are not written again. */
   private readonly written = new Map<string, { value: string; at: number }>();
 

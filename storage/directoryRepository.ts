@@ -1,5 +1,6 @@
 import { RestError, type TransactionAction } from '@azure/data-tables';
 import type { Person } from '../domain/model';
+import type { DirectoryStore } from '../services/ports/directoryStore';
 import { roleKey } from '../domain/roles';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey, odataString } from './keys';
@@ -33,7 +34,7 @@ function toPerson(e: PersonEntity): Person {
   return p;
 }
 
-export class DirectoryRepository {
+export class DirectoryRepository implements DirectoryStore {
   constructor(private readonly tables: TableSet) {}
 
   private get table() {

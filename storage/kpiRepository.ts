@@ -1,6 +1,9 @@
 import { RestError, type TransactionAction } from '@azure/data-tables';
-import type { KpiCorrection, KpiDefinition, KpiPoint, KpiValue, Rag } from '../domain/model';
+import type { KpiCorrection, KpiDefinition, KpiPoint, KpiValue } from '../domain/model';
 export type { KpiCorrection, KpiPoint } from '../domain/model';
+import type { KpiMove, KpiStore, LoadedPoint, SavePointResult } from '../services/ports/kpiStore';
+// The contract's types live with the port; re-exported for the modules that read them here.
+export type { KpiMove, LoadedPoint, SavePointResult } from '../services/ports/kpiStore';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey, odataString } from './keys';
 
@@ -27,27 +30,7 @@ type ValueEntity = {
 // The row is the domain's correction, keyed by KPI in the partition (so no code column).
 type HistoryEntity = { partitionKey: string; rowKey: string } & Omit<KpiCorrection, 'code'>;
 
-
-
-/** A period's stored value with the token a conditional write needs. Opaque outside storage. */
-export interface LoadedPoint {
-  point?: KpiPoint;
-  token?: string;
-}
-
-export interface KpiMove {
-  code: string;
-  name: string;
-  period: string;
-  from: Rag;
-  to: Rag;
-  at: string;
-  byName: string;
-  /** The period's version the move came with: two moves in one instant stay two rows. */
-  version: number;
-}
-
-export type SavePointResult = { ok: true } | { ok: false; reason: 'conflict' };
+// A LoadedPoint's token is the period row's ETag as read.
 
 const HISTORY_PREFIX = 'hist|';
 const invertedTime = (iso: string) => String(8_640_000_000_000_000 - Date.parse(iso)).padStart(16, '0');
@@ -65,7 +48,7 @@ function isStatus(err: unknown, ...codes: number[]): boolean {
 
 const codeKey = (code: string) => encodeKey(code.toLowerCase());
 
-export class KpiRepository {
+export class KpiRepository implements KpiStore {
   constructor(private readonly tables: TableSet) {}
 
   private get table() {

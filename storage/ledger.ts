@@ -2,6 +2,9 @@ import { RestError } from '@azure/data-tables';
 import { TABLES, type TableSet } from './tables';
 import { decodeKey, encodeKey, odataString } from './keys';
 import type { Job } from '../domain/job';
+import type { Claim, ClaimResult, DeliveryLedger, LedgerRow, LedgerState, Peeked } from '../proactive/ports';
+// The contract's types live with the port (proactive/ports.ts); re-exported for the modules that read them here.
+export type { Claim, ClaimResult, LedgerRow, LedgerState, Peeked } from '../proactive/ports';
 
 /**
  * One row per (message, recipient): the promise that each is sent once, and the truth about what
@@ -31,7 +34,6 @@ import type { Job } from '../domain/job';
  * and removes). Its `checkAt` is never later than the row's, so a sweep that reads it early just
  * moves it on. The two cannot share a transaction (different partitions), hence that order.
  */
-export type LedgerState = 'queued' | 'sending' | 'retrying' | 'sent' | 'uncertain' | 'dropped' | 'failed';
 export const LEDGER_STATES: readonly LedgerState[] = ['sent', 'queued', 'sending', 'retrying', 'dropped', 'failed', 'uncertain'];
 
 type LedgerEntity = {
@@ -50,30 +52,6 @@ type LedgerEntity = {
   reason?: string;
 };
 
-declare const claimBrand: unique symbol;
-export type Claim = { pk: string; rk: string; etag: string; attempts: number } & { readonly [claimBrand]?: true };
-
-export type ClaimResult = { kind: 'claimed'; claim: Claim } | { kind: 'done'; state: LedgerState } | { kind: 'busy' } | { kind: 'missing' };
-
-export interface Peeked {
-  pk: string;
-  rk: string;
-  etag: string;
-  state: LedgerState;
-  attempts: number;
-  claimedAt?: string;
-}
-
-export interface LedgerRow {
-  id: string;
-  kind: string;
-  recipient: string;
-  day: string;
-  state: LedgerState;
-  attempts: number;
-  reason?: string;
-}
-
 // Reminders and nudges are keyed by item and stage, not by day: "week-ahead" is owed once, whichever
 // day it goes out. Everything else is keyed by day (their ids name it).
 // KPI reminders are owed once per KPI and period, whichever day: keyed by KPI (in ref).
@@ -90,7 +68,7 @@ const OPEN = 'open';
 type OpenEntity = { partitionKey: string; rowKey: string; lpk: string; lrk: string; checkAt: string; job: string };
 const openKey = (pk: string, rk: string) => `${encodeKey(pk)}~${rk}`;
 
-export class Ledger {
+export class Ledger implements DeliveryLedger {
   constructor(private readonly tables: TableSet) {}
 
   private get table() {

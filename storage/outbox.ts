@@ -4,23 +4,18 @@ import type { Job } from '../domain/job';
 // The job is a domain value; it is re-exported for the modules that read it with the queue.
 export type { Job, JobKind } from '../domain/job';
 export { recipientKind } from '../domain/job';
+import type { JobQueue, Received } from '../proactive/ports';
+export type { Received } from '../proactive/ports';
 
 /**
  * The queue between the scheduler (which decides what to send) and the workers (which send it).
  * One message per (message, recipient), holding ids only: the worker builds the card from current
  * state at send time, so nothing stale is ever sent.
  */
-export interface Received {
-  job: Job;
-  messageId: string;
-  popReceipt: string;
-  dequeueCount: number;
-}
-
 export const OUTBOX = 'outbox';
 export const POISON = 'outbox-poison';
 
-export class Outbox {
+export class Outbox implements JobQueue {
   private readonly queue: QueueClient;
   private readonly poisonQueue: QueueClient;
 

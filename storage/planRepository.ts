@@ -9,26 +9,11 @@ import { planKeys, prefixRange, END } from './planKeys';
 import { odataString } from './keys';
 import { entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
 import { SUMMARY_ROW, addTo, countBefore, countsOf, dueKeyOf, summaryEntity, type DueCounts, type SummaryEntity } from './dueSummary';
-
-
-export interface OverdueCounts {
-  total: number;
-  rag: Record<Rag, number>;
-}
-
-/** An action with its plan fields, or a milestone. */
-export type PlanItem = ItemState | ActionDetail;
-
-export type SaveResult = { ok: true } | { ok: false; reason: 'conflict' };
-
-/** Opaque to callers: the ETag of the item as read, so a save can insist nothing moved since. */
-declare const tokenBrand: unique symbol;
-export type ConcurrencyToken = string & { readonly [tokenBrand]: true };
-
-export interface LoadedItem {
-  item: ItemState;
-  token: ConcurrencyToken;
-}
+import type { ConcurrencyToken, ImportWrite, LoadedItem, OverdueCounts, PlanStore, SaveResult } from '../services/ports/planStore';
+import type { PlanItem } from '../domain/planItem';
+// The contract's types live with the port (services/ports/planStore.ts); re-exported for the modules that read them here.
+// A ConcurrencyToken handed out here is the item's ETag as read.
+export type { ConcurrencyToken, ImportWrite, LoadedItem, OverdueCounts, PlanItem, SaveResult } from '../services/ports/planStore';
 
 type HistoryEntity = {
   partitionKey: string;
@@ -69,7 +54,7 @@ async function collect<T extends object>(client: TableClient, partition: string,
  * Plans and everything in them. One partition per plan (see planKeys.ts for why).
  * Callers see domain types and a version number; ETags never leave this module.
  */
-export class PlanRepository {
+export class PlanRepository implements PlanStore {
   /**
    * The plan list is read by every question and changes only on import or channel linking, so it is
    * kept for a few seconds. Writes through this repository clear it at once; another instance's
@@ -428,14 +413,6 @@ export class PlanRepository {
     if (w.history) ops.push(['create', historyEntity(w.history, w.item.version)]);
     return ops;
   }
-}
-
-/** One item an import writes: new (no previous), or changed from `previous` as read with `token`. */
-export interface ImportWrite {
-  item: ItemState | ActionDetail;
-  previous?: ItemState;
-  token?: ConcurrencyToken;
-  history?: HistoryEntry;
 }
 
 function historyEntity(h: HistoryEntry, version: number): HistoryEntity {

@@ -1,6 +1,7 @@
 import { RestError } from '@azure/data-tables';
 import { TABLES, type TableSet } from './tables';
 import { decodeKey, encodeKey } from './keys';
+import type { PeriodClaims } from '../proactive/ports';
 
 /**
  * One row per scheduler period ("reminders|2026-11-23", "digest|2026-11-23"). Every instance ticks;
@@ -10,7 +11,7 @@ import { decodeKey, encodeKey } from './keys';
  */
 type ClaimEntity = { partitionKey: string; rowKey: string; state: 'planning' | 'done'; instance: string; at: string; jobs?: number };
 
-export class ScheduleClaims {
+export class ScheduleClaims implements PeriodClaims {
   constructor(private readonly tables: TableSet) {}
 
   private get table() {

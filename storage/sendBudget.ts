@@ -1,5 +1,7 @@
 import { RestError } from '@azure/data-tables';
 import { TABLES, type TableSet } from './tables';
+import type { BudgetSource, Grant } from '../proactive/rateLimiter';
+export type { Grant } from '../proactive/rateLimiter';
 
 /**
  * The tenant-wide proactive send budget, shared by every instance through the store: Teams allows
@@ -15,14 +17,7 @@ import { TABLES, type TableSet } from './tables';
 const RING = 120;
 type BudgetEntity = { partitionKey: string; rowKey: string; second: number; used: number };
 
-export interface Grant {
-  second: number;
-  /** Place numbers [first, first + count) within `second`. */
-  first: number;
-  count: number;
-}
-
-export class SendBudget {
+export class SendBudget implements BudgetSource {
   constructor(
     private readonly tables: TableSet,
     readonly perSecond: number,

@@ -3,6 +3,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { RestError, type TransactionAction } from '@azure/data-tables';
 import type { Meeting, PlanSnapshot } from '../domain/boardPack';
 import { TABLES, type TableSet } from './tables';
+import type { SaveSnapshotResult, SnapshotHeader, SnapshotStore } from '../services/ports/snapshotStore';
+// The contract's types live with the port; re-exported for the modules that read them here.
+export type { SaveSnapshotResult, SnapshotHeader } from '../services/ports/snapshotStore';
 import { decodeKey, encodeKey, odataString } from './keys';
 
 /**
@@ -55,23 +58,13 @@ type ChunkEntity = { partitionKey: string; rowKey: string; kind: 'chunk' } & Rec
 
 type MeetingEntity = { partitionKey: string; rowKey: string; date: string; title?: string; setBy: string; setAt: string };
 
-export interface SnapshotHeader {
-  planId: string;
-  asAt: string;
-  takenAt: string;
-  planName: string;
-  meeting?: Meeting;
-}
-
-export type SaveSnapshotResult = { created: true; snapshot: PlanSnapshot } | { created: false; snapshot: PlanSnapshot };
-
 export interface SnapshotRepositoryOptions {
   /** Characters per property; tests make it small to prove a snapshot spans several rows. */
   chunkChars?: number;
   propsPerRow?: number;
 }
 
-export class SnapshotRepository {
+export class SnapshotRepository implements SnapshotStore {
   private readonly chunkChars: number;
   private readonly propsPerRow: number;
 

@@ -1,0 +1,66 @@
+import type { PlanInfo, Priority, Rag } from '../../domain/model';
+import type { ActionDetail, HistoryEntry, ItemState, ItemSummary, PlanItem } from '../../domain/planItem';
+
+// Why this port: use cases read and write plans through it, so a test or another store can stand in for Table Storage (storage/planRepository.ts implements it).
+
+export type { PlanItem } from '../../domain/planItem';
+
+export interface OverdueCounts {
+  total: number;
+  rag: Record<Rag, number>;
+}
+
+export type SaveResult = { ok: true } | { ok: false; reason: 'conflict' };
+
+/** Opaque to callers: what the store read the item at (an ETag in Table Storage), so a save can insist nothing moved since. */
+declare const tokenBrand: unique symbol;
+export type ConcurrencyToken = string & { readonly [tokenBrand]: true };
+
+export interface LoadedItem {
+  item: ItemState;
+  token: ConcurrencyToken;
+}
+
+/** One item an import writes: new (no previous), or changed from `previous` as read with `token`. */
+export interface ImportWrite {
+  item: ItemState | ActionDetail;
+  previous?: ItemState;
+  token?: ConcurrencyToken;
+  history?: HistoryEntry;
+}
+
+/** Plans and everything in them: the methods use cases, proactive planning and tools call. */
+export interface PlanStore {
+  /** The live plans: what questions, digests and reminders see. Archived plans are left out. */
+  listPlans(): Promise<PlanInfo[]>;
+  /** Every plan, archived ones included: for admins (archive, export, import). */
+  listAllPlans(): Promise<PlanInfo[]>;
+  /** Archive (or, with undefined, restore) a plan. */
+  setArchived(planId: string, archivedAt: string | undefined): Promise<void>;
+  savePlan(plan: PlanInfo): Promise<void>;
+  getAction(planId: string, ref: string): Promise<ActionDetail | undefined>;
+  /** Every action (with its plan fields, without milestones) and every milestone in a plan. */
+  listAllItems(planId: string): Promise<PlanItem[]>;
+  /** Open dated items due strictly before `beforeDate`, oldest first. */
+  listOpenDueBefore(planId: string, beforeDate: string): Promise<ItemSummary[]>;
+  /** The first `need` open items due strictly before `beforeDate`, plus every other item due on the last of those dates. */
+  listOpenDueBeforeFirst(planId: string, beforeDate: string, need: number): Promise<ItemSummary[]>;
+  /** How many open items are due strictly before `beforeDate`, by RAG. */
+  overdueCounts(planId: string, beforeDate: string, revision: string | undefined): Promise<OverdueCounts>;
+  /** Open dated items due from `fromDate` to `toDate` inclusive, soonest first. */
+  listOpenDueBetween(planId: string, fromDate: string, toDate: string): Promise<ItemSummary[]>;
+  listByOwner(planId: string, ownerRoleKey: string): Promise<ItemSummary[]>;
+  listPriorities(planId: string): Promise<Priority[]>;
+  /** An item's history, newest first. */
+  listHistory(planId: string, ref: string, top?: number): Promise<HistoryEntry[]>;
+  /** Every change in a plan since an instant. */
+  listHistorySince(planId: string, sinceIso: string): Promise<HistoryEntry[]>;
+  /** Read an item for an update, with the token saveChange needs. */
+  getItemForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedItem | undefined>;
+  /** Write an item's new state and its history, on condition that it is still as `loaded` was read. Nothing is written on conflict. */
+  saveChange(loaded: LoadedItem, after: ItemState | ActionDetail, history: HistoryEntry): Promise<SaveResult>;
+  /** Every item in a plan with the token an import's conditional write needs. */
+  listAllItemsForImport(planId: string): Promise<{ item: PlanItem; token: ConcurrencyToken }[]>;
+  /** Import writes, each conditional on what the import read; a refused item is reported in `conflicts`, never overwritten. */
+  writeImport(planId: string, writes: ImportWrite[], priorities: Priority[]): Promise<{ transactions: number; written: number; conflicts: ImportWrite[] }>;
+}
