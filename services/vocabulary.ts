@@ -1,5 +1,6 @@
 import { resolveIntent, type Resolution, type Vocabulary, type VocabularyItem } from '../domain/language/resolve';
 import { refKey } from '../domain/refs';
+import { normaliseKpiCode } from '../domain/kpiCodes';
 import type { PlanInfo } from '../domain/model';
 import type { Caller, Services } from './context';
 import type { Scope } from './planQueries';
@@ -61,6 +62,19 @@ function planWords(s: Services, plan: PlanInfo, fresh: boolean): Promise<PlanWor
   return words;
 }
 
+/**
+ * "kpi c056": a code typed exactly as a KPI file defines it is read by its key, and resolves as the
+ * whole list would (findKpiCode prefers the exact code when two spellings share letters and digits).
+ * Anything else (a name, a code spelt differently, a typo) needs every definition to match or suggest.
+ */
+async function kpiWords(s: Services, intent: Intent): Promise<{ code: string; name: string }[]> {
+  if (intent.kind === 'kpi' && !intent.name) {
+    const exact = await s.kpis.getDefinition(normaliseKpiCode(intent.code));
+    if (exact) return [exact];
+  }
+  return s.kpis.listDefinitions();
+}
+
 /** Plans in scope holding the typed ref, in the resolver's reading (refs.ts refKey; action or milestone). */
 function plansHolding(items: VocabularyItem[], typed: string): number {
   const key = refKey(typed);
@@ -86,7 +100,7 @@ export async function loadVocabulary(s: Services, scope: Scope, caller: Caller, 
   const refOnly = REF_INTENTS.has(intent.kind) && !extra.ownerRole && !extra.otherWords?.length && !!extra.ref && plansHolding(items, extra.ref) <= 1;
   const [people, kpis, mine] = await Promise.all([
     kpiOnly || refOnly ? Promise.resolve([]) : s.directory.listAll(),
-    intent.kind === 'kpi' || intent.kind === 'lookup' ? s.kpis.listDefinitions() : Promise.resolve([]),
+    intent.kind === 'kpi' || intent.kind === 'lookup' ? kpiWords(s, intent) : Promise.resolve([]),
     // The caller's roles matter for "me" and for choosing the plan of a ref they own or manage.
     owner === 'me' || (NEEDS_ITEMS.has(intent.kind) && !kpiOnly && !refOnly) ? callerRoles(s, caller) : Promise.resolve([]),
   ]);

@@ -86,7 +86,10 @@ describe('"action X" resolves its ref without reading the whole plan', function 
   let plan: ParsedPlan;
   before(async () => {
     h = await startHarness({ today });
-    plan = generateDataset({ actions: 120, today, seed: 7 }).plan;
+    const data = generateDataset({ actions: 120, today, seed: 7, kpiCount: 120, kpiMonths: 12 });
+    plan = data.plan;
+    await h.bot.services.kpis.upsertDefinitions(data.kpis);
+    await h.bot.services.kpis.upsertValues(data.kpiValues, 'test', new Date(`${today}T09:00:00Z`).toISOString());
     await importPlan(h.bot.services.plans, { planId: 'big', planName: 'Big plan', parsed: plan, dryRun: false, now: new Date(`${today}T09:00:00Z`) });
     await h.say('hello', { from: ROSA });
   });
@@ -98,8 +101,8 @@ describe('"action X" resolves its ref without reading the whole plan', function 
     assert.match(warm.reply, new RegExp(first.title.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     const c = await cost(h, `action ${second.ref}`);
     assert.match(c.reply, new RegExp(second.title.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    // 720 items in the plan; the action and its 5 milestones, 5 history rows, and 37 rows per KPI cited.
-    assert.ok(c.entities <= 12 + 40 * second.kpiCodes.length, `action ${second.ref} read ${c.entities} entities`);
+    // 720 items in the plan; the action and its 5 milestones, 5 history rows, and 13 rows per KPI cited.
+    assert.ok(c.entities <= 12 + 15 * second.kpiCodes.length, `action ${second.ref} read ${c.entities} entities`);
     assert.ok(c.requests <= 3 + 2 * second.kpiCodes.length, `action ${second.ref}: ${c.requests} requests`);
   });
 
@@ -113,5 +116,16 @@ describe('"action X" resolves its ref without reading the whole plan', function 
     assert.match(c.reply, /A late addition to the plan/);
     const missing = await cost(h, 'action 98.1');
     assert.match(missing.reply, /no action or milestone 98\.1/i);
+  });
+
+  it('"kpi X" typed as defined reads that KPI, not every definition; a typo still gets choices', async () => {
+    const c = await cost(h, 'kpi c042');
+    assert.match(c.reply, /c042/i);
+    // The definition (read to resolve the code and again for the card) and its 12 monthly values, of 120 KPIs.
+    assert.ok(c.entities <= 15, `kpi c042 read ${c.entities} entities`);
+    assert.ok(c.requests <= 3, `kpi c042: ${c.requests} requests`);
+    const typo = await cost(h, 'kpi c0422');
+    assert.match(typo.reply, /I don't have a KPI with code c0422/);
+    assert.match(typo.reply, /c042/, 'the close code is offered');
   });
 });
