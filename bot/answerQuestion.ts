@@ -5,7 +5,7 @@ import { plainText } from './views/userText';
 import { renderCard } from '../cards/render';
 import type { Caller, Services } from '../services/context';
 import * as q from '../services/planQueries';
-import { kpiByCode, kpiOverview } from '../services/kpiQueries';
+import { kpiByCode, kpiLatest, kpiOverview } from '../services/kpiQueries';
 import type { AdaptiveCardJson } from '../cards/render';
 import { PAGE_SIZE, listCard, type ListCardInput } from './views/itemListView';
 import { actionCard } from './views/actionView';
@@ -184,7 +184,7 @@ const handlers: Handlers = {
     const view = found[0];
     const focus = (view.focusSeq !== undefined ? view.action.milestones.find((m) => m.seq === view.focusSeq) : undefined) ?? view.action;
     const [kpis, standing] = await Promise.all([
-      Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiByCode(ctx.services, c))).then((ks) => ks.filter((k): k is NonNullable<typeof k> => !!k)),
+      Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiLatest(ctx.services, c))).then((ks) => ks.filter((k): k is NonNullable<typeof k> => !!k)),
       signOffStanding(ctx.services, ctx.caller, focus),
     ]);
     return actionCard(view, kpis, ctx.services.clock.today(), ctx.timeZone, standing);

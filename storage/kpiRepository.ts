@@ -185,6 +185,22 @@ export class KpiRepository implements KpiStore {
     return out;
   }
 
+  /** One definition with the last two values kept on its row (refreshLatest): one point read. */
+  async getDefinitionWithLatest(code: string): Promise<{ def: KpiDefinition; latest?: KpiPoint; previous?: KpiPoint } | undefined> {
+    try {
+      const e = await this.table.getEntity<DefEntity>('def', codeKey(code));
+      if (!e.json) return undefined;
+      return {
+        def: toDefinition(e),
+        latest: e.latestJson ? ((JSON.parse(e.latestJson) as KpiPoint | null) ?? undefined) : undefined,
+        previous: e.previousJson ? ((JSON.parse(e.previousJson) as KpiPoint | null) ?? undefined) : undefined,
+      };
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 404) return undefined;
+      throw err;
+    }
+  }
+
   async getDefinition(code: string): Promise<KpiDefinition | undefined> {
     try {
       const e = await this.table.getEntity<DefEntity>('def', codeKey(code));
