@@ -495,11 +495,12 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
     );
   }
   const act = L.get('action');
-  const actBase = basePlusPerCode(act, 2);
+  const actBase = basePlusPerCode(act, 1);
   if (act && actBase !== undefined) {
     f.push(
-      `“action X” costs ${actBase} table requests + 2 per KPI code cited by the action (kpiByCode = a definition read and a series read each), ${spread(act.counter)} in the ${act.counter.length} instances asked: ` +
-        'the action with its milestones, its lead in the directory and its last five history rows are three range/point reads (history rows sort under hist|, not beside the item, so they cannot share its range read).',
+      `“action X” costs ${actBase} table requests + 1 per KPI code cited by the action (the definition row, which keeps the KPI's last two values), ${spread(act.counter)} in the ${act.counter.length} instances asked: ` +
+        'the action with its milestones, its lead in the directory and its last five history rows are three range/point reads (history rows sort under hist|, not beside the item, so they cannot share its range read). ' +
+        'The ref itself is resolved against the plan\'s refs kept per plan revision (services/vocabulary.ts), read once after each import.',
     );
   }
 
@@ -554,8 +555,8 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
     const botCpu = overdueRow.cpuMs - echoRow.cpuMs;
     f.push(
       `**“what's overdue” uses ${ms(botCpu)} ms of CPU in the bot per question beyond what an echo costs** (Azurite: ${ms(overdueRow.azuriteCpuMs ?? NaN)} ms): ` +
-        `it turns every open overdue index row into an item and sorts them all before showing ten. ` +
-        `Sorting this plan's ${n(r.sort.items)} overdue rows with the bot's comparator (services/planQueries.ts, one shared Intl.Collator) took ${ms(r.sort.currentMs)} ms on its own (fastest of 20); ` +
+        `it reads only the page it shows (see above), so this is the turn's own work: routing, the list's card and its binding. ` +
+        `Sorting all of this plan's ${n(r.sort.items)} overdue rows with the bot's comparator (services/planQueries.ts, one shared Intl.Collator), which the bot no longer does, would take ${ms(r.sort.currentMs)} ms (fastest of 20); ` +
         `an earlier run of this benchmark found a per-call localeCompare there costing about 18 ms, which is why the collator is shared. ` +
         `A hand-rolled comparison with < on the ISO dates took ${ms(r.sort.sharedCollatorMs)} ms${r.sort.sameOrder ? ' with the same order' : ' (BUT a different order)'}.`,
     );
@@ -573,7 +574,7 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   if (peakAt && after && after.heapUsed < 0.7 * peakAt.heapUsed) {
     f.push(
       `Peak process RSS, ${mib(peakAt.processRss)}, came in “${peakAt.phase}” with ${mib(peakAt.heapUsed)} of V8 heap in use; the next phase peaked at ${mib(after.heapUsed)} of heap, ` +
-        'so the peak is mostly short-lived garbage (every overdue question materialises all its rows) that the collector had not yet reclaimed, not data the bot keeps.',
+        'so the peak is mostly short-lived garbage (the generated plans and import batches of the phase) that the collector had not yet reclaimed, not data the bot keeps.',
     );
   }
   f.push(
