@@ -1,4 +1,4 @@
-import type { ItemState, HistoryEntry } from '../domain/planItem';
+import type { ActionDetail, ItemState, HistoryEntry } from '../domain/planItem';
 import { applySignOff, applyUpdate, type SignOffDecision, type UpdateOutcome, type UpdateRequest } from '../domain/statusUpdate';
 import { mayUpdate, maySignOff, notInDirectory, type Authority, type Permission } from '../domain/permissions';
 import { permissionsFor } from './permissions';
@@ -11,7 +11,8 @@ export interface Target {
 }
 
 export type UpdateResult =
-  | { kind: 'saved'; before: ItemState; item: ItemState; history: HistoryEntry; authority: Authority }
+  /** `action`: the item's action as it now stands (read with the item, the written state in place), for the card after a save. */
+  | { kind: 'saved'; before: ItemState; item: ItemState; action: ActionDetail; history: HistoryEntry; authority: Authority }
   | { kind: 'duplicate'; item: ItemState }
   | { kind: 'conflict'; latest: ItemState }
   | { kind: 'refused'; whoCan: string[]; item: ItemState }
@@ -39,7 +40,7 @@ async function change(
   permit: (a: Authority) => Permission,
   apply: (current: ItemState, actor: { id: string; name: string }, now: string) => UpdateOutcome,
 ): Promise<UpdateResult> {
-  const loaded = await s.plans.getItemForUpdate(target.planId, target.ref, target.seq);
+  const loaded = await s.plans.getItemWithActionForUpdate(target.planId, target.ref, target.seq);
   if (!loaded) return { kind: 'notFound' };
   const current = loaded.item;
   if (current.lastRequestId === opts.requestId) return { kind: 'duplicate', item: current };
@@ -73,7 +74,7 @@ async function change(
     if (latest?.item.lastRequestId === opts.requestId) return { kind: 'duplicate', item: latest.item };
     return { kind: 'conflict', latest: latest?.item ?? current };
   }
-  return { kind: 'saved', before: current, item: outcome.after, history, authority };
+  return { kind: 'saved', before: current, item: outcome.after, action: withWritten(loaded.action, outcome.after), history, authority };
 }
 
 export function updateItem(s: Services, caller: Caller, target: Target, req: UpdateRequest, opts: UpdateOptions): Promise<UpdateResult> {
@@ -82,4 +83,10 @@ export function updateItem(s: Services, caller: Caller, target: Target, req: Upd
 
 export function signOff(s: Services, caller: Caller, target: Target, decision: SignOffDecision, note: string | undefined, opts: UpdateOptions): Promise<UpdateResult> {
   return change(s, caller, target, { ...opts, source: 'signoff' }, maySignOff, (current, actor, now) => applySignOff(current, decision, note, actor, now, opts.requestId));
+}
+
+/** The action as read, with the item just written in its place (the action itself or one milestone). */
+function withWritten(action: ActionDetail, after: ItemState): ActionDetail {
+  if (after.seq === undefined) return { ...action, ...after, kind: 'action', milestones: action.milestones };
+  return { ...action, milestones: action.milestones.map((m) => (m.seq === after.seq ? after : m)) };
 }

@@ -9,11 +9,11 @@ import { planKeys, prefixRange, END } from './planKeys';
 import { odataString } from './keys';
 import { entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
 import { SUMMARY_ROW, addTo, countBefore, countsOf, dueKeyOf, summaryEntity, type DueCounts, type SummaryEntity } from './dueSummary';
-import type { ConcurrencyToken, ImportWrite, LoadedItem, OverdueCounts, PlanStore, SaveResult } from '../services/ports/planStore';
+import type { ConcurrencyToken, ImportWrite, LoadedForUpdate, LoadedItem, OverdueCounts, PlanStore, SaveResult } from '../services/ports/planStore';
 import type { PlanItem } from '../domain/planItem';
 // The contract's types live with the port (services/ports/planStore.ts); re-exported for the modules that read them here.
 // A ConcurrencyToken handed out here is the item's ETag as read.
-export type { ConcurrencyToken, ImportWrite, LoadedItem, OverdueCounts, PlanItem, SaveResult } from '../services/ports/planStore';
+export type { ConcurrencyToken, ImportWrite, LoadedForUpdate, LoadedItem, OverdueCounts, PlanItem, SaveResult } from '../services/ports/planStore';
 
 type HistoryEntity = {
   partitionKey: string;
@@ -267,6 +267,23 @@ export class PlanRepository implements PlanStore {
       if (isStatus(err, 404)) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * One range query over the action's rows (the action and its milestones share the `item|<ref>|`
+   * prefix), so an update reads the item and everything its card shows in the one request the point
+   * read took. The token is the target row's own ETag: the save is still conditional on that row only.
+   */
+  async getItemWithActionForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedForUpdate | undefined> {
+    const rows = await collect<ItemEntity & { etag?: string }>(this.items, planId, prefixRange(planKeys.actionPrefix(ref)));
+    const actionRow = rows.find((r) => r.kind === 'action');
+    const target = rows.find((r) => r.rowKey === planKeys.item(ref, seq));
+    if (!actionRow || !target) return undefined;
+    const milestones = rows
+      .filter((r) => r.kind === 'milestone')
+      .map(entityToItem)
+      .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+    return { item: entityToItem(target), token: target.etag as ConcurrencyToken, action: entityToAction(actionRow, milestones) };
   }
 
   /**

@@ -21,6 +21,14 @@ export interface LoadedItem {
   token: ConcurrencyToken;
 }
 
+/**
+ * An action and its milestones as read for an update: the item to change with its token, and the
+ * whole action, so the card after a save is built from what was read and written, not read again.
+ */
+export interface LoadedForUpdate extends LoadedItem {
+  action: ActionDetail;
+}
+
 /** One item an import writes: new (no previous), or changed from `previous` as read with `token`. */
 export interface ImportWrite {
   item: ItemState | ActionDetail;
@@ -57,6 +65,8 @@ export interface PlanStore {
   listHistorySince(planId: string, sinceIso: string): Promise<HistoryEntry[]>;
   /** Read an item for an update, with the token saveChange needs. */
   getItemForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedItem | undefined>;
+  /** The same, with the item's action and all its milestones, in one read of the action's rows. */
+  getItemWithActionForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedForUpdate | undefined>;
   /** Write an item's new state and its history, on condition that it is still as `loaded` was read. Nothing is written on conflict. */
   saveChange(loaded: LoadedItem, after: ItemState | ActionDetail, history: HistoryEntry): Promise<SaveResult>;
   /** Every item in a plan with the token an import's conditional write needs. */

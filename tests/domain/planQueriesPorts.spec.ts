@@ -45,6 +45,7 @@ function plansOf(plans: PlanInfo[], items: ItemSummary[]): PlanStore {
     listHistory: notUsed('listHistory'),
     listHistorySince: notUsed('listHistorySince'),
     getItemForUpdate: notUsed('getItemForUpdate'),
+    getItemWithActionForUpdate: notUsed('getItemWithActionForUpdate'),
     saveChange: notUsed('saveChange'),
     listAllItemsForImport: notUsed('listAllItemsForImport'),
     writeImport: notUsed('writeImport'),
