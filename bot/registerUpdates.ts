@@ -17,7 +17,7 @@ import { STATUS_TEXT } from './views/format';
 import { signOffsAnswer } from './answerQuestion';
 import type { ItemState } from '../domain/planItem';
 import { messageCard } from './views/helpView';
-import { NOT_IN_DIRECTORY, conflictNotice, currentCard, notifyAfterSave, refusalNotice } from './updateFlow';
+import { NOT_IN_DIRECTORY, conflictNotice, currentCard, notifyAfterSave, refusalNotice, savedCard } from './updateFlow';
 import type { AdaptiveCardJson } from '../cards/render';
 
 const ref = z.string().max(MAX_REF_LENGTH).regex(new RegExp(`^${REF_SOURCE}$`, 'i'), 'is not an action ref');
@@ -100,7 +100,7 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
     switch (r.kind) {
       case 'saved': {
         // One read-only card serves both the shared message and the person who pressed Save.
-        const readOnly = await currentCard(deps, t, undefined, r);
+        const readOnly = await savedCard(deps, t, r);
         await refreshShared(context, readOnly);
         await notifyAfterSave(deps, r);
         return card(readOnly);
@@ -200,8 +200,8 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
     const r = await signOff(s, caller, t, decision, d.data.note, { requestId, expectedVersion: d.data.version, source: 'signoff' });
     // The reply takes the shape of the card pressed: the action card, the "sign-offs" list, or the sign-off card.
     // `stillOpen`: nothing was decided and it still waits (a newer version): the card stays open at that version.
-    const reply = async (item: ItemState, outcome: string, owner?: string, stillOpen = false): Promise<InvokeReply> => {
-      if (d.data.view === 'action') return card(await currentCard(deps, t, outcome, undefined, caller));
+    const reply = async (item: ItemState, outcome: string, owner?: string, stillOpen = false, saved?: Extract<UpdateResult, { kind: 'saved' }>): Promise<InvokeReply> => {
+      if (d.data.view === 'action') return card(saved ? await savedCard(deps, t, saved, outcome, true) : await currentCard(deps, t, outcome, caller));
       if (d.data.list) return card(await signOffsAnswer(s, caller, {}, { mine: true, timeZone: deps.timeZone, escalateAfter: deps.signOffEscalateWorkingDays, notice: outcome }));
       const o = { timeZone: deps.timeZone, ownerName: owner ?? (await ownerName(item)) };
       return card(signOffCard(item, stillOpen ? { ...o, notice: outcome } : { ...o, outcome }));
@@ -218,7 +218,7 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
             .catch((err) => deps.logger.error({ err }, 'could not tell the owner about sign-off'));
         }
         await notifyAfterSave(deps, r);
-        return reply(r.item, verdict, owner?.name);
+        return reply(r.item, verdict, owner?.name, false, r);
       }
       case 'duplicate':
         return reply(r.item, `Already recorded. ${decisionLine(r.item, deps.timeZone) ?? ''}`.trim());
@@ -230,7 +230,7 @@ export function registerUpdates(app: Application<TurnState>, deps: BotDeps): voi
         return reply(r.latest, conflictNotice(r.latest, deps.timeZone), undefined, true);
       }
       case 'refused':
-        return card(await currentCard(deps, t, `You can't sign off ${itemLabel(r.item)}. Sign-off is for ${r.whoCan.join(', ')}.`, undefined, caller));
+        return card(await currentCard(deps, t, `You can't sign off ${itemLabel(r.item)}. Sign-off is for ${r.whoCan.join(', ')}.`, caller));
       case 'invalid':
         return { kind: 'error', status: 400, message: Object.values(r.errors).join(' ') };
       case 'notFound':

@@ -9,7 +9,7 @@ import { updateItem, type Target } from '../services/updateStatus';
 import { callerOf, sendCard } from './turn';
 import { messageCard } from './views/helpView';
 import { plainText } from './views/userText';
-import { NOT_IN_DIRECTORY, conflictNotice, currentCard, notifyAfterSave, refusalNotice } from './updateFlow';
+import { NOT_IN_DIRECTORY, conflictNotice, currentCard, notifyAfterSave, refusalNotice, savedCard } from './updateFlow';
 import type { AdaptiveCardJson } from '../cards/render';
 import { itemLabel } from '../domain/planItem';
 
@@ -57,7 +57,7 @@ export async function textUpdate(context: TurnContext, deps: BotDeps, intent: Ex
   switch (r.kind) {
     case 'saved': {
       await notifyAfterSave(deps, r);
-      const confirmation = await currentCard(deps, target, r.item.status === 'awaiting_signoff' ? 'Saved. It now waits for sign-off by the owner’s manager.' : 'Saved.');
+      const confirmation = await savedCard(deps, target, r, r.item.status === 'awaiting_signoff' ? 'Saved. It now waits for sign-off by the owner’s manager.' : 'Saved.');
       try {
         await send(confirmation);
       } catch (err) {

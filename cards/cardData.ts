@@ -22,6 +22,8 @@ export interface ItemListData {
 }
 
 export interface ActionCardData {
+  /** What just happened (saved, refused, a conflict), above the card; '' for none. Plain text. */
+  notice: string;
   planId: string;
   planName: string;
   ref: string;

@@ -3,7 +3,7 @@ import type { FullItemWithPlan, ItemWithPlan } from './planQueries';
 import type { ItemState } from '../domain/planItem';
 import type { Person } from '../domain/model';
 import { roleKey } from '../domain/roles';
-import { maySignOff } from '../domain/permissions';
+import { maySignOff, type Authority } from '../domain/permissions';
 import { escalationDue } from '../domain/signOff';
 import { authorityFrom, permissionsFor, type DirectoryView } from './permissions';
 
@@ -39,6 +39,15 @@ export async function directoryView(s: Services, caller: Caller): Promise<Direct
 export function standingOf(d: DirectoryView, item: Pick<ItemState, 'ownerRole'>): SignOffStanding {
   const a = authorityFrom(d, item);
   return { mayDecide: maySignOff(a).allowed, manager: a.manager, managerRole: a.owner?.managerRole, owner: a.owner };
+}
+
+/**
+ * The standing from an authority already looked up (a save reports the caller's): no reads. With
+ * `viewer` false the card is the shared message, which names who it waits for but offers no decision.
+ */
+export function standingFrom(a: Authority, item: Pick<ItemState, 'status'>, viewer: boolean): SignOffStanding {
+  if (item.status !== 'awaiting_signoff') return { mayDecide: false };
+  return { mayDecide: viewer && maySignOff(a).allowed, manager: a.manager, managerRole: a.owner?.managerRole, owner: a.owner };
 }
 
 /** One item's standing (a handful of point reads, and none unless it awaits sign-off). */

@@ -14,7 +14,7 @@ import { itemLabel } from '../../domain/planItem';
  * (services/signoffs.ts, the rule every sign-off write applies): when they may decide and it waits,
  * the card carries Approve and Return with a note; everyone else reads who it waits for.
  */
-export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, timeZone: string, standing?: SignOffStanding): AdaptiveCardJson {
+export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, timeZone: string, standing?: SignOffStanding, notice?: string): AdaptiveCardJson {
   const a = view.action;
   const focus = (view.focusSeq !== undefined ? a.milestones.find((m) => m.seq === view.focusSeq) : undefined) ?? a;
   const rel = relativeDue(a.due, a.status, today);
@@ -28,6 +28,8 @@ export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, t
     a.evidenceUrl ? { title: 'Evidence', value: plainText(a.evidenceUrl) } : undefined,
   ].filter((f): f is { title: string; value: string } => f !== undefined);
   return renderCard('action', {
+    // Notices are successes as often as problems ("Saved. It now waits for sign-off…"), so the template never shows them red.
+    notice: notice ? plainText(notice) : '',
     planId: a.planId,
     planName: view.planName,
     ref: a.ref,

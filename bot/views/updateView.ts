@@ -1,3 +1,4 @@
+import { plainText } from './userText';
 import type { ItemState } from '../../domain/planItem';
 import { itemLabel } from '../../domain/planItem';
 import type { UpdateRequest } from '../../domain/statusUpdate';
@@ -37,7 +38,7 @@ export function updateFormCard(f: FormInput): AdaptiveCardJson {
     currentText: `${STATUS_TEXT[i.status]}, ${RAG_WORD[i.rag]}; due ${dueText(i.due)}`,
     dueText: dueText(i.due),
     editorIds: f.editorIds,
-    notice: f.notice ?? '',
+    notice: f.notice ? plainText(f.notice) : '',
     errors: { ...NO_ERRORS, ...f.errors },
     values: {
       status: f.values?.status ?? (i.status === 'awaiting_signoff' ? 'complete' : i.status),
