@@ -8,17 +8,12 @@ import type { DirectoryStore } from '../../services/ports/directoryStore';
 import type { KpiStore } from '../../services/ports/kpiStore';
 import type { ConversationStore } from '../../services/ports/conversationStore';
 import { setBoardMeeting } from '../../services/boardMeeting';
+import { only } from '../support/portFakes';
 
 /**
  * "board meeting <date>" as a use case over in-memory ports: no Azurite, no Teams. A port method
  * the use case was not expected to call throws.
  */
-function only<T extends object>(name: string, methods: Partial<T>): T {
-  return new Proxy(methods, {
-    get: (target, key) => (key in target ? target[key as keyof T] : () => { throw new Error(`${name}.${String(key)} was not expected to be called`); }),
-  }) as T;
-}
-
 const ADMIN: Caller = { aadObjectId: 'aad-priya', name: 'Priya Raman' };
 const MANAGER: Caller = { aadObjectId: 'aad-jordan', name: 'Jordan Lee' };
 
