@@ -33,6 +33,9 @@ import { dueBoardPacks, planBoardPack } from '../services/boardPackSchedule';
 export const BOARD_PACK_COMMAND = /^board[\s-]*pack\b\s*(.*)$/i;
 export const BOARD_MEETING_COMMAND = /^(?:set\s+(?:the\s+)?)?(?:next\s+)?board\s+meeting\b\s*(.*)$/i;
 
+/** What the board pack's chat commands use of BotDeps (the pack's own deps are BoardPackBotDeps). */
+export type BoardPackHandlerDeps = Pick<BotDeps, 'services'>;
+
 export interface BoardPackBotDeps {
   pack: BoardPackDeps;
   links?: PackLinks;
@@ -62,7 +65,7 @@ function readPackRequest(rest: string): { plan?: string; asAt?: string } {
   return { plan: planPart || undefined, asAt: m?.[2].trim() };
 }
 
-async function boardPack(context: TurnContext, deps: BotDeps, bp: BoardPackBotDeps, rest: string): Promise<void> {
+async function boardPack(context: TurnContext, deps: BoardPackHandlerDeps, bp: BoardPackBotDeps, rest: string): Promise<void> {
   const s = deps.services;
   if (!(await mayProduce(context, s))) return sendCard(context, messageCard('Board packs are for administrators and managers', ['Ask your manager or a plan administrator for the latest pack.']));
   const { scope, text } = await scopeOf(s, turnFacts(context), rest);
@@ -86,7 +89,7 @@ async function boardPack(context: TurnContext, deps: BotDeps, bp: BoardPackBotDe
 }
 
 /** "board meeting <date>": services/boardMeeting sets it; this says what came of it. */
-async function boardMeeting(context: TurnContext, deps: BotDeps, bp: BoardPackBotDeps, rest: string): Promise<void> {
+async function boardMeeting(context: TurnContext, deps: BoardPackHandlerDeps, bp: BoardPackBotDeps, rest: string): Promise<void> {
   const f = turnFacts(context);
   const r = await setBoardMeeting({ services: deps.services, snapshots: bp.pack.snapshots }, { caller: f.caller, channelId: f.channelId, text: rest, daysBefore: bp.daysBefore });
   const example = 'Say, for example, “board meeting 14 Jan 2027”.';
@@ -129,7 +132,7 @@ export function boardPackFiles(bp: BoardPackBotDeps): FileKind<Extract<ConsentCo
   };
 }
 
-export function registerBoardPack(app: Application<TurnState>, deps: BotDeps, bp: BoardPackBotDeps): void {
+export function registerBoardPack(app: Application<TurnState>, deps: BoardPackHandlerDeps, bp: BoardPackBotDeps): void {
   app.message(BOARD_PACK_COMMAND, async (context) => {
     const m = BOARD_PACK_COMMAND.exec((context.activity.text ?? '').trim());
     await boardPack(context, deps, bp, m?.[1] ?? '');

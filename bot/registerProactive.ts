@@ -12,6 +12,9 @@ import { messageCard } from './views/helpView';
 import { itemLabel } from '../domain/planItem';
 import { britishDate } from './views/format';
 
+/** What the proactive chat surface uses of BotDeps. */
+export type ProactiveHandlerDeps = Pick<BotDeps, 'services' | 'logger' | 'proactive'>;
+
 export interface ProactiveDeps {
   enqueue(jobs: Job[]): Promise<number>;
   prefs: ReminderPrefStore;
@@ -39,7 +42,7 @@ const countsLine = (label: string, c: Record<LedgerState, number>) => `${label}:
  *   the last digest run, with the rows that need a look.
  * Registered before the question router so its command is not read as a question.
  */
-export function registerProactive(app: Application<TurnState>, deps: BotDeps): void {
+export function registerProactive(app: Application<TurnState>, deps: ProactiveHandlerDeps): void {
   const p = deps.proactive;
   if (!p) return;
   const contacts = new FirstContacts(deps.services.conversations);
