@@ -3,6 +3,9 @@ import { ActivityTypes, TurnContext, type Activity, type Attachment, type Conver
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './app';
 
+/** What the file consent flow uses of BotDeps: the adapter to upload from, and the log. */
+export type FileConsentDeps = Pick<BotDeps, 'adapter' | 'botAppId' | 'logger'>;
+
 /**
  * Files reach people in Teams through the file consent flow, in personal chat only (Teams offers
  * it nowhere else): the bot sends a FileConsentCard, the person accepts, Teams gives an upload
@@ -98,7 +101,7 @@ async function put(url: string, bytes: Buffer): Promise<void> {
  * allows 15 s for the answer and making and uploading a file can take longer. The file is made
  * again from the context, so nothing is held in memory between the offer and the answer.
  */
-function accept(context: TurnContext, deps: BotDeps, kinds: FileKinds, pending: Set<Promise<void>>, response: FileConsentCardResponse): void {
+function accept(context: TurnContext, deps: FileConsentDeps, kinds: FileKinds, pending: Set<Promise<void>>, response: FileConsentCardResponse): void {
   const ctx = readContext(response.context);
   const kind = ctx ? (kinds[ctx.kind] as FileKind<ConsentContext> | undefined) : undefined;
   const upload = response.uploadInfo;
@@ -133,7 +136,7 @@ function accept(context: TurnContext, deps: BotDeps, kinds: FileKinds, pending: 
  * Registers the one accept and one decline handler. `pending` holds uploads still running after
  * their invoke was answered, so the bot's stop() can wait for them.
  */
-export function registerFileConsent(app: Application<TurnState>, deps: BotDeps, kinds: FileKinds, pending: Set<Promise<void>>): void {
+export function registerFileConsent(app: Application<TurnState>, deps: FileConsentDeps, kinds: FileKinds, pending: Set<Promise<void>>): void {
   app.fileConsentAccept(async (context, _state, response) => accept(context, deps, kinds, pending, response));
   app.fileConsentDecline(async (context, _state, response) => {
     const ctx = readContext(response.context);

@@ -5,10 +5,13 @@ import { messageCard } from './views/helpView';
 import type { AdaptiveCardJson } from '../cards/render';
 import { linkChannel as link } from '../services/linkChannel';
 
+/** What "link this channel" uses of BotDeps. */
+export type LinkChannelDeps = Pick<BotDeps, 'services'>;
+
 export const LINK_COMMAND = /^link (?:this )?channel to (?:plan )?(.{1,100})$/i;
 
 /** "link this channel to plan X": the turn's caller and channel to services/linkChannel, its answer as a card. */
-export async function linkChannel(context: TurnContext, deps: BotDeps, planName: string): Promise<AdaptiveCardJson> {
+export async function linkChannel(context: TurnContext, deps: LinkChannelDeps, planName: string): Promise<AdaptiveCardJson> {
   const f = turnFacts(context);
   const r = await link(deps.services, f.caller, f, planName);
   switch (r.kind) {

@@ -7,12 +7,12 @@ import type { AppConfig } from '../config/schema';
 import type { Services } from '../services/context';
 import type { TableSet } from '../storage/tables';
 import { SnapshotRepository } from '../storage/snapshotRepository';
-import { explainRefusal, produceBoardPack, readDay, storedBoardPack, choosePlan, type BoardPackDeps } from '../services/boardPack';
+import { explainRefusal, produceBoardPack, storedBoardPack, type BoardPackDeps } from '../services/boardPack';
+import { setBoardMeeting } from '../services/boardMeeting';
 import { boardPackXlsx } from '../services/boardPackXlsx';
 import { boardPackHtml } from '../services/boardPackHtml';
 import { packLinks, PACK_ROUTE, type PackLinks, type PackRef } from '../services/boardPackLinks';
 import { permissionsFor } from '../services/permissions';
-import { packDay } from '../domain/boardPack';
 import { formatBritishDate } from '../domain/dueDate';
 import { callerOf, sendCard, turnFacts } from './turn';
 import { scopeOf } from '../services/planScope';
@@ -32,6 +32,9 @@ import { dueBoardPacks, planBoardPack } from '../services/boardPackSchedule';
 
 export const BOARD_PACK_COMMAND = /^board[\s-]*pack\b\s*(.*)$/i;
 export const BOARD_MEETING_COMMAND = /^(?:set\s+(?:the\s+)?)?(?:next\s+)?board\s+meeting\b\s*(.*)$/i;
+
+/** What the board pack's chat commands use of BotDeps (the pack's own deps are BoardPackBotDeps). */
+export type BoardPackHandlerDeps = Pick<BotDeps, 'services'>;
 
 export interface BoardPackBotDeps {
   pack: BoardPackDeps;
@@ -62,7 +65,7 @@ function readPackRequest(rest: string): { plan?: string; asAt?: string } {
   return { plan: planPart || undefined, asAt: m?.[2].trim() };
 }
 
-async function boardPack(context: TurnContext, deps: BotDeps, bp: BoardPackBotDeps, rest: string): Promise<void> {
+async function boardPack(context: TurnContext, deps: BoardPackHandlerDeps, bp: BoardPackBotDeps, rest: string): Promise<void> {
   const s = deps.services;
   if (!(await mayProduce(context, s))) return sendCard(context, messageCard('Board packs are for administrators and managers', ['Ask your manager or a plan administrator for the latest pack.']));
   const { scope, text } = await scopeOf(s, turnFacts(context), rest);
@@ -85,31 +88,33 @@ async function boardPack(context: TurnContext, deps: BotDeps, bp: BoardPackBotDe
   await context.sendActivity({ type: ActivityTypes.Message, attachments: [consent] });
 }
 
-async function boardMeeting(context: TurnContext, deps: BotDeps, bp: BoardPackBotDeps, rest: string): Promise<void> {
-  const s = deps.services;
-  const caller = callerOf(context);
-  if (!caller.aadObjectId || !permissionsFor(s, caller).mayAdminister())
-    return sendCard(context, messageCard('Only a plan administrator can set the board meeting', ['Ask an administrator (listed in ADMIN_USER_IDS) to set it.']));
-  const { scope, text } = await scopeOf(s, turnFacts(context), rest);
-  const dateText = text.replace(/^(?:on|is|for)\s+/i, '').trim();
-  if (!dateText) return sendCard(context, messageCard('When is the meeting?', ['Say, for example, “board meeting 14 Jan 2027”.']));
-  const day = readDay(dateText, s.clock.today());
-  if (!day.ok) return sendCard(context, messageCard('That is not a date I can use', [day.reason, 'Say, for example, “board meeting 14 Jan 2027”.'], 'attention'));
-  if (day.date <= s.clock.today()) return sendCard(context, messageCard('That meeting is not in the future', [`${formatBritishDate(day.date)} has already come; give the date of the next meeting.`], 'attention'));
-  const choice = await choosePlan(s, undefined, scope.planId);
-  if (choice.kind !== 'ok') {
-    const { title, lines } = explainRefusal({ kind: 'plan', choice });
-    return sendCard(context, messageCard(title, lines.map((l) => l.replace('board pack for', `board meeting ${dateText} for`)), 'attention'));
+/** "board meeting <date>": services/boardMeeting sets it; this says what came of it. */
+async function boardMeeting(context: TurnContext, deps: BoardPackHandlerDeps, bp: BoardPackBotDeps, rest: string): Promise<void> {
+  const f = turnFacts(context);
+  const r = await setBoardMeeting({ services: deps.services, snapshots: bp.pack.snapshots }, { caller: f.caller, channelId: f.channelId, text: rest, daysBefore: bp.daysBefore });
+  const example = 'Say, for example, “board meeting 14 Jan 2027”.';
+  switch (r.kind) {
+    case 'refused':
+      return sendCard(context, messageCard('Only a plan administrator can set the board meeting', ['Ask an administrator (listed in ADMIN_USER_IDS) to set it.']));
+    case 'noDate':
+      return sendCard(context, messageCard('When is the meeting?', [example]));
+    case 'badDate':
+      return sendCard(context, messageCard('That is not a date I can use', [r.reason, example], 'attention'));
+    case 'past':
+      return sendCard(context, messageCard('That meeting is not in the future', [`${formatBritishDate(r.date)} has already come; give the date of the next meeting.`], 'attention'));
+    case 'choosePlan': {
+      const { title, lines } = explainRefusal({ kind: 'plan', choice: r.choice });
+      return sendCard(context, messageCard(title, lines.map((l) => l.replace('board pack for', `board meeting ${r.dateText} for`)), 'attention'));
+    }
+    case 'set':
+      return sendCard(
+        context,
+        messageCard(`Board meeting set for ${r.plan.name}`, [
+          `The meeting is on ${formatBritishDate(r.date)}.`,
+          `The pack will be made as at ${formatBritishDate(r.packDay)} (${r.daysBefore} working days before), posted to the plan’s linked channel and sent to administrators.`,
+        ], 'good'),
+      );
   }
-  await bp.pack.snapshots.setMeeting(choice.plan.id, { date: day.date, title: 'Board meeting' }, caller.aadObjectId, s.clock.now().toISOString());
-  const when = packDay(day.date, bp.daysBefore);
-  return sendCard(
-    context,
-    messageCard(`Board meeting set for ${choice.plan.name}`, [
-      `The meeting is on ${formatBritishDate(day.date)}.`,
-      `The pack will be made as at ${formatBritishDate(when)} (${bp.daysBefore} working days before), posted to the plan’s linked channel and sent to administrators.`,
-    ], 'good'),
-  );
 }
 
 /** The workbook an accepted consent card offered, made again from the stored snapshot, so what is uploaded is exactly the pack that was offered. */
@@ -127,7 +132,7 @@ export function boardPackFiles(bp: BoardPackBotDeps): FileKind<Extract<ConsentCo
   };
 }
 
-export function registerBoardPack(app: Application<TurnState>, deps: BotDeps, bp: BoardPackBotDeps): void {
+export function registerBoardPack(app: Application<TurnState>, deps: BoardPackHandlerDeps, bp: BoardPackBotDeps): void {
   app.message(BOARD_PACK_COMMAND, async (context) => {
     const m = BOARD_PACK_COMMAND.exec((context.activity.text ?? '').trim());
     await boardPack(context, deps, bp, m?.[1] ?? '');

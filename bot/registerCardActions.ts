@@ -8,12 +8,15 @@ import { sendCard, turnFacts } from './turn';
 import { registerVerbs, type VerbHandler } from './executeRoutes';
 import { scopeOf } from '../services/planScope';
 
+/** What the card actions use of BotDeps. */
+export type CardActionDeps = Pick<BotDeps, 'services' | 'timeZone'>;
+
 const askData = z.object({ q: z.string().min(1).max(200), planId: z.string().max(100).optional() });
 const pageData = z.object({ q: z.string().min(1).max(200), page: z.coerce.number().int().min(0).max(10_000) });
 const showActionData = z.object({ planId: z.string().min(1).max(100), ref: z.string().max(MAX_REF_LENGTH).regex(new RegExp(`^${REF_SOURCE}$`, 'i')) });
 
 /** Read-only card buttons (Action.Execute): asking from a button, paging, opening an action. */
-export function registerCardActions(app: Application<TurnState>, deps: BotDeps): void {
+export function registerCardActions(app: Application<TurnState>, deps: CardActionDeps): void {
   const ask = async (context: TurnContext, q: string, page?: number, planId?: string) => {
     const { scope, text } = await scopeOf(deps.services, turnFacts(context), q);
     // Buttons only ask questions; a button whose text reads like a write gets help instead.

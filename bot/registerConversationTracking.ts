@@ -3,11 +3,14 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './app';
 import { turnFacts } from './turn';
 
+/** What conversation tracking uses of BotDeps. */
+export type ConversationTrackingDeps = Pick<BotDeps, 'services' | 'logger'>;
+
 /**
  * Remember where each person and channel can be reached, so reminders, sign-off requests and
  * RAG-change posts can be sent later. Runs before every handler; never blocks the answer on failure.
  */
-export function registerConversationTracking(app: Application<TurnState>, deps: BotDeps): void {
+export function registerConversationTracking(app: Application<TurnState>, deps: ConversationTrackingDeps): void {
   app.turn('beforeTurn', async (context) => {
     const a = context.activity;
     if (a.type !== 'message' && a.type !== 'conversationUpdate' && a.type !== 'installationUpdate') return true;

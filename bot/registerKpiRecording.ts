@@ -67,7 +67,10 @@ function whoRecorded(p: { enteredByName?: string; enteredBy: string; enteredAt: 
  * the question router, and it claims a message only when it names a KPI that exists, so "kpi c056"
  * and everything else still reach the questions.
  */
-export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps): void {
+/** What KPI recording uses of BotDeps. */
+export type KpiRecordingDeps = Pick<BotDeps, 'services' | 'logger' | 'notifier' | 'timeZone' | 'kpiWorkingDays'>;
+
+export function registerKpiRecording(app: Application<TurnState>, deps: KpiRecordingDeps): void {
   const s = deps.services;
 
   const claims = async (context: TurnContext): Promise<boolean> => {
@@ -279,7 +282,7 @@ export function registerKpiRecording(app: Application<TurnState>, deps: BotDeps)
  * or out of it is posted to the linked channel of every plan whose actions cite the KPI, through the
  * notifier (the one proactive path). Failures are logged and never undo the saved value.
  */
-export async function afterSaved(deps: BotDeps, r: Extract<RecordResult, { kind: 'saved' }>): Promise<void> {
+export async function afterSaved(deps: Pick<BotDeps, 'services' | 'notifier' | 'logger'>, r: Extract<RecordResult, { kind: 'saved' }>): Promise<void> {
   const s = deps.services;
   const from = r.statusBefore.rag ?? 'none';
   const to = r.statusAfter.rag ?? 'none';

@@ -5,6 +5,9 @@ import { messageCard } from './views/helpView';
 import { describeArchive, setPlanArchived } from '../services/planAdmin';
 import { permissionsFor } from '../services/permissions';
 
+/** What plan administration uses of BotDeps. */
+export type PlanAdminDeps = Pick<BotDeps, 'services'>;
+
 /**
  * "archive plan NAME" / "restore plan NAME": an admin takes a plan out of questions and digests
  * (kept in storage with its history), or brings it back. Matched here, before the question
@@ -12,7 +15,7 @@ import { permissionsFor } from '../services/permissions';
  */
 export const ARCHIVE_COMMAND = /^\s*(archive|unarchive|restore)\s+(?:the\s+)?plan\s+["“']?(.+?)["”']?\s*$/i;
 
-export function registerPlanAdmin(app: Application<TurnState>, deps: BotDeps): void {
+export function registerPlanAdmin(app: Application<TurnState>, deps: PlanAdminDeps): void {
   app.message(ARCHIVE_COMMAND, async (context) => {
     const m = ARCHIVE_COMMAND.exec(context.activity.text ?? '');
     if (!m) return;

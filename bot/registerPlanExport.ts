@@ -31,12 +31,15 @@ export function exportPlanName(rest: string): string {
 const exportData = z.object({ planId: z.string().min(1).max(100) });
 const MAX_CHOICES = 5;
 
-async function permission(context: TurnContext, deps: BotDeps) {
+/** What plan export uses of BotDeps: the services, and the adapter to offer the file in personal chat. */
+export type PlanExportDeps = Pick<BotDeps, 'services' | 'adapter' | 'botAppId' | 'logger'>;
+
+async function permission(context: TurnContext, deps: Pick<BotDeps, 'services'>) {
   return permissionsFor(deps.services, callerOf(context)).mayExport();
 }
 
 /** Sends the refusal, naming who can, and says whether it did. */
-async function refusal(context: TurnContext, deps: BotDeps): Promise<boolean> {
+async function refusal(context: TurnContext, deps: Pick<BotDeps, 'services'>): Promise<boolean> {
   const p = await permission(context, deps);
   if (p.allowed) return false;
   await sendCard(context, messageCard('Only a plan administrator can export a plan', [`Who can: ${p.whoCan.join(', ')}. Ask one of them for the export.`]));
@@ -55,7 +58,7 @@ function choiceCard(title: string, lines: string[], plans: PlanInfo[]) {
 }
 
 /** The plan the words name, or a card saying why not with the choices; never a guess. */
-async function resolvePlan(deps: BotDeps, name: string): Promise<{ plan: PlanInfo } | { card: ReturnType<typeof choiceCard> }> {
+async function resolvePlan(deps: Pick<BotDeps, 'services'>, name: string): Promise<{ plan: PlanInfo } | { card: ReturnType<typeof choiceCard> }> {
   const found = await findPlan(deps.services, name);
   if (found.plan && found.exact) return { plan: found.plan };
   if (!name) return { card: choiceCard('Which plan?', found.all.length ? ['Say "export plan" and its name, or choose one.'] : ['No plan has been imported yet.'], found.all) };
@@ -65,13 +68,13 @@ async function resolvePlan(deps: BotDeps, name: string): Promise<{ plan: PlanInf
 }
 
 /** The workbook for a plan as it stands now, and how many actions it holds. */
-async function planWorkbook(deps: BotDeps, plan: PlanInfo): Promise<{ bytes: Buffer; actions: number }> {
+async function planWorkbook(deps: Pick<BotDeps, 'services'>, plan: PlanInfo): Promise<{ bytes: Buffer; actions: number }> {
   const e = await buildPlanExport(deps.services, plan.name);
   return { bytes: await exportXlsx(e), actions: e.rows.length };
 }
 
 /** Offers the file in personal chat; in a channel or group chat, sends the offer to the caller's personal chat if the bot can reach them there. */
-async function offerExport(context: TurnContext, deps: BotDeps, plan: PlanInfo): Promise<void> {
+async function offerExport(context: TurnContext, deps: PlanExportDeps, plan: PlanInfo): Promise<void> {
   const s = deps.services;
   const today = s.clock.today();
   const wb = await planWorkbook(deps, plan);
@@ -108,7 +111,7 @@ async function offerExport(context: TurnContext, deps: BotDeps, plan: PlanInfo):
   await context.sendActivity(`Files are sent in a personal chat, and I have no chat with you yet. Open a chat with me and say “export plan ${plan.name}” there, and I will send the workbook.`);
 }
 
-async function exportRequest(context: TurnContext, deps: BotDeps, name: string): Promise<void> {
+async function exportRequest(context: TurnContext, deps: PlanExportDeps, name: string): Promise<void> {
   if (await refusal(context, deps)) return;
   const r = await resolvePlan(deps, name);
   if ('card' in r) return sendCard(context, r.card);
@@ -116,7 +119,7 @@ async function exportRequest(context: TurnContext, deps: BotDeps, name: string):
 }
 
 /** The export made again when the consent card is accepted, so it is the plan as it stands then. */
-export function planExportFiles(deps: BotDeps): FileKind<Extract<ConsentContext, { kind: 'planExport' }>> {
+export function planExportFiles(deps: Pick<BotDeps, 'services'>): FileKind<Extract<ConsentContext, { kind: 'planExport' }>> {
   return {
     mayHave: async (context) => (await permission(context, deps)).allowed,
     refused: 'Only a plan administrator can export a plan, so I have not sent it.',
@@ -131,7 +134,7 @@ export function planExportFiles(deps: BotDeps): FileKind<Extract<ConsentContext,
   };
 }
 
-export function registerPlanExport(app: Application<TurnState>, deps: BotDeps): void {
+export function registerPlanExport(app: Application<TurnState>, deps: PlanExportDeps): void {
   app.message(EXPORT_COMMAND, async (context) => {
     const m = EXPORT_COMMAND.exec(context.activity.text ?? '');
     if (!m) return;

@@ -5,14 +5,20 @@ import { answer, understand } from './answerQuestion';
 import { sendCard, turnFacts } from './turn';
 import { scopeOf } from '../services/planScope';
 import { textUpdate } from './textUpdate';
-import { linkChannel, LINK_COMMAND } from './linkChannel';
-import { sendDigestNow } from './sendDigestNow';
+import { linkChannel, LINK_COMMAND, type LinkChannelDeps } from './linkChannel';
+import { sendDigestNow, type SendDigestNowDeps } from './sendDigestNow';
 
 /** Longer than any real question; anything bigger is not worth parsing. */
 const MAX_QUESTION = 2000;
 
 /** Every chat message: personal, group, or a channel @mention (teams-ai strips the mention). */
-export function registerQuestions(app: Application<TurnState>, deps: BotDeps): void {
+/**
+ * What the question router uses of BotDeps, with what it hands on: "link this channel", "send
+ * digest now", and typed updates (bot/textUpdate.ts, which still takes the whole BotDeps).
+ */
+export type QuestionDeps = Pick<BotDeps, 'services' | 'timeZone' | 'signOffEscalateWorkingDays'> & LinkChannelDeps & SendDigestNowDeps & Parameters<typeof textUpdate>[1];
+
+export function registerQuestions(app: Application<TurnState>, deps: QuestionDeps): void {
   app.activity(ActivityTypes.Message, async (context) => {
     const text = (context.activity.text ?? '').trim();
     if (!text && context.activity.value) return; // legacy Action.Submit posts; we use Action.Execute

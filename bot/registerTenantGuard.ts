@@ -3,8 +3,11 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './app';
 import { sendInvokeReply, turnFacts } from './turn';
 
+/** What the tenant guard uses of BotDeps. */
+export type TenantGuardDeps = Pick<BotDeps, 'allowedTenants' | 'logger'>;
+
 /** When an allow-list is configured, activities from any other tenant are refused before any handler runs. */
-export function registerTenantGuard(app: Application<TurnState>, deps: BotDeps): void {
+export function registerTenantGuard(app: Application<TurnState>, deps: TenantGuardDeps): void {
   if (deps.allowedTenants.size === 0) return;
   app.turn('beforeTurn', async (context) => {
     const tenant = turnFacts(context).tenantId;

@@ -3,8 +3,11 @@ import type { BotDeps } from './app';
 import { welcomeCard } from './views/helpView';
 import { sendCard, turnFacts } from './turn';
 
+/** What the welcome uses of BotDeps. */
+export type WelcomeDeps = Pick<BotDeps, 'services'>;
+
 /** A welcome card when the bot is added (personal chat, group chat or team), once per install. */
-export function registerWelcome(app: Application<TurnState>, deps: BotDeps): void {
+export function registerWelcome(app: Application<TurnState>, deps: WelcomeDeps): void {
   app.conversationUpdate('membersAdded', async (context) => {
     const botId = context.activity.recipient?.id;
     const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === botId);

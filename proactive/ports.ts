@@ -1,4 +1,5 @@
 import type { Job } from '../domain/job';
+import type { ReminderPreference } from './planner';
 
 /**
  * What the scheduler and the delivery worker need from the outside world, named by what they do
@@ -89,4 +90,10 @@ export interface PeriodClaims {
   resumeStale(now: Date, instance: string, takeoverMs?: number, kinds?: readonly string[]): Promise<string[]>;
   state(period: string): Promise<{ state: 'planning' | 'done'; jobs?: number; at: string } | undefined>;
   done(period: string, jobs: number): Promise<void>;
+}
+
+// ---- ReminderPrefStore: each person's "reminders weekly / daily / off for N weeks" (storage/reminderPrefs.ts).
+
+export interface ReminderPrefStore {
+  set(aadObjectId: string, pref: ReminderPreference, now: Date): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { RestError } from '@azure/data-tables';
 import { TABLES, type TableSet } from './tables';
 import { encodeKey, decodeKey } from './keys';
 import type { ReminderPreference } from '../proactive/planner';
+import type { ReminderPrefStore } from '../proactive/ports';
 
 /**
  * A person's reminder preference ("reminders weekly", "reminders off for 2 weeks", "reminders daily").
@@ -10,7 +11,7 @@ import type { ReminderPreference } from '../proactive/planner';
  */
 type PrefEntity = { partitionKey: string; rowKey: string; mode: 'daily' | 'weekly' | 'off'; until?: string; at: string };
 
-export class ReminderPrefs {
+export class ReminderPrefs implements ReminderPrefStore {
   constructor(private readonly tables: TableSet) {}
 
   private get table() {
