@@ -11,6 +11,8 @@ type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies'
  */
 let requests = 0;
 let entities = 0;
+/** Set only while a test or benchmark asks which requests a question made (see recordTableRequests). */
+let recording: string[] | undefined;
 
 // With the SDK's minimal-metadata JSON every returned entity carries exactly one "odata.etag";
 // counting that marker is much cheaper than parsing a 1,000-entity page a second time.
@@ -27,6 +29,7 @@ export const requestCountingPolicy: PipelinePolicy = {
   name: 'requestCounter',
   sendRequest: async (request, next) => {
     requests++;
+    recording?.push(`${request.method} ${decodeURIComponent(request.url.replace(/^https?:\/\/[^/]+/, ''))}`);
     const response = await next(request);
     // Only reads return entities (writes are sent with "return-no-content"; a batch answers multipart).
     if (request.method === 'GET' && response.status === 200) entities += countEntities(response.bodyAsText ?? undefined);
@@ -42,4 +45,18 @@ export function tableRequestCount(): number {
 /** Entities returned by table reads so far (point reads and query pages). */
 export function entitiesReadCount(): number {
   return entities;
+}
+
+/**
+ * Records "METHOD path?query" (decoded) of every table request from now until the returned stop
+ * function is called, which returns them: a test can then say which reads a question made, not
+ * only how many.
+ */
+export function recordTableRequests(): () => string[] {
+  const mine: string[] = [];
+  recording = mine;
+  return () => {
+    if (recording === mine) recording = undefined;
+    return mine;
+  };
 }

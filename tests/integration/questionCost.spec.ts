@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { startHarness, cardOf, cardText, ROSA, type Harness } from '../support/botHarness';
 import { seedFixtures } from '../support/fixtures';
-import { entitiesReadCount, tableRequestCount } from '../../storage/requestCounter';
+import { entitiesReadCount, recordTableRequests, tableRequestCount } from '../../storage/requestCounter';
 import { openTables } from '../../storage/tables';
 import { PlanRepository } from '../../storage/planRepository';
 import { importPlan } from '../../services/importPlan';
@@ -135,5 +135,29 @@ describe('"action X" resolves its ref without reading the whole plan', function 
     const typo = await cost(h, 'kpi c0422');
     assert.match(typo.reply, /I don't have a KPI with code c0422/);
     assert.match(typo.reply, /c042/, 'the close code is offered');
+  });
+});
+
+describe('what a card update costs in table storage', function () {
+  this.timeout(90_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ today: TODAY });
+    await seedFixtures(h.bot.services, ['southend2021']);
+    await h.say('hello', { from: ROSA });
+    await h.say('action 2.4', { from: ROSA }); // fills the plan list and ref caches, as opening the card would
+  });
+  after(async () => h?.stop());
+
+  it('reads the action once, writes it, and builds the card from what it wrote', async () => {
+    const stop = recordTableRequests();
+    const r = await h.execute('submitUpdate', { planId: 'southend-2021', ref: '2.4', seq: '', version: '1', status: 'some_issues', rag: 'amber', commentary: 'Recruitment delayed' });
+    const sent = stop();
+    assert.equal(r.body.statusCode, 200);
+    assert.match(cardText(r.body.value as object), /Recruitment delayed/, 'the card shows the change just saved');
+    // The action and its milestones are one range query over item|2.4|…; after the save nothing reads them again.
+    const actionReads = sent.filter((s) => s.startsWith('GET') && /item\|2\.4\|/.test(s));
+    assert.equal(actionReads.length, 1, `the action is read once:\n${sent.join('\n')}`);
+    assert.ok(sent.length <= 9, `${sent.length} requests:\n${sent.join('\n')}`);
   });
 });
