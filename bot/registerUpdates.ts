@@ -50,30 +50,29 @@ function badData(error: z.ZodError): InvokeReply {
 
 const card = (c: AdaptiveCardJson): InvokeReply => ({ kind: 'card', card: c });
 
+/** What the update and sign-off cards use of the app. */
+export type UpdateDeps = Pick<BotDeps, 'services' | 'timeZone' | 'logger' | 'notifier' | 'signOffEscalateWorkingDays'>;
+
 /**
  * The update card and sign-off. Identity is the activity's; the card's data names only the item and
  * the version the person was looking at, so a stale or forged card can never overwrite newer work.
  */
-export function registerUpdates(app: Application<TurnState>, deps: BotDeps): void {
+export function registerUpdates(app: Application<TurnState>, deps: UpdateDeps): void {
   const s = deps.services;
 
-  /** Editors see the form on refresh; everyone else keeps the read-only card. */
-  const editorIds = async (context: TurnContext, t: Target): Promise<string[]> => {
+  /** Editors see the form on refresh; everyone else keeps the read-only card (Teams refresh.userIds). */
+  const editorIds = async (context: TurnContext, item: ItemState): Promise<string[]> => {
     const ids = new Set<string>([turnFacts(context).fromId]);
-    const item = (await s.plans.getItemForUpdate(t.planId, t.ref, t.seq))?.item;
-    const owner = item?.ownerRole ? await s.directory.findByRole(item.ownerRole) : undefined;
-    const manager = owner?.managerRole ? await s.directory.findByRole(owner.managerRole) : undefined;
-    for (const p of [owner, manager]) {
-      const userRef = p?.aadObjectId ? await s.conversations.get('user', p.aadObjectId) : undefined;
-      if (userRef?.user?.id) ids.add(userRef.user.id);
-    }
+    const editors = await permissionsFor(s, callerOf(context)).editorsOf(item);
+    const refs = await Promise.all(editors.map((p) => (p.aadObjectId ? s.conversations.get('user', p.aadObjectId) : undefined)));
+    for (const r of refs) if (r?.user?.id) ids.add(r.user.id);
     return [...ids];
   };
 
   const formFor = async (context: TurnContext, t: Target, extra: { notice?: string; values?: Partial<Record<keyof UpdateRequest, string>>; errors?: Record<string, string> } = {}) => {
     const loaded = await s.plans.getItemForUpdate(t.planId, t.ref, t.seq);
     if (!loaded) return messageCard('Not found', [`${t.ref} is no longer in this plan.`]);
-    return updateFormCard({ item: loaded.item, editorIds: await editorIds(context, t), ...extra });
+    return updateFormCard({ item: loaded.item, editorIds: await editorIds(context, loaded.item), ...extra });
   };
 
   /** May this caller edit? Decided from the directory, as every write decides it again. */

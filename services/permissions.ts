@@ -68,6 +68,15 @@ export class Permissions {
     return rules.mayUpdate(await this.authorityFor(item, { senior: false }));
   }
 
+  /**
+   * Who besides an admin may change this item: its owner and the owner's manager (as mayUpdate
+   * decides). The update form is refreshed for them, so they see the editable view of a shared card.
+   */
+  async editorsOf(item: Owned): Promise<Person[]> {
+    const a = await this.authorityFor(item, { senior: false });
+    return [a.owner, a.manager].filter((p): p is Person => !!p);
+  }
+
   /** May the caller approve or return this item (manager, senior manager, admin)? */
   async maySignOff(item: Owned): Promise<{ authority: Authority; permission: Permission }> {
     const authority = await this.authorityFor(item);

@@ -26,6 +26,13 @@ describe('updating status', function () {
   });
   afterEach(async () => h?.stop());
 
+  it('the form refreshes for the owner and her manager, whoever opened it, and for nobody else', async () => {
+    for (const who of [ROSA, JORDAN, CHRIS]) await h.say('hello', { from: who }); // each now has a conversation with the bot
+    const opened = await h.execute('openUpdate', { planId: PLAN, ref: '2.4', seq: '' }, { from: JORDAN });
+    const formCard = opened.body.value as { refresh: { userIds: string[] } };
+    assert.deepEqual([...formCard.refresh.userIds].sort(), [`29:${JORDAN.aadObjectId}`, `29:${ROSA.aadObjectId}`].sort());
+  });
+
   it('the owner opens the form, submits, and the card updates in place for everyone', async () => {
     const opened = await h.execute('openUpdate', { planId: PLAN, ref: '2.4', seq: '' });
     const formCard = opened.body.value as { refresh: { userIds: string[] }; actions: { data: { version: string } }[] };
