@@ -4,7 +4,7 @@ import type { BotDeps } from './app';
 import { answer, understand } from './answerQuestion';
 import { sendCard, turnFacts } from './turn';
 import { scopeOf } from '../services/planScope';
-import { textUpdate } from './textUpdate';
+import { textUpdate, type TextUpdateDeps } from './textUpdate';
 import { linkChannel, LINK_COMMAND, type LinkChannelDeps } from './linkChannel';
 import { sendDigestNow, type SendDigestNowDeps } from './sendDigestNow';
 
@@ -14,9 +14,9 @@ const MAX_QUESTION = 2000;
 /** Every chat message: personal, group, or a channel @mention (teams-ai strips the mention). */
 /**
  * What the question router uses of BotDeps, with what it hands on: "link this channel", "send
- * digest now", and typed updates (bot/textUpdate.ts, which still takes the whole BotDeps).
+ * digest now", and typed updates (bot/textUpdate.ts).
  */
-export type QuestionDeps = Pick<BotDeps, 'services' | 'timeZone' | 'signOffEscalateWorkingDays'> & LinkChannelDeps & SendDigestNowDeps & Parameters<typeof textUpdate>[1];
+export type QuestionDeps = Pick<BotDeps, 'services' | 'timeZone' | 'signOffEscalateWorkingDays'> & LinkChannelDeps & SendDigestNowDeps & TextUpdateDeps;
 
 export function registerQuestions(app: Application<TurnState>, deps: QuestionDeps): void {
   app.activity(ActivityTypes.Message, async (context) => {

@@ -18,13 +18,16 @@ const WORD_ALIASES: Record<string, string> = { finished: 'complete', 'off track'
 /** A second identical typed update from the same person this soon is the same update sent again. */
 const RESEND_WINDOW_MS = 15 * 60 * 1000;
 
+/** What a typed update uses of the app (the card's, plus the logger for a failed confirmation). */
+export type TextUpdateDeps = Pick<BotDeps, 'services' | 'timeZone' | 'logger' | 'notifier'>;
+
 /**
  * "update 2.4 amber: recruitment delayed", "update 2.4 due 31 Jan 2027: recruitment re-run", in any
  * chat. The rules are the card's (domain/statusUpdate.applyUpdate); this only reads the sentence.
  * Sends its own reply: once a change is committed, a failure to send the confirmation must never
  * turn into "nothing was changed".
  */
-export async function textUpdate(context: TurnContext, deps: BotDeps, intent: Extract<Intent, { kind: 'update' }>, scope: Scope): Promise<void> {
+export async function textUpdate(context: TurnContext, deps: TextUpdateDeps, intent: Extract<Intent, { kind: 'update' }>, scope: Scope): Promise<void> {
   const s = deps.services;
   const send = (c: AdaptiveCardJson) => sendCard(context, c);
   const found = await findAction(s, intent.planId ? { planId: intent.planId } : scope, intent.ref);
