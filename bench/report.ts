@@ -488,10 +488,11 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   const upd = L.get('update');
   if (upd && median(upd.counter) > 2) {
     f.push(
-      `A card update costs ${spread(upd.counter)} table requests at ${big} actions (${spread(upd.wire)} on the wire). The write needs the ETag read, the caller's roles, the owner and manager ` +
-        'look-ups, the due-summary row when the RAG or due date moves (storage/dueSummary.ts) and one entity-group transaction; the read-only card after the save reuses the owner already ' +
-        'looked up as the lead and reads the action with its milestones, its last five history rows and the plan list at once (bot/updateFlow.ts savedView), plus a definition and a series ' +
-        'read per KPI code it cites. Getting to 2 would need the card\'s data (milestones, history, KPI figures) carried on the item row, or the permission facts cached.',
+      `A card update costs ${spread(upd.counter)} table requests at ${big} actions (${spread(upd.wire)} on the wire). The write reads the action with its milestones in one range query ` +
+        "(the target row's ETag is the token), the caller's roles, the owner and manager look-ups (one after another: each names the next role), the due-summary row when the RAG or due date " +
+        'moves (storage/dueSummary.ts) and sends one entity-group transaction; the read-only card after the save is built from the action just written (bot/updateFlow.ts savedCard), so only ' +
+        'its last five history rows and one definition-row read per KPI code it cites are read, in parallel. Getting to 2 would need the history and KPI figures carried on the item row, ' +
+        'or the directory facts cached.',
     );
   }
   const act = L.get('action');
