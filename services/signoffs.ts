@@ -38,7 +38,12 @@ export async function directoryView(s: Services, caller: Caller): Promise<Direct
 /** The same rule every sign-off write applies (domain/permissions.ts maySignOff), for showing buttons. */
 export function standingOf(d: DirectoryView, item: Pick<ItemState, 'ownerRole'>): SignOffStanding {
   const a = authorityFrom(d, item);
-  return { mayDecide: maySignOff(a).allowed, manager: a.manager, managerRole: a.owner?.managerRole, owner: a.owner };
+  return standing(a, maySignOff(a).allowed);
+}
+
+/** Who an item waits for, from the authority looked up for it, and whether this viewer may decide. */
+function standing(a: Authority, mayDecide: boolean): SignOffStanding {
+  return { mayDecide, manager: a.manager, managerRole: a.owner?.managerRole, owner: a.owner };
 }
 
 /**
@@ -47,14 +52,14 @@ export function standingOf(d: DirectoryView, item: Pick<ItemState, 'ownerRole'>)
  */
 export function standingFrom(a: Authority, item: Pick<ItemState, 'status'>, viewer: boolean): SignOffStanding {
   if (item.status !== 'awaiting_signoff') return { mayDecide: false };
-  return { mayDecide: viewer && maySignOff(a).allowed, manager: a.manager, managerRole: a.owner?.managerRole, owner: a.owner };
+  return standing(a, viewer && maySignOff(a).allowed);
 }
 
 /** One item's standing (a handful of point reads, and none unless it awaits sign-off). */
 export async function signOffStanding(s: Services, caller: Caller, item: Pick<ItemState, 'ownerRole' | 'status'>): Promise<SignOffStanding> {
   if (item.status !== 'awaiting_signoff') return { mayDecide: false };
-  const { authority: a, permission } = await permissionsFor(s, caller).maySignOff(item);
-  return { mayDecide: permission.allowed, manager: a.manager, managerRole: a.owner?.managerRole, owner: a.owner };
+  const { authority, permission } = await permissionsFor(s, caller).maySignOff(item);
+  return standing(authority, permission.allowed);
 }
 
 /**

@@ -130,14 +130,7 @@ export class PlanRepository implements PlanStore {
   }
 
   async getAction(planId: string, ref: string): Promise<ActionDetail | undefined> {
-    const rows = await collect<ItemEntity>(this.items, planId, prefixRange(planKeys.actionPrefix(ref)));
-    const action = rows.find((r) => r.kind === 'action');
-    if (!action) return undefined;
-    const milestones = rows
-      .filter((r) => r.kind === 'milestone')
-      .map(entityToItem)
-      .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-    return entityToAction(action, milestones);
+    return actionOf(await collect<ItemEntity>(this.items, planId, prefixRange(planKeys.actionPrefix(ref))));
   }
 
   /**
@@ -276,14 +269,10 @@ export class PlanRepository implements PlanStore {
    */
   async getItemWithActionForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedForUpdate | undefined> {
     const rows = await collect<ItemEntity & { etag?: string }>(this.items, planId, prefixRange(planKeys.actionPrefix(ref)));
-    const actionRow = rows.find((r) => r.kind === 'action');
+    const action = actionOf(rows);
     const target = rows.find((r) => r.rowKey === planKeys.item(ref, seq));
-    if (!actionRow || !target) return undefined;
-    const milestones = rows
-      .filter((r) => r.kind === 'milestone')
-      .map(entityToItem)
-      .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-    return { item: entityToItem(target), token: target.etag as ConcurrencyToken, action: entityToAction(actionRow, milestones) };
+    if (!action || !target) return undefined;
+    return { item: entityToItem(target), token: target.etag as ConcurrencyToken, action };
   }
 
   /**
@@ -448,4 +437,15 @@ function historyEntity(h: HistoryEntry, version: number): HistoryEntity {
   if (h.evidenceUrl) e.evidenceUrl = h.evidenceUrl;
   if (h.note) e.note = h.note;
   return e;
+}
+
+/** An action and its milestones (in seq order) from the rows under its `item|<ref>|` prefix. */
+function actionOf(rows: ItemEntity[]): ActionDetail | undefined {
+  const action = rows.find((r) => r.kind === 'action');
+  if (!action) return undefined;
+  const milestones = rows
+    .filter((r) => r.kind === 'milestone')
+    .map(entityToItem)
+    .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+  return entityToAction(action, milestones);
 }

@@ -22,13 +22,19 @@ async function cost(h: Harness, text: string): Promise<{ requests: number; entit
   return { requests, entities, reply: cardText(cardOf(sent[0])) };
 }
 
+/** Southend 2021 seeded, with Rosa's conversation reference already stored. */
+async function southendHarness(): Promise<Harness> {
+  const h = await startHarness({ today: TODAY });
+  await seedFixtures(h.bot.services, ['southend2021']);
+  await h.say('hello', { from: ROSA });
+  return h;
+}
+
 describe('what a question costs in table storage', function () {
   this.timeout(90_000);
   let h: Harness;
   before(async () => {
-    h = await startHarness({ today: TODAY });
-    await seedFixtures(h.bot.services, ['southend2021']);
-    await h.say('hello', { from: ROSA });
+    h = await southendHarness();
   });
   after(async () => h?.stop());
 
@@ -142,9 +148,7 @@ describe('what a card update costs in table storage', function () {
   this.timeout(90_000);
   let h: Harness;
   before(async () => {
-    h = await startHarness({ today: TODAY });
-    await seedFixtures(h.bot.services, ['southend2021']);
-    await h.say('hello', { from: ROSA });
+    h = await southendHarness();
     await h.say('action 2.4', { from: ROSA }); // fills the plan list and ref caches, as opening the card would
   });
   after(async () => h?.stop());
