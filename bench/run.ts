@@ -32,6 +32,7 @@ import { DirectoryRepository } from '../storage/directoryRepository';
 import { KpiRepository } from '../storage/kpiRepository';
 import { planKeys } from '../storage/planKeys';
 import { SUMMARY_ROW } from '../storage/dueSummary';
+import { isCountRow } from '../storage/ownedIndex';
 import { itemToEntity, indexRowsFor } from '../storage/itemEntity';
 import { entitiesReadCount, tableRequestCount } from '../storage/requestCounter';
 import { importPlan, planIdFor } from '../services/importPlan';
@@ -148,8 +149,10 @@ async function rawInsert(connectionString: string, table: string, ops: Transacti
 async function compareStored(connectionString: string, planId: string, ops: TransactionAction[]): Promise<{ stored: number; mismatches: number }> {
   const client = tableClient(connectionString, 'PlanItems');
   const stored = new Map<string, Record<string, unknown>>();
-  // The due summary row (storage/dueSummary.ts) is the plan's, not the import's; the raw writer has none.
-  for await (const e of client.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${planId}'` } })) if (e.rowKey !== SUMMARY_ROW) stored.set(e.rowKey as string, e);
+  // The due summary row (storage/dueSummary.ts) and the owners' count rows (storage/ownedIndex.ts)
+  // are the plan's, written by savePlan after the import; the raw writer has none.
+  for await (const e of client.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${planId}'` } }))
+    if (e.rowKey !== SUMMARY_ROW && !isCountRow(e.rowKey as string)) stored.set(e.rowKey as string, e);
   let mismatches = 0;
   for (const op of ops) {
     const expected = op[1] as Record<string, unknown>;

@@ -110,10 +110,10 @@ const handlers: Handlers = {
   },
 
   ownerActions: async (ctx, i) => {
-    const items = await q.ownerItems(ctx.services, ctx.scope, i.ownerRoles ?? [i.ownerRole]);
+    const r = await q.ownerPage(ctx.services, ctx.scope, i.ownerRoles ?? [i.ownerRole], (Math.max(0, ctx.page ?? 0) + 1) * PAGE_SIZE);
     const who = plainText(i.ownerLabel ?? i.ownerRole);
     const roles = (i.ownerRoles ?? []).map(plainText).join(', ');
-    return list(ctx, `Open actions for ${who}`, roles && roles !== who ? `Led by ${roles}` : 'Open actions and milestones', `Nothing open for ${who}.`, items, true);
+    return list(ctx, `Open actions for ${who}`, roles && roles !== who ? `Led by ${roles}` : 'Open actions and milestones', `Nothing open for ${who}.`, r.items, true, { total: r.total, ragCounts: r.rag });
   },
 
   slipping: async (ctx, i) => {
@@ -153,14 +153,15 @@ const handlers: Handlers = {
   signOffs: async (ctx, i) => signOffsAnswer(ctx.services, ctx.caller, ctx.scope, { mine: i.mine, timeZone: ctx.timeZone, escalateAfter: ctx.signOffEscalateWorkingDays }),
 
   myActions: async (ctx) => {
-    const r = await q.myActions(ctx.services, ctx.caller, ctx.scope);
+    // Only the rows up to this page are read; the count and RAG mix come from the owners' count rows.
+    const r = await q.myActionsPage(ctx.services, ctx.caller, ctx.scope, (Math.max(0, ctx.page ?? 0) + 1) * PAGE_SIZE);
     if (r.kind === 'notInDirectory')
       return messageCard('You are not in the plan directory', [
         `I couldn't find ${ctx.caller.name} in the people directory, so I don't know which actions are yours.`,
         'Ask your plan administrator to add you (role, name, email and Entra object id) to the directory and re-import it.',
       ]);
     const roles = r.roles.map((p) => p.role).join(', ');
-    return list(ctx, 'My actions', `Open actions and milestones for ${roles}`, `Nothing open for ${roles}. Well done.`, r.items, true);
+    return list(ctx, 'My actions', `Open actions and milestones for ${roles}`, `Nothing open for ${roles}. Well done.`, r.page.items, true, { total: r.page.total, ragCounts: r.page.rag });
   },
 
   overdue: async (ctx, i) => {

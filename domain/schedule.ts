@@ -8,6 +8,19 @@ export function isOpen(status: ProgressStatus): boolean {
   return !CLOSED.has(status);
 }
 
+/**
+ * What an owner's list ("my actions") shows: everything not yet complete, including work awaiting
+ * sign-off (it can still be returned) and business as usual.
+ */
+export function onOwnersList(status: ProgressStatus): boolean {
+  return status !== 'complete';
+}
+
+/** How lists order by due date: fixed dates first, earliest first; recurring and undated work after them. */
+export function dueSortKey(due: Due): string {
+  return due.kind === 'date' ? due.date : '9999';
+}
+
 /** Only a fixed date can be missed; recurring work and "no timescale" never become overdue. */
 export function dueDateOf(due: Due): string | undefined {
   return due.kind === 'date' ? due.date : undefined;

@@ -1,6 +1,6 @@
 import type { Action, Due, ParsedPlan } from '../domain/model';
 import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
-import type { ConcurrencyToken, ImportWrite, PlanItem, PlanStore } from './ports/planStore';
+import type { ConcurrencyToken, ImportWrite, LoadedItem, PlanItem, PlanStore } from './ports/planStore';
 
 export interface ImportSummary {
   planId: string;
@@ -140,6 +140,7 @@ export async function importPlan(
     keptFromTeams: [],
   };
   const writes: ImportWrite[] = [];
+  const unchanged: LoadedItem[] = [];
   const seen = new Set<string>();
 
   for (const item of desired) {
@@ -167,6 +168,7 @@ export async function importPlan(
     }
     if (sourceFingerprint(old) === sourceFingerprint(item) && !statusChanged && !updateChanged) {
       summary.unchanged++;
+      unchanged.push(found);
       continue;
     }
     const previous = old;
@@ -209,14 +211,16 @@ export async function importPlan(
     writes.push({ item: next, previous, token: found.token as ConcurrencyToken, history });
   }
   for (const [key, e] of existing) {
-    if (!seen.has(key)) summary.notInFile.push(e.item.seq ? `${e.item.ref}.${e.item.seq}` : e.item.ref);
+    if (seen.has(key)) continue;
+    summary.notInFile.push(e.item.seq ? `${e.item.ref}.${e.item.seq}` : e.item.ref);
+    unchanged.push(e); // kept in storage as it is
   }
   const knownPriorities = new Map((await repo.listPriorities(planId)).map((p) => [p.ref, p.title]));
   const priorities = parsed.priorities.filter((p) => knownPriorities.get(p.ref) !== p.title);
   const plan = (await repo.listAllPlans()).find((p) => p.id === planId);
   if (plan?.archivedAt) summary.archived = true;
   if (!args.dryRun) {
-    const result = await repo.writeImport(planId, writes, priorities);
+    const result = await repo.writeImport(planId, writes, priorities, unchanged);
     summary.transactions = result.transactions;
     for (const c of result.conflicts) {
       summary.conflicts.push(c.item.seq ? `${c.item.ref}.${c.item.seq}` : c.item.ref);

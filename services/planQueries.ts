@@ -5,7 +5,7 @@ import type { PlanInfo } from '../domain/model';
 import type { PlanItem } from '../domain/planItem';
 import { addDays, endOfMonthOf, endOfWeekOf } from '../domain/clock';
 import { roleKey } from '../domain/roles';
-import { isOpen } from '../domain/schedule';
+import { dueSortKey, isOpen, onOwnersList } from '../domain/schedule';
 import { heldRoleKeys, isUnowned } from '../domain/ownership';
 import type { Caller, Services } from './context';
 
@@ -30,8 +30,7 @@ async function plansIn(s: Services, scope: Scope): Promise<PlanInfo[]> {
   return scope.planId ? all.filter((p) => p.id === scope.planId) : all;
 }
 
-const byDueThenRef = (a: ItemSummary, b: ItemSummary) =>
-  (a.due.kind === 'date' ? a.due.date : '9999') .localeCompare(b.due.kind === 'date' ? b.due.date : '9999') || naturalRef(a, b);
+const byDueThenRef = (a: ItemSummary, b: ItemSummary) => dueSortKey(a.due).localeCompare(dueSortKey(b.due)) || naturalRef(a, b);
 
 /** One collator for every comparison: building one per call dominated "what's overdue" (see BENCHMARKS.md). */
 const REF_COLLATOR = new Intl.Collator('en', { numeric: true });
@@ -50,23 +49,76 @@ export type MyActionsResult =
   | { kind: 'notInDirectory' }
   | { kind: 'ok'; roles: Person[]; items: ItemWithPlan[] };
 
+/** Everything on the caller's list (items their roles own that are not complete), soonest due first. */
 export async function myActions(s: Services, caller: Caller, scope: Scope): Promise<MyActionsResult> {
   const roles = await s.directory.rolesOf(caller);
   if (!roles.length) return { kind: 'notInDirectory' };
+  return { kind: 'ok', roles, items: await ownerItems(s, scope, roles.map((r) => r.role)) };
+}
+
+export type MyActionsPage = { kind: 'notInDirectory' } | { kind: 'ok'; roles: Person[]; page: OverduePage };
+
+/** "my actions" as a card shows it: ownerPage for the caller's roles. */
+export async function myActionsPage(s: Services, caller: Caller, scope: Scope, need: number): Promise<MyActionsPage> {
+  const roles = await s.directory.rolesOf(caller);
+  if (!roles.length) return { kind: 'notInDirectory' };
+  return { kind: 'ok', roles, page: await ownerPage(s, scope, roles.map((r) => r.role), need) };
+}
+
+/** Open items of the given owner roles (everything not complete), in every plan in scope, soonest due first. */
+export async function ownerItems(s: Services, scope: Scope, ownerRoles: string[]): Promise<ItemWithPlan[]> {
   const plans = await plansIn(s, scope);
-  const lists = await Promise.all(
-    plans.flatMap((p) => roles.map(async (r) => (await s.plans.listByOwner(p.id, roleKey(r.role))).map((i) => ({ ...i, planName: p.name })))),
+  const keys = [...new Set(ownerRoles.map(roleKey))];
+  const lists = await Promise.all(plans.flatMap((p) => keys.map((key) => ownedByRole(s, p, key))));
+  return dedupe(lists.flat()).sort(byDueThenRef);
+}
+
+/**
+ * The first `need` items of ownerItems, with the count and RAG mix of all of them. Each (plan,
+ * role) is one read of the store's owned index: the count and the page's rows, so the cost does
+ * not grow with the plan or the list. A plan the store cannot answer that way (ownedOpenPage gives
+ * undefined) is read whole, as ownerItems does.
+ */
+export async function ownerPage(s: Services, scope: Scope, ownerRoles: string[], need: number): Promise<OverduePage> {
+  const plans = await plansIn(s, scope);
+  // Two role names can share a key (roleKey folds case and spacing): each key is read and counted once.
+  const keys = [...new Set(ownerRoles.map(roleKey))];
+  const parts = await Promise.all(
+    plans.flatMap((p) =>
+      keys.map(async (key): Promise<OverduePage> => {
+        const page = await s.plans.ownedOpenPage(p.id, key, need);
+        if (page) return { items: page.items.map((i) => ({ ...i, planName: p.name })), total: page.total, rag: page.rag };
+        const all = await ownedByRole(s, p, key);
+        return { items: all, total: all.length, rag: ragMix(all) };
+      }),
+    ),
   );
+  const rag = ragMix([]);
+  let total = 0;
+  for (const part of parts) {
+    total += part.total;
+    for (const k of Object.keys(rag) as Rag[]) rag[k] += part.rag[k];
+  }
+  const items = dedupe(parts.flatMap((p) => p.items)).sort(byDueThenRef);
+  return { items: items.slice(0, need), total: Math.max(total, items.length), rag };
+}
+
+async function ownedByRole(s: Services, p: PlanInfo, role: string): Promise<ItemWithPlan[]> {
+  return (await s.plans.listByOwner(p.id, role)).filter((i) => onOwnersList(i.status)).map((i) => ({ ...i, planName: p.name }));
+}
+
+function dedupe(items: ItemWithPlan[]): ItemWithPlan[] {
   const seen = new Set<string>();
-  const items = lists
-    .flat()
-    .filter((i) => i.status !== 'complete')
-    .filter((i) => {
-      const k = `${i.planId}|${i.ref}|${i.seq ?? ''}`;
-      return seen.has(k) ? false : (seen.add(k), true);
-    })
-    .sort(byDueThenRef);
-  return { kind: 'ok', roles, items };
+  return items.filter((i) => {
+    const k = `${i.planId}|${i.ref}|${i.seq ?? ''}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+
+function ragMix(items: { rag: Rag }[]): Record<Rag, number> {
+  const rag: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
+  for (const i of items) rag[i.rag]++;
+  return rag;
 }
 
 export interface OverdueFilter {
@@ -115,9 +167,7 @@ export async function overduePage(s: Services, scope: Scope, filter: OverdueFilt
   // OverdueFilter must be added here too.)
   if (filter.ownerRole || filter.ownerRoles?.length || filter.priorityRef || filter.rag) {
     const all = await overdue(s, scope, filter);
-    const rag: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
-    for (const i of all) rag[i.rag]++;
-    return { items: all.slice(0, need), total: all.length, rag };
+    return { items: all.slice(0, need), total: all.length, rag: ragMix(all) };
   }
   const today = s.clock.today();
   const plans = await plansIn(s, scope);
@@ -127,7 +177,7 @@ export async function overduePage(s: Services, scope: Scope, filter: OverdueFilt
       return { items: rows.map((i) => ({ ...i, planName: p.name })), counts };
     }),
   );
-  const rag: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
+  const rag = ragMix([]);
   let total = 0;
   for (const { counts } of perPlan) {
     total += counts.total;
@@ -163,21 +213,6 @@ export async function dueSoon(s: Services, scope: Scope, window: DueWindow, owne
   const plans = await plansIn(s, scope);
   const lists = await Promise.all(plans.map(async (p) => (await s.plans.listOpenDueBetween(p.id, from, to)).map((i) => ({ ...i, planName: p.name }))));
   return { label, items: lists.flat().filter(ownerMatcher(owner)).sort(byDueThenRef) };
-}
-
-/** Open items of the given owner roles, in every plan in scope. */
-export async function ownerItems(s: Services, scope: Scope, ownerRoles: string[]): Promise<ItemWithPlan[]> {
-  const plans = await plansIn(s, scope);
-  const lists = await Promise.all(plans.flatMap((p) => ownerRoles.map(async (r) => (await s.plans.listByOwner(p.id, roleKey(r))).map((i) => ({ ...i, planName: p.name })))));
-  const seen = new Set<string>();
-  return lists
-    .flat()
-    .filter((i) => i.status !== 'complete')
-    .filter((i) => {
-      const k = `${i.planId}|${i.ref}|${i.seq ?? ''}`;
-      return seen.has(k) ? false : (seen.add(k), true);
-    })
-    .sort(byDueThenRef);
 }
 
 /** "Who's behind": overdue items grouped by owner, the most overdue owners first. */

@@ -9,12 +9,16 @@ import { encodeKey } from './keys';
  *   item|<ref>|m<NN>       its milestones        the action and all its milestones in one query
  *   due|<date>|<ref>|<m>   open, dated items     "overdue" = due| .. due|<today>, oldest first;
  *                                                "due soon" = due|<today> .. due|<today+N>
- *   owner|<role>|<ref>|<m> items by owner role   "my actions" = owner|<role>| .. owner|<role>|~
+ *   owner|<role>|<ref>|<m> items by owner role   every item, complete or not (digests, sign-offs)
+ *   owned|<role>|<sort>|<ref>|<m>                "my actions": the role's items not yet complete,
+ *                          by due date (<sort> is the date, or 9999 for undated work), so a page is
+ *                          the first rows of owned|<role>| .. owned|<role>|~ ; the range opens with
+ *   owned|<role>|!         the role's count row: how many such items, by RAG (ownedIndex.ts)
  *   hist|<ref>|<inv-ts>|…  append-only history   newest first, so "last five" is a $top=5 read
  *   prio|<ref>             priorities / themes
  *   summary|due            open items per due date and RAG (dueSummary.ts): "N overdue" in one read
  *
- * Index rows (due|, owner|) carry a summary of the item, so lists need no second read. They live in
+ * Index rows (due|, owner|, owned|) carry a summary of the item, so lists need no second read. They live in
  * the same partition as the item so an update, its history row and its index rows commit in one
  * entity-group transaction: the indexes can never disagree with the item, even after a crash.
  * The trailing "|" on the action key stops "2.4" from range-matching "2.4.1"'s rows.
@@ -35,6 +39,12 @@ export const planKeys = {
   dueAt: (date: string) => `due|${date}`,
   owner: (roleKey: string, ref: string, seq?: number) => `owner|${encodeKey(roleKey)}|${encodeKey(ref)}|${seqPart(seq)}`,
   ownerPrefix: (roleKey: string) => `owner|${encodeKey(roleKey)}|`,
+  ownerAll: 'owner|',
+  owned: (roleKey: string, dueSort: string, ref: string, seq?: number) => `owned|${encodeKey(roleKey)}|${dueSort}|${encodeKey(ref)}|${seqPart(seq)}`,
+  ownedPrefix: (roleKey: string) => `owned|${encodeKey(roleKey)}|`,
+  ownedAll: 'owned|',
+  /** '!' sorts before every digit, so the count row is the first row of its role's range. */
+  ownedCount: (roleKey: string) => `owned|${encodeKey(roleKey)}|!`,
   history: (ref: string, at: Date, seq?: number, version?: number) =>
     // Inverted milliseconds, then inverted version, make the newest entry sort first even within one
     // millisecond; the item's seq makes the key unique across an action and its milestones.

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { PlanInfo, Rag } from '../domain/model';
+import type { Due, PlanInfo, Rag } from '../domain/model';
+import { dueSortKey, onOwnersList } from '../domain/schedule';
+import { countEntity, countsOfRow, isCountRow, ownedKeyOf, ownerKeyOf, roleOfOwnedRow, zeroCounts } from './ownedIndex';
 export type { PlanInfo } from '../domain/model';
 import type { ActionDetail, HistoryEntry, ItemState, ItemSummary } from '../domain/planItem';
 import type { Priority } from '../domain/model';
@@ -9,7 +11,7 @@ import { planKeys, prefixRange, END } from './planKeys';
 import { odataString } from './keys';
 import { entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
 import { SUMMARY_ROW, addTo, countBefore, countsOf, dueKeyOf, summaryEntity, type DueCounts, type SummaryEntity } from './dueSummary';
-import type { ConcurrencyToken, ImportWrite, LoadedForUpdate, LoadedItem, OverdueCounts, PlanStore, SaveResult } from '../services/ports/planStore';
+import type { ConcurrencyToken, ImportWrite, LoadedForUpdate, LoadedItem, OverdueCounts, OwnedPage, PlanStore, SaveResult } from '../services/ports/planStore';
 import type { PlanItem } from '../domain/planItem';
 // The contract's types live with the port (services/ports/planStore.ts); re-exported for the modules that read them here.
 // A ConcurrencyToken handed out here is the item's ETag as read.
@@ -29,6 +31,13 @@ type HistoryEntity = {
   evidenceUrl?: string;
   note?: string;
 };
+
+type PlanEntity = { name: string; channelId?: string; importedAt?: string; archivedAt?: string; revision?: string; ownedIndexRevision?: string };
+
+/** The plan rows as read: the plans, and which of them have a trusted owned| index (ownedIndex.ts). */
+type PlanRows = { plans: PlanInfo[]; ownedReady: Set<string> };
+
+const RAG_FIELDS: readonly Rag[] = ['red', 'amber', 'green', 'blue', 'none'];
 
 const MAX_BATCH = 100; // Azure Tables' entity-group transaction limit.
 export const PLAN_LIST_TTL_MS = 5_000;
@@ -60,7 +69,7 @@ export class PlanRepository implements PlanStore {
    * kept for a few seconds. Writes through this repository clear it at once; another instance's
    * write is seen within PLAN_LIST_TTL_MS.
    */
-  private planList?: { at: number; value: Promise<PlanInfo[]> };
+  private planList?: { at: number; value: Promise<PlanRows> };
 
   constructor(private readonly tables: TableSet) {}
 
@@ -78,6 +87,10 @@ export class PlanRepository implements PlanStore {
 
   /** Every plan, archived ones included: for admins (archive, export, import). */
   async listAllPlans(): Promise<PlanInfo[]> {
+    return (await this.planRows()).plans;
+  }
+
+  private planRows(): Promise<PlanRows> {
     // The cache's age is measured on the monotonic timer: it is not a date, and a moved wall clock must not expire or pin it.
     if (this.planList && performance.now() - this.planList.at < PLAN_LIST_TTL_MS) return this.planList.value;
     const value = this.readPlans();
@@ -93,21 +106,25 @@ export class PlanRepository implements PlanStore {
     await this.plans.updateEntity({ partitionKey: 'plans', rowKey: planId, archivedAt: archivedAt ?? '' }, 'Merge');
   }
 
-  private async readPlans(): Promise<PlanInfo[]> {
+  private async readPlans(): Promise<PlanRows> {
     const out: PlanInfo[] = [];
-    for await (const e of this.plans.listEntities<{ name: string; channelId?: string; importedAt?: string; archivedAt?: string; revision?: string }>({
-      queryOptions: { filter: `PartitionKey eq 'plans'` },
-    })) {
+    const ownedReady = new Set<string>();
+    for await (const e of this.plans.listEntities<PlanEntity>({ queryOptions: { filter: `PartitionKey eq 'plans'` } })) {
       const info: PlanInfo = { id: e.rowKey as string, name: e.name, channelId: e.channelId || undefined, importedAt: e.importedAt };
       if (e.archivedAt) info.archivedAt = e.archivedAt;
       if (e.revision) info.revision = e.revision;
+      if (e.revision && e.ownedIndexRevision === e.revision) ownedReady.add(info.id);
       out.push(info);
     }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+    return { plans: out.sort((a, b) => a.name.localeCompare(b.name)), ownedReady };
   }
 
   async savePlan(plan: PlanInfo): Promise<void> {
     this.planList = undefined;
+    const before = await this.plans.getEntity<PlanEntity>('plans', plan.id).catch((err: unknown) => {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    });
     // A new revision on every write: an import writes items without the due summary, then this row,
     // so a summary stamped with an older revision is known to be stale (dueSummary.ts).
     const revision = randomUUID();
@@ -127,6 +144,74 @@ export class PlanRepository implements PlanStore {
     } catch {
       /* the summary is rebuilt on its next read */
     }
+    // The owned| count rows are recounted (imports do not keep them), and the index is stamped as
+    // trusted for this revision when it was trusted before or its keys check out (ownedIndex.ts).
+    // Best effort too: unstamped, "my actions" reads the owner| rows instead.
+    try {
+      const trusted = !!before?.revision && before.ownedIndexRevision === before.revision;
+      if ((await this.recountOwned(plan.id)) && (trusted || (await this.ownedKeysMatchOwners(plan.id)))) {
+        await this.plans.updateEntity({ partitionKey: 'plans', rowKey: plan.id, ownedIndexRevision: revision }, 'Merge');
+        this.planList = undefined;
+      }
+    } catch {
+      /* left unstamped */
+    }
+  }
+
+  /**
+   * Rewrite each role's owned| count row from the index rows: one key-and-RAG read of owned|. Each
+   * write is conditional on the count row as the read saw it, so a change saved meanwhile (which
+   * moves that row) makes it fail and the count is taken again. false: it did not settle.
+   */
+  private async recountOwned(planId: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const counted = new Map<string, Record<Rag, number>>();
+      const stored = new Map<string, { counts: Record<Rag, number>; etag: string }>();
+      const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownedAll)}`;
+      for await (const e of this.items.listEntities<Partial<Record<Rag, number>> & { rag?: Rag }>({ queryOptions: { filter, select: ['RowKey', 'rag', ...RAG_FIELDS] } })) {
+        const rk = e.rowKey as string;
+        const role = roleOfOwnedRow(rk);
+        if (isCountRow(rk)) stored.set(role, { counts: countsOfRow(e), etag: e.etag as string });
+        else if (e.rag) {
+          const c = counted.get(role) ?? zeroCounts();
+          c[e.rag]++;
+          counted.set(role, c);
+        }
+      }
+      const writes: Promise<unknown>[] = [];
+      for (const role of new Set([...counted.keys(), ...stored.keys()])) {
+        const want = counted.get(role) ?? zeroCounts();
+        const have = stored.get(role);
+        if (have && RAG_FIELDS.every((r) => have.counts[r] === want[r])) continue;
+        const entity = countEntity(planId, role, want);
+        writes.push(have ? this.items.updateEntity(entity, 'Replace', { etag: have.etag }) : this.items.createEntity(entity));
+      }
+      const results = await Promise.allSettled(writes);
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      for (const f of failed) if (!isStatus(f.reason, 409, 412, 404)) throw f.reason;
+      if (!failed.length) return true;
+    }
+    return false;
+  }
+
+  /** Whether owned| holds exactly one row for each item of owner| that is on its owner's list. */
+  private async ownedKeysMatchOwners(planId: string): Promise<boolean> {
+    const want = new Set<string>();
+    const ownerFilter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownerAll)}`;
+    for await (const e of this.items.listEntities<Pick<IndexEntity, 'ref' | 'seq' | 'ownerRole' | 'status' | 'dueJson'>>({
+      queryOptions: { filter: ownerFilter, select: ['ref', 'seq', 'ownerRole', 'status', 'dueJson'] },
+    })) {
+      if (onOwnersList(e.status)) want.add(planKeys.owned(ownerKeyOf(e), dueSortKey(JSON.parse(e.dueJson) as Due), e.ref, e.seq ?? undefined));
+    }
+    let found = 0;
+    const ownedFilter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownedAll)}`;
+    for await (const e of this.items.listEntities({ queryOptions: { filter: ownedFilter, select: ['RowKey'] } })) {
+      const rk = e.rowKey as string;
+      if (isCountRow(rk)) continue;
+      if (!want.has(rk)) return false;
+      found++;
+    }
+    return found === want.size;
   }
 
   async getAction(planId: string, ref: string): Promise<ActionDetail | undefined> {
@@ -219,6 +304,33 @@ export class PlanRepository implements PlanStore {
     return rows.map(indexToSummary);
   }
 
+  /**
+   * The first `need` items on an owner role's list (not complete), in due order, plus the rest of
+   * the last due date's items (the caller orders within a date by natural ref), with the count and
+   * RAG mix of the whole list: one range read, the count row first. undefined when the plan's
+   * owned| index is not trusted yet (ownedIndex.ts); the caller then reads listByOwner.
+   */
+  async ownedOpenPage(planId: string, ownerRoleKey: string, need: number): Promise<OwnedPage | undefined> {
+    if (!(await this.planRows()).ownedReady.has(planId)) return undefined;
+    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownedPrefix(ownerRoleKey))}`;
+    const pages = this.items.listEntities<IndexEntity & Partial<Record<Rag, number>>>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, need + 21) });
+    const sortOf = (e: IndexEntity) => e.rowKey.split('|', 3)[2];
+    const out: IndexEntity[] = [];
+    let rag = zeroCounts();
+    read: for await (const page of pages) {
+      for (const e of page) {
+        if (isCountRow(e.rowKey)) {
+          rag = countsOfRow(e);
+          continue;
+        }
+        if (out.length >= need && sortOf(e) !== sortOf(out[need - 1])) break read;
+        out.push(e);
+      }
+    }
+    const total = RAG_FIELDS.reduce((n, r) => n + rag[r], 0);
+    return { items: out.map(indexToSummary), total: Math.max(total, out.length), rag };
+  }
+
   async listPriorities(planId: string): Promise<Priority[]> {
     const rows = await collect<{ ref: string; title: string }>(this.items, planId, prefixRange(planKeys.priorityPrefix));
     return rows.map((r) => ({ ref: r.ref, title: r.title }));
@@ -283,18 +395,24 @@ export class PlanRepository implements PlanStore {
    */
   async saveChange(loaded: LoadedItem, after: ItemState | ActionDetail, history: HistoryEntry): Promise<SaveResult> {
     const before = loaded.item;
-    const actions: TransactionAction[] = [['update', itemToEntity(after), 'Merge', { etag: loaded.token }], ...this.indexDiff(before, after)];
-    actions.push(['create', historyEntity(history, after.version)]);
     for (let attempt = 0; ; attempt++) {
-      const summary = await this.summaryChange(before, after);
+      const shared = await this.sharedRowChanges(before, after);
+      const actions: TransactionAction[] = [
+        ['update', itemToEntity(after), 'Merge', { etag: loaded.token }],
+        ...this.indexDiff(before, after, shared.missing),
+        ['create', historyEntity(history, after.version)],
+        ...shared.ops,
+      ];
       try {
-        await this.items.submitTransaction(summary ? [...actions, summary] : actions);
+        await this.items.submitTransaction(actions);
         return { ok: true };
       } catch (err) {
-        // 412: someone else's change landed first (on the item, or only on the summary row).
-        // 409: our history row exists (same instant, same version). 404: the summary row went away.
+        // 412: someone else's change landed first (on the item, or only on a summary or count row).
+        // 409: a count row we create exists now, or our history row does (same instant, same version,
+        // which means the item moved on). 404: a summary or count row went away. If the item itself
+        // is still as read, only a shared row moved: take it again and retry.
         if (!isStatus(err, 412, 409, 404)) throw err;
-        if (isStatus(err, 409) || attempt >= 4 || !(await this.stillAt(loaded))) return { ok: false, reason: 'conflict' };
+        if (attempt >= 4 || !(await this.stillAt(loaded))) return { ok: false, reason: 'conflict' };
       }
     }
   }
@@ -311,33 +429,55 @@ export class PlanRepository implements PlanStore {
   }
 
   /**
-   * The summary row's part in an item change: the counts moved from the old due date/RAG to the new,
-   * conditional on the row's ETag. A missing summary is written as "rebuild me", so a rebuild that
-   * read the index before this change cannot then store counts without it. undefined: no change.
+   * The shared rows an item change moves, conditional on their ETags: the due summary (counts moved
+   * from the old due date/RAG to the new) and the old and new owner's owned| count rows. They are
+   * read together in one query. A missing summary is written as "rebuild me", so a rebuild that read
+   * the index before this change cannot then store counts without it; a missing count row is created.
+   * The same query looks for the owned| rows the change removes: a plan written before that index
+   * has none, and deleting a missing row would fail the whole transaction (`missing`: do not delete).
    */
-  private async summaryChange(before: ItemState, after: ItemState): Promise<TransactionAction | undefined> {
-    const from = dueKeyOf(before);
-    const to = dueKeyOf(after);
-    if (from?.date === to?.date && from?.rag === to?.rag) return undefined;
-    let row: (SummaryEntity & { etag?: string }) | undefined;
-    try {
-      row = await this.items.getEntity<SummaryEntity>(after.planId, SUMMARY_ROW);
-    } catch (err) {
-      if (!isStatus(err, 404)) throw err;
+  private async sharedRowChanges(before: ItemState, after: ItemState): Promise<{ ops: TransactionAction[]; missing: Set<string> }> {
+    const dueFrom = dueKeyOf(before);
+    const dueTo = dueKeyOf(after);
+    const dueMoved = dueFrom?.date !== dueTo?.date || dueFrom?.rag !== dueTo?.rag;
+    const from = ownedKeyOf(before);
+    const to = ownedKeyOf(after);
+    const roles = from?.role === to?.role && from?.rag === to?.rag ? [] : [...new Set([from?.role, to?.role].filter((r): r is string => !!r))];
+    const leaving = ownedRowsLeaving(before, after);
+    const keys = [...(dueMoved ? [SUMMARY_ROW] : []), ...roles.map((r) => planKeys.ownedCount(r)), ...leaving];
+    if (!keys.length) return { ops: [], missing: new Set() };
+    const filter = `PartitionKey eq ${odataString(after.planId)} and (${keys.map((k) => `RowKey eq ${odataString(k)}`).join(' or ')})`;
+    const found = new Map<string, Record<string, unknown> & { etag?: string }>();
+    for await (const e of this.items.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) found.set(e.rowKey as string, e);
+    const ops: TransactionAction[] = [];
+    if (dueMoved) {
+      const row = found.get(SUMMARY_ROW) as (SummaryEntity & { etag?: string }) | undefined;
+      const counts = row ? countsOf(row) : undefined;
+      if (!row || !counts) ops.push(['upsert', summaryEntity(after.planId, undefined, ''), 'Replace']);
+      else {
+        addTo(counts, dueFrom, -1);
+        addTo(counts, dueTo, +1);
+        ops.push(['update', summaryEntity(after.planId, counts, row.revision), 'Replace', { etag: row.etag }]);
+      }
     }
-    const counts = row ? countsOf(row) : undefined;
-    if (!row || !counts) return ['upsert', summaryEntity(after.planId, undefined, ''), 'Replace'];
-    addTo(counts, from, -1);
-    addTo(counts, to, +1);
-    return ['update', summaryEntity(after.planId, counts, row.revision), 'Replace', { etag: row.etag }];
+    for (const role of roles) {
+      const row = found.get(planKeys.ownedCount(role));
+      const counts = countsOfRow(row);
+      if (from?.role === role) counts[from.rag] = Math.max(0, counts[from.rag] - 1);
+      if (to?.role === role) counts[to.rag]++;
+      const entity = countEntity(after.planId, role, counts);
+      ops.push(row ? ['update', entity, 'Replace', { etag: row.etag }] : ['create', entity]);
+    }
+    return { ops, missing: new Set(leaving.filter((k) => !found.has(k))) };
   }
 
-  private indexDiff(before: ItemState, after: ItemState): TransactionAction[] {
+  /** The index rows to delete and write for a change; `missing`: rows known not to exist, so not deleted. */
+  private indexDiff(before: ItemState, after: ItemState, missing?: Set<string>): TransactionAction[] {
     const oldRows = indexRowsFor(before);
     const newRows = indexRowsFor(after);
     const newKeys = new Set(newRows.map((r) => r.rowKey));
     return [
-      ...oldRows.filter((r) => !newKeys.has(r.rowKey)).map((r): TransactionAction => ['delete', { partitionKey: r.partitionKey, rowKey: r.rowKey }]),
+      ...oldRows.filter((r) => !newKeys.has(r.rowKey) && !missing?.has(r.rowKey)).map((r): TransactionAction => ['delete', { partitionKey: r.partitionKey, rowKey: r.rowKey }]),
       ...newRows.map((r): TransactionAction => ['upsert', r, 'Replace']),
     ];
   }
@@ -359,6 +499,44 @@ export class PlanRepository implements PlanStore {
     planId: string,
     writes: ImportWrite[],
     priorities: Priority[],
+    unchanged: LoadedItem[] = [],
+  ): Promise<{ transactions: number; written: number; conflicts: ImportWrite[] }> {
+    // A plan whose owned| index is not trusted yet (written before it existed) may lack some of its
+    // rows, so only the rows that exist are deleted (read once, keys only) ...
+    const trusted = await this.ownedTrusted(planId);
+    const existing = trusted ? undefined : await this.ownedRowKeys(planId);
+    const missingOf = (w: ImportWrite) => (existing && w.previous ? new Set(ownedRowsLeaving(w.previous, w.item).filter((k) => !existing.has(k))) : undefined);
+    const result = await this.writeItems(planId, writes, priorities, missingOf);
+    // ... and its unchanged items get their rows too, each with a no-op write conditional on the
+    // item as the import read it, so rows built from a stale read never land. An item refused here
+    // was saved in Teams meanwhile, and that save wrote its own rows.
+    if (!trusted && unchanged.length) {
+      const repair = await this.writeItems(planId, unchanged.map((u) => ({ item: u.item, previous: u.item, token: u.token, touchOnly: true })), [], missingOf);
+      result.transactions += repair.transactions;
+    }
+    return result;
+  }
+
+  private async ownedRowKeys(planId: string): Promise<Set<string>> {
+    const keys = new Set<string>();
+    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownedAll)}`;
+    for await (const e of this.items.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) keys.add(e.rowKey as string);
+    return keys;
+  }
+
+  private async ownedTrusted(planId: string): Promise<boolean> {
+    const row = await this.plans.getEntity<PlanEntity>('plans', planId).catch((err: unknown) => {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    });
+    return !!row?.revision && row.ownedIndexRevision === row.revision;
+  }
+
+  private async writeItems(
+    planId: string,
+    writes: (ImportWrite & { touchOnly?: boolean })[],
+    priorities: Priority[],
+    missingOf: (w: ImportWrite) => Set<string> | undefined,
   ): Promise<{ transactions: number; written: number; conflicts: ImportWrite[] }> {
     let transactions = 0;
     const priorityOps: TransactionAction[] = priorities.map((p) => ['upsert', { partitionKey: planId, rowKey: planKeys.priority(p.ref), ref: p.ref, title: p.title }, 'Replace']);
@@ -366,7 +544,7 @@ export class PlanRepository implements PlanStore {
       await this.items.submitTransaction(priorityOps.slice(i, i + MAX_BATCH));
       transactions++;
     }
-    const groups = writes.map((w) => ({ w, ops: this.importOps(w) }));
+    const groups = writes.map((w) => ({ w, ops: this.importOps(w, missingOf(w)) }));
     const conflicts: ImportWrite[] = [];
     let written = 0;
     let pack: typeof groups = [];
@@ -410,15 +588,24 @@ export class PlanRepository implements PlanStore {
     return { transactions, written, conflicts };
   }
 
-  private importOps(w: ImportWrite): TransactionAction[] {
+  private importOps(w: ImportWrite & { touchOnly?: boolean }, missing: Set<string> | undefined): TransactionAction[] {
     const ops: TransactionAction[] = [];
-    if (w.previous && w.token) ops.push(['update', itemToEntity(w.item), 'Replace', { etag: w.token }]);
+    // touchOnly: a Merge of no properties, only there for its condition on the item's ETag.
+    if (w.touchOnly && w.token) ops.push(['update', { partitionKey: w.item.planId, rowKey: planKeys.item(w.item.ref, w.item.seq) }, 'Merge', { etag: w.token }]);
+    else if (w.previous && w.token) ops.push(['update', itemToEntity(w.item), 'Replace', { etag: w.token }]);
     else ops.push(['create', itemToEntity(w.item)]);
-    if (w.previous) ops.push(...this.indexDiff(w.previous, w.item));
+    if (w.previous) ops.push(...this.indexDiff(w.previous, w.item, missing));
     else ops.push(...indexRowsFor(w.item).map((r): TransactionAction => ['upsert', r, 'Replace']));
     if (w.history) ops.push(['create', historyEntity(w.history, w.item.version)]);
     return ops;
   }
+}
+
+/** The owned| row keys an item has before a change and not after it. */
+function ownedRowsLeaving(before: ItemState, after: ItemState): string[] {
+  const owned = (i: ItemState) => indexRowsFor(i).map((r) => r.rowKey).filter((k) => k.startsWith(planKeys.ownedAll));
+  const kept = new Set(owned(after));
+  return owned(before).filter((k) => !kept.has(k));
 }
 
 function historyEntity(h: HistoryEntry, version: number): HistoryEntity {

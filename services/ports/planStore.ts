@@ -10,6 +10,13 @@ export interface OverdueCounts {
   rag: Record<Rag, number>;
 }
 
+/** A page of an owner's list with the count and RAG mix of the whole list. */
+export interface OwnedPage {
+  items: ItemSummary[];
+  total: number;
+  rag: Record<Rag, number>;
+}
+
 export type SaveResult = { ok: true } | { ok: false; reason: 'conflict' };
 
 /** Opaque to callers: what the store read the item at (an ETag in Table Storage), so a save can insist nothing moved since. */
@@ -57,7 +64,14 @@ export interface PlanStore {
   overdueCounts(planId: string, beforeDate: string, revision: string | undefined): Promise<OverdueCounts>;
   /** Open dated items due from `fromDate` to `toDate` inclusive, soonest first. */
   listOpenDueBetween(planId: string, fromDate: string, toDate: string): Promise<ItemSummary[]>;
+  /** Every item an owner role holds, complete or not. */
   listByOwner(planId: string, ownerRoleKey: string): Promise<ItemSummary[]>;
+  /**
+   * The first `need` items of an owner role's list (not complete; domain/schedule.onOwnersList) in
+   * due order, plus any others due on the last of those dates, with the whole list's count and RAG
+   * mix. undefined when this store cannot answer it from an index for this plan: read listByOwner.
+   */
+  ownedOpenPage(planId: string, ownerRoleKey: string, need: number): Promise<OwnedPage | undefined>;
   listPriorities(planId: string): Promise<Priority[]>;
   /** An item's history, newest first. */
   listHistory(planId: string, ref: string, top?: number): Promise<HistoryEntry[]>;
@@ -71,6 +85,10 @@ export interface PlanStore {
   saveChange(loaded: LoadedItem, after: ItemState | ActionDetail, history: HistoryEntry): Promise<SaveResult>;
   /** Every item in a plan with the token an import's conditional write needs. */
   listAllItemsForImport(planId: string): Promise<{ item: PlanItem; token: ConcurrencyToken }[]>;
-  /** Import writes, each conditional on what the import read; a refused item is reported in `conflicts`, never overwritten. */
-  writeImport(planId: string, writes: ImportWrite[], priorities: Priority[]): Promise<{ transactions: number; written: number; conflicts: ImportWrite[] }>;
+  /**
+   * Import writes, each conditional on what the import read; a refused item is reported in
+   * `conflicts`, never overwritten. `unchanged`: the items the import read and leaves as they are,
+   * for a store that has index rows to bring up to date.
+   */
+  writeImport(planId: string, writes: ImportWrite[], priorities: Priority[], unchanged?: LoadedItem[]): Promise<{ transactions: number; written: number; conflicts: ImportWrite[] }>;
 }
