@@ -6,6 +6,7 @@ import type { LedgerRow, LedgerState, ReminderPrefStore } from '../proactive/por
 import { LEDGER_STATES, emptyCounts } from '../storage/ledger';
 import { permissionsFor } from '../services/permissions';
 import { FirstContacts, firstContactJobs } from '../proactive/firstContact';
+import { DEFAULT_SIGNOFF_ESCALATE_WORKING_DAYS } from '../domain/signOff';
 import { REMINDER_PREF, setReminders } from '../proactive/reminderSettings';
 import { callerOf, sendCard, turnFacts } from './turn';
 import { messageCard } from './views/helpView';
@@ -13,7 +14,7 @@ import { itemLabel } from '../domain/planItem';
 import { britishDate } from './views/format';
 
 /** What the proactive chat surface uses of BotDeps. */
-export type ProactiveHandlerDeps = Pick<BotDeps, 'services' | 'logger' | 'proactive'>;
+export type ProactiveHandlerDeps = Pick<BotDeps, 'services' | 'logger' | 'proactive' | 'timeZone' | 'signOffEscalateWorkingDays'>;
 
 export interface ProactiveDeps {
   enqueue(jobs: Job[]): Promise<number>;
@@ -65,10 +66,10 @@ export function registerProactive(app: Application<TurnState>, deps: ProactiveHa
     if (!firstContact.has(context)) return true;
     const id = turnFacts(context).caller.aadObjectId!;
     try {
-      const { jobs, items } = await firstContactJobs(deps.services, id);
+      const { jobs, items } = await firstContactJobs(deps.services, id, { workingDays: deps.signOffEscalateWorkingDays ?? DEFAULT_SIGNOFF_ESCALATE_WORKING_DAYS, timeZone: deps.timeZone });
       if (jobs.length) {
         await p.enqueue(jobs);
-        deps.logger.info({ manager: id, items: items.map((i) => itemLabel(i)) }, 'pending sign-offs queued on first contact');
+        deps.logger.info({ manager: id, items: items.map((i) => itemLabel(i)) }, 'pending sign-offs and escalations queued on first contact');
       }
     } catch (err) {
       deps.logger.error({ err }, 'could not queue pending sign-offs on first contact');

@@ -3,6 +3,8 @@ import type { Services } from '../services/context';
 import type { ConversationStore } from '../services/ports/conversationStore';
 import type { ItemWithPlan } from '../services/planQueries';
 import { awaitingSignOffBy } from '../services/signoffs';
+import { escalationDue } from '../domain/signOff';
+import { escalationJob, escalationRecipient, ownersByRole } from './planner';
 
 /**
  * First contact: a person who had no conversation with the bot (so sign-off requests to them were
@@ -29,12 +31,23 @@ export class FirstContacts {
 }
 
 /**
- * The sign-off requests to send a manager on first contact: one job per item awaiting their
- * sign-off, with the items (for the log). Index rows carry no version, so each item is read: the
- * job id names the request's version, and a later request (returned, then marked complete again) is
- * a new message, not a repeat.
+ * What to send a person on first contact: one sign-off job per item awaiting their sign-off, and
+ * one escalation job per sign-off that has waited past `workingDays` and is escalated to them (they
+ * hold the role their reports' manager reports to), with the items (for the log). Index rows carry
+ * no version or request time, so each item is read: the job id names the request's version, and a
+ * later request (returned, then marked complete again) is a new message, not a repeat. The ids end
+ * in "first-contact": the day's planner may have settled the same message as undeliverable already.
  */
-export async function firstContactJobs(s: Services, aadObjectId: string): Promise<{ jobs: Job[]; items: ItemWithPlan[] }> {
+export async function firstContactJobs(
+  s: Services,
+  aadObjectId: string,
+  o: { workingDays: number; timeZone: string },
+): Promise<{ jobs: Job[]; items: ItemWithPlan[] }> {
+  const [signOffs, escalations] = await Promise.all([signOffJobs(s, aadObjectId), escalationJobs(s, aadObjectId, o)]);
+  return { jobs: [...signOffs.jobs, ...escalations.jobs], items: [...signOffs.items, ...escalations.items] };
+}
+
+async function signOffJobs(s: Services, aadObjectId: string): Promise<{ jobs: Job[]; items: ItemWithPlan[] }> {
   const items = await awaitingSignOffBy(s, aadObjectId);
   const day = s.clock.today();
   const versions = await Promise.all(items.map(async (i) => (await s.plans.getItemForUpdate(i.planId, i.ref, i.seq))?.item.version));
@@ -47,5 +60,32 @@ export async function firstContactJobs(s: Services, aadObjectId: string): Promis
     seq: i.seq,
     day,
   }));
+  return { jobs, items };
+}
+
+/** The escalations the daily planner (planEscalations) would send this person today, by the same rule. */
+async function escalationJobs(s: Services, aadObjectId: string, o: { workingDays: number; timeZone: string }): Promise<{ jobs: Job[]; items: ItemWithPlan[] }> {
+  if (o.workingDays <= 0) return { jobs: [], items: [] };
+  const people = await ownersByRole(s);
+  const me = aadObjectId.toLowerCase();
+  // Only the roles whose sign-offs escalate to this person, so a first contact reads no other owner's rows.
+  const roles = [...people.entries()].filter(([, p]) => escalationRecipient(p.role, people)?.aadObjectId.toLowerCase() === me).map(([k]) => k);
+  if (!roles.length) return { jobs: [], items: [] };
+  const today = s.clock.today();
+  const jobs: Job[] = [];
+  const items: ItemWithPlan[] = [];
+  for (const plan of await s.plans.listPlans()) {
+    for (const role of roles) {
+      for (const i of await s.plans.listByOwner(plan.id, role)) {
+        if (i.status !== 'awaiting_signoff' || !i.ownerRole) continue;
+        const full = (await s.plans.getItemForUpdate(i.planId, i.ref, i.seq))?.item;
+        const wait = full && escalationDue(full, today, o.timeZone, o.workingDays);
+        const senior = escalationRecipient(i.ownerRole, people);
+        if (!wait || !senior) continue;
+        jobs.push(escalationJob(i, wait.requestedVersion, senior, today, '|first-contact'));
+        items.push({ ...i, planName: plan.name });
+      }
+    }
+  }
   return { jobs, items };
 }

@@ -18,7 +18,7 @@ export interface PlanOptions {
 
 const itemKey = (i: Pick<ItemState, 'planId' | 'ref' | 'seq'>) => `${i.planId}|${i.ref}|${i.seq ?? ''}`;
 
-async function ownersByRole(s: Services): Promise<Map<string, Person>> {
+export async function ownersByRole(s: Services): Promise<Map<string, Person>> {
   return new Map((await s.directory.listAll()).map((p) => [roleKey(p.role), p]));
 }
 
@@ -70,15 +70,29 @@ export async function planEscalations(s: Services, o: { today: string; workingDa
     for (const item of await s.plans.listAllItems(p.id)) {
       const wait = escalationDue(item, o.today, o.timeZone, o.workingDays);
       if (!wait || !item.ownerRole) continue;
-      const owner = people.get(roleKey(item.ownerRole));
-      const manager = owner?.managerRole ? people.get(roleKey(owner.managerRole)) : undefined;
-      const senior = manager?.managerRole ? people.get(roleKey(manager.managerRole)) : undefined;
-      if (!senior?.aadObjectId || senior.aadObjectId.toLowerCase() === manager?.aadObjectId?.toLowerCase()) continue;
-      const stage = `v${wait.requestedVersion}`;
-      jobs.push({ id: `signoffEscalation|${itemKey(item)}|${stage}|${senior.aadObjectId}`, kind: 'signoffEscalation', recipient: senior.aadObjectId, planId: p.id, ref: item.ref, seq: item.seq, stage, day: o.today });
+      const senior = escalationRecipient(item.ownerRole, people);
+      if (senior) jobs.push(escalationJob(item, wait.requestedVersion, senior, o.today));
     }
   }
   return jobs;
+}
+
+/**
+ * Who a sign-off waiting on an item owned by `ownerRole` is escalated to: whoever holds the role
+ * the owner's manager reports to. Nobody above the manager, no account, or the manager themself: nobody.
+ */
+export function escalationRecipient(ownerRole: string, people: Map<string, Person>): (Person & { aadObjectId: string }) | undefined {
+  const owner = people.get(roleKey(ownerRole));
+  const manager = owner?.managerRole ? people.get(roleKey(owner.managerRole)) : undefined;
+  const senior = manager?.managerRole ? people.get(roleKey(manager.managerRole)) : undefined;
+  if (!senior?.aadObjectId || senior.aadObjectId.toLowerCase() === manager?.aadObjectId?.toLowerCase()) return undefined;
+  return senior as Person & { aadObjectId: string };
+}
+
+/** One escalation per request: the version that asked is the stage. `suffix` marks a resend (first contact). */
+export function escalationJob(item: Pick<ItemState, 'planId' | 'ref' | 'seq'>, requestedVersion: number, senior: { aadObjectId: string }, day: string, suffix = ''): Job {
+  const stage = `v${requestedVersion}`;
+  return { id: `signoffEscalation|${itemKey(item)}|${stage}|${senior.aadObjectId}${suffix}`, kind: 'signoffEscalation', recipient: senior.aadObjectId, planId: item.planId, ref: item.ref, seq: item.seq, stage, day };
 }
 
 /** One digest per manager (anyone whose role others report to), and one per linked channel. */

@@ -58,6 +58,7 @@ describe('first contact (proactive/firstContact)', () => {
   });
 
   describe('firstContactJobs', () => {
+    const NO_ESCALATION = { workingDays: 0, timeZone: 'Europe/London' };
     const people: Person[] = [
       { role: 'Head of Housing', name: 'Rosa Diaz', email: 'rosa@council.example', aadObjectId: 'aad-rosa', managerRole: 'Director of Place' },
       { role: 'Director of Place', name: 'Jordan Lee', email: 'jordan@council.example', aadObjectId: 'aad-jordan' },
@@ -97,7 +98,7 @@ describe('first contact (proactive/firstContact)', () => {
     });
 
     it('is one sign-off job per item awaiting the manager, named by the request’s version (the day when the item cannot be read)', async () => {
-      const { jobs, items: waiting } = await firstContactJobs(services(), 'aad-jordan');
+      const { jobs, items: waiting } = await firstContactJobs(services(), 'aad-jordan', NO_ESCALATION);
       assert.deepEqual(
         waiting.map((i) => [i.ref, i.seq, i.planName]),
         [
@@ -112,8 +113,78 @@ describe('first contact (proactive/firstContact)', () => {
     });
 
     it('is nothing for someone who manages no one, or is not in the directory', async () => {
-      assert.deepEqual(await firstContactJobs(services(), 'aad-rosa'), { jobs: [], items: [] });
-      assert.deepEqual(await firstContactJobs(services(), 'aad-stranger'), { jobs: [], items: [] });
+      assert.deepEqual(await firstContactJobs(services(), 'aad-rosa', NO_ESCALATION), { jobs: [], items: [] });
+      assert.deepEqual(await firstContactJobs(services(), 'aad-stranger', NO_ESCALATION), { jobs: [], items: [] });
+    });
+  });
+
+  describe('firstContactJobs: escalations to the manager’s manager', () => {
+    const people: Person[] = [
+      { role: 'Head of Housing', name: 'Rosa Diaz', email: 'rosa@council.example', aadObjectId: 'aad-rosa', managerRole: 'Director of Place' },
+      { role: 'Director of Place', name: 'Jordan Lee', email: 'jordan@council.example', aadObjectId: 'aad-jordan', managerRole: 'Chief Executive' },
+      { role: 'Chief Executive', name: 'Casey Moor', email: 'casey@council.example', aadObjectId: 'AAD-Casey' },
+      { role: 'Head of Parks', name: 'Pat Hale', email: 'pat@council.example', aadObjectId: 'aad-pat', managerRole: 'Director of Parks' },
+      { role: 'Director of Parks', name: 'Dee Lund', email: 'dee@council.example', aadObjectId: 'aad-dee' },
+    ];
+    const plans: PlanInfo[] = [{ id: 'p1', name: 'Council Plan' }];
+    // Monday 16 Nov 2026. Asked on Mon 2 Nov: 10 working days; on Thu 12 Nov: 3.
+    const item = (ref: string, over: Partial<ItemState>): ItemState => ({
+      planId: 'p1',
+      ref,
+      kind: 'action',
+      title: `Action ${ref}`,
+      ownerRole: 'Head of Housing',
+      due: { kind: 'date', date: '2026-10-30' },
+      status: 'awaiting_signoff',
+      rag: 'green',
+      version: 4,
+      signOff: { requestedAt: '2026-11-02T10:00:00Z', requestedVersion: 4 },
+      ...over,
+    } as ItemState);
+    const items = [
+      item('2.4', {}),
+      item('2.5', { signOff: { requestedAt: '2026-11-12T10:00:00Z', requestedVersion: 4 } }),
+      item('2.6', { status: 'on_track', signOff: undefined }),
+      item('5.1', { ownerRole: 'Head of Parks' }),
+    ];
+    const key = (ref: string, seq?: number) => `${ref}|${seq ?? ''}`;
+    const services = (): Services => ({
+      plans: only<PlanStore>('plans', {
+        listPlans: async () => plans,
+        listByOwner: async (planId, owner) => items.filter((i) => i.planId === planId && i.ownerRole && roleKey(i.ownerRole) === owner),
+        getItemForUpdate: async (_planId, ref, seq) => {
+          const found = items.find((i) => key(i.ref, i.seq) === key(ref, seq));
+          return found && { item: found, token: {} as never };
+        },
+      }),
+      directory: only<DirectoryStore>('directory', {
+        rolesOf: async ({ aadObjectId }) => people.filter((p) => p.aadObjectId.toLowerCase() === aadObjectId?.toLowerCase()),
+        listAll: async () => people,
+      }),
+      kpis: only<KpiStore>('kpis', {}),
+      conversations: only<ConversationStore>('conversations', {}),
+      clock: { today: () => '2026-11-16', now: () => new Date('2026-11-16T10:00:00Z') },
+      adminIds: new Set(),
+    });
+    const FIVE_DAYS = { workingDays: 5, timeZone: 'Europe/London' };
+
+    it('sends the senior manager each sign-off that has waited past the limit, once per request', async () => {
+      const { jobs, items: sent } = await firstContactJobs(services(), 'aad-casey', FIVE_DAYS);
+      assert.deepEqual(sent.map((i) => [i.ref, i.planName]), [['2.4', 'Council Plan']], 'only the one waiting 10 working days');
+      assert.deepEqual(jobs, [
+        { id: 'signoffEscalation|p1|2.4||v4|AAD-Casey|first-contact', kind: 'signoffEscalation', recipient: 'AAD-Casey', planId: 'p1', ref: '2.4', seq: undefined, stage: 'v4', day: '2026-11-16' },
+      ]);
+    });
+
+    it('sends nothing when escalation is off, to someone with nobody two levels below, or where the chain stops', async () => {
+      assert.deepEqual(await firstContactJobs(services(), 'aad-casey', { workingDays: 0, timeZone: 'Europe/London' }), { jobs: [], items: [] });
+      assert.deepEqual((await firstContactJobs(services(), 'aad-dee', FIVE_DAYS)).jobs.filter((j) => j.kind === 'signoffEscalation'), [], 'Director of Parks reports to nobody');
+      assert.deepEqual(await firstContactJobs(services(), 'aad-rosa', FIVE_DAYS), { jobs: [], items: [] });
+    });
+
+    it('the manager still gets their own sign-off requests beside any escalation', async () => {
+      const { jobs } = await firstContactJobs(services(), 'aad-jordan', FIVE_DAYS);
+      assert.deepEqual(jobs.map((j) => j.kind), ['signoff', 'signoff'], 'Jordan is asked for 2.4 and 2.5, and escalated nothing');
     });
   });
 });

@@ -205,6 +205,33 @@ describe('sign-off escalation to the manager’s manager', function () {
     assert.match(cardText(cardOf((await h.say('my sign-offs', { from: PRIYA }))[0])), /Nothing is waiting for your sign-off/);
   });
 
+  it('a senior manager who had never spoken to the bot gets the escalation dropped for them on first contact, once', async () => {
+    h = await startHarness({ today: '2021-11-15', env: { SIGNOFF_ESCALATE_WORKING_DAYS: '5' } });
+    await seedFixtures(h.bot.services, ['southend2021']);
+    await h.say('hi');
+    await h.say('hi', { from: JORDAN });
+    await complete24(h);
+    h.stub.clear();
+    await day('2021-11-23'); // six working days: escalated, but Priya has no conversation with the bot
+    const dropped = (await h.bot.ledger.rowsOfDay('2021-11-23')).find((r) => r.kind === 'signoffEscalation');
+    assert.deepEqual([dropped?.state, dropped?.reason], ['dropped', 'recipient has no conversation with the bot']);
+    assert.equal(escalations().length, 0);
+
+    await h.say('hi', { from: PRIYA });
+    await h.bot.worker.drainAll();
+    assert.equal(escalations().length, 1, 'sent on first contact');
+    assert.match(textOf(escalations()[0]), /Jordan Hale \(DCS\) has not signed off 2\.4 since 15 Nov 2021/);
+    const rows = (await h.bot.ledger.rowsOfDay('2021-11-23')).filter((r) => r.kind === 'signoffEscalation');
+    assert.deepEqual(rows.map((r) => [r.id, r.state]).sort(), [
+      [`signoffEscalation|${PLAN}|2.4||v2|${PRIYA.aadObjectId}`, 'dropped'],
+      [`signoffEscalation|${PLAN}|2.4||v2|${PRIYA.aadObjectId}|first-contact`, 'sent'],
+    ]);
+    await h.say('hi again', { from: PRIYA });
+    await day('2021-11-24');
+    await h.bot.worker.drainAll();
+    assert.equal(escalations().length, 1, 'neither a second message nor the next day sends it again');
+  });
+
   it('SIGNOFF_ESCALATE_WORKING_DAYS=0 turns escalation off', async () => {
     h = await startHarness({ today: '2021-11-15', env: { SIGNOFF_ESCALATE_WORKING_DAYS: '0' } });
     await seedFixtures(h.bot.services, ['southend2021']);
