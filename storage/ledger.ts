@@ -68,7 +68,12 @@ const OPEN = 'open';
 type OpenEntity = { partitionKey: string; rowKey: string; lpk: string; lrk: string; checkAt: string; job: string };
 const openKey = (pk: string, rk: string) => `${encodeKey(pk)}~${rk}`;
 
+/** Marks a ledger whose rows from before the open-row index have been indexed (ensureOpenIndex). */
+const META = { pk: 'meta', rk: 'openIndex' };
+
 export class Ledger implements DeliveryLedger {
+  private openIndexChecked = false;
+
   constructor(private readonly tables: TableSet) {}
 
   private get table() {
@@ -189,6 +194,7 @@ export class Ledger implements DeliveryLedger {
    * ledger row is written from the index (the job was being planned), a settled one is unindexed.
    */
   async takeStranded(now: Date, leaseMs: number, max = 1000): Promise<Job[]> {
+    await this.ensureOpenIndex(now);
     const out: Job[] = [];
     const nowIso = now.toISOString();
     const later = new Date(now.getTime() + leaseMs).toISOString();
@@ -226,6 +232,42 @@ export class Ledger implements DeliveryLedger {
       if (out.length >= max) break;
     }
     return out;
+  }
+
+  /**
+   * A ledger written before the open-row index existed has unsettled rows the sweeper cannot see.
+   * Once per ledger (a marker row records it; once per process it is checked), every row still
+   * queued, sending or retrying is indexed with its own checkAt, so the sweeper takes it from there.
+   * A row with no job to re-send cannot be swept: it is marked failed with the reason, so delivery
+   * status shows it rather than leaving it queued for ever. Several instances may do this at once:
+   * index writes are idempotent, and an index row whose ledger row has settled meanwhile is removed
+   * by the sweeper.
+   */
+  async ensureOpenIndex(now: Date): Promise<void> {
+    if (this.openIndexChecked) return;
+    const marked = await this.table.getEntity(META.pk, META.rk).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof RestError && err.statusCode === 404) return false;
+        throw err;
+      },
+    );
+    if (!marked) {
+      const filter = `PartitionKey ne '${OPEN}' and PartitionKey ne '${META.pk}' and (state eq 'queued' or state eq 'sending' or state eq 'retrying')`;
+      for await (const e of this.table.listEntities<LedgerEntity>({ queryOptions: { filter } })) {
+        if (e.job) {
+          await this.openIndex(e.partitionKey, e.rowKey, JSON.parse(e.job) as Job, new Date(e.checkAt ?? now.toISOString()));
+          continue;
+        }
+        await this.table
+          .updateEntity({ partitionKey: e.partitionKey, rowKey: e.rowKey, state: 'failed', reason: 'planned by an older version that did not keep the job, so it cannot be re-sent' }, 'Merge', { etag: e.etag as string })
+          .catch((err: unknown) => {
+            if (!(err instanceof RestError && err.statusCode === 412)) throw err;
+          });
+      }
+      await this.table.upsertEntity({ partitionKey: META.pk, rowKey: META.rk, at: now.toISOString() }, 'Replace');
+    }
+    this.openIndexChecked = true;
   }
 
   /** Rows in flight (planned and not yet settled), for tests and operators. */

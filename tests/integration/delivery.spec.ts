@@ -153,6 +153,40 @@ describe('a storage outage while planning', function () {
   });
 });
 
+describe('a ledger written before the open-row index', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  afterEach(async () => h?.stop());
+
+  it('has its waiting rows swept and sent once, and a row with no job to re-send marked failed with the reason', async () => {
+    h = await startHarness({ today: DAY });
+    await seedManagers(h.bot.services, 2, h.stub.url);
+    const raw = TableClient.fromConnectionString(h.azurite.connectionString, 'Ledger', { allowInsecureConnection: true });
+    await raw.getEntity('meta', 'openIndex').then(
+      () => assert.fail('this bot has not swept yet, so the ledger is not marked indexed'),
+      () => undefined,
+    );
+    // As an older version left them: ledger rows only, no index rows, the queue messages long gone.
+    const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'legacy notice', wrap: true }] };
+    const job = { id: `notice|${DAY}|legacy|${managerIdOf(1)}`, kind: 'notice' as const, recipient: managerIdOf(1), day: DAY, card, summary: 'legacy notice' };
+    const checkAt = new Date(h.clock.now().getTime() - 60_000).toISOString();
+    await raw.createEntity({ partitionKey: `notice|${DAY}`, rowKey: job.id, state: 'queued', recipient: job.recipient, kind: 'notice', day: DAY, attempts: 0, job: JSON.stringify(job), checkAt });
+    await raw.createEntity({ partitionKey: `notice|${DAY}`, rowKey: `notice|${DAY}|nojob|${managerIdOf(2)}`, state: 'queued', recipient: managerIdOf(2), kind: 'notice', day: DAY, attempts: 0 });
+    assert.equal(await h.bot.ledger.openCount(), 0, 'nothing indexed');
+
+    assert.equal(await h.bot.scheduler.sweep(new Date(h.clock.now().getTime() + 3_600_000)), 1, 'the row with its job is swept');
+    await h.bot.worker.drainAll();
+    assert.equal(sends(h, managerChat(1)).length, 1, 'delivered once');
+    assert.equal(await h.bot.ledger.stateOf(job), 'sent');
+    const jobless = await raw.getEntity<{ state: string; reason: string }>(`notice|${DAY}`, `notice|${DAY}|nojob|${managerIdOf(2)}`);
+    assert.deepEqual([jobless.state, jobless.reason], ['failed', 'planned by an older version that did not keep the job, so it cannot be re-sent']);
+    assert.equal(sends(h, managerChat(2)).length, 0);
+    assert.equal(await h.bot.scheduler.sweep(new Date(h.clock.now().getTime() + 7_200_000)), 0, 'nothing left to sweep');
+    assert.equal(await h.bot.ledger.openCount(), 0);
+    await raw.getEntity('meta', 'openIndex'); // marked, so no later sweep scans the ledger again
+  });
+});
+
 describe('operators see what happened', function () {
   this.timeout(60_000);
   let h: Harness;
