@@ -4,7 +4,18 @@
  */
 export function todayIn(timeZone: string, now: Date): string {
   // en-CA formats as yyyy-mm-dd, which is exactly the ISO calendar date.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return cachedFormat(`day|${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(now);
+}
+
+// Building an Intl.DateTimeFormat costs far more than formatting with one (it was a visible share of
+// each question's CPU, see BENCHMARKS.md), and the clock asks for today many times a turn: one per zone.
+const FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/** A formatter built once per key (the key names its options and zone). */
+export function cachedFormat(key: string, build: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = FORMATS.get(key);
+  if (!f) FORMATS.set(key, (f = build()));
+  return f;
 }
 
 function toUtcDay(iso: string): number {

@@ -1,4 +1,4 @@
-import { addDays } from './clock';
+import { addDays, cachedFormat } from './clock';
 
 /**
  * Working days and quiet hours in the council's time zone. Wall-clock times are read through Intl,
@@ -12,16 +12,9 @@ export interface LocalTime {
 }
 
 export function localTime(instant: Date, timeZone: string): LocalTime {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-    weekday: 'short',
-  }).formatToParts(instant);
+  const parts = cachedFormat(`local|${timeZone}`, () =>
+    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false, weekday: 'short' }),
+  ).formatToParts(instant);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const hour = Number(get('hour')) % 24;
   return {

@@ -1,5 +1,6 @@
 import type { Due, ProgressStatus, Rag } from '../../domain/model';
 import { daysBetween } from '../../domain/clock';
+import { localTime } from '../../domain/workingTime';
 import { formatBritishDate, formatDue } from '../../domain/dueDate';
 
 /** "31 Oct 2026": the British short form lives with the date grammar in the domain. */
@@ -10,10 +11,9 @@ export const dueText = formatDue;
 
 /** "31 Oct 2026, 14:05" in the council's zone. */
 export function britishDateTime(instant: string | Date, timeZone: string): string {
-  const d = typeof instant === 'string' ? new Date(instant) : instant;
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${britishDate(`${get('year')}-${get('month')}-${get('day')}`)}, ${get('hour')}:${get('minute')}`;
+  const t = localTime(typeof instant === 'string' ? new Date(instant) : instant, timeZone);
+  const hhmm = `${String(Math.floor(t.minutes / 60)).padStart(2, '0')}:${String(t.minutes % 60).padStart(2, '0')}`;
+  return `${britishDate(t.date)}, ${hhmm}`;
 }
 
 /** "3 days overdue", "due tomorrow", "due in 5 days", "due today". */

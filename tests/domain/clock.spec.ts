@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { systemClock, todayIn } from '../../domain/clock';
+import { britishDateTime } from '../../bot/views/format';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** Folders that are tooling or measurement, not the product: they may time things with the wall clock. */
@@ -68,5 +69,14 @@ describe('the one clock', () => {
       const c = systemClock('Europe/London');
       assert.equal(c.today(), todayIn('Europe/London', c.now()));
     });
+  });
+});
+
+describe('britishDateTime: day-first, in the council zone, midnight as 00', () => {
+  it('follows BST and GMT, and never prints 24:xx', () => {
+    assert.equal(britishDateTime('2026-06-30T23:05:00Z', 'Europe/London'), '1 Jul 2026, 00:05', 'BST: an hour ahead of UTC, past midnight');
+    assert.equal(britishDateTime('2026-10-31T23:30:00Z', 'Europe/London'), '31 Oct 2026, 23:30', 'GMT after the clocks go back on 25 Oct');
+    assert.equal(britishDateTime(new Date('2026-03-29T00:59:00Z'), 'Europe/London'), '29 Mar 2026, 00:59', 'the minute before the clocks go forward');
+    assert.equal(britishDateTime(new Date('2026-03-29T01:00:00Z'), 'Europe/London'), '29 Mar 2026, 02:00', 'and the minute they do');
   });
 });
