@@ -1,5 +1,4 @@
-import { resolveIntent, type Resolution, type Vocabulary, type VocabularyItem } from '../domain/language/resolve';
-import { refKey } from '../domain/refs';
+import { indexByRefKey, itemsWithRef, resolveIntent, type Resolution, type Vocabulary, type VocabularyItem } from '../domain/language/resolve';
 import { normaliseKpiCode } from '../domain/kpiCodes';
 import type { PlanInfo } from '../domain/model';
 import type { Caller, Services } from './context';
@@ -29,7 +28,8 @@ export async function callerRoles(s: Services, caller: Caller) {
 /** Ref questions resolve one typed ref; people and the caller's roles matter only when it is in several plans. */
 const REF_INTENTS = new Set<Intent['kind']>(['action', 'history', 'whoOwns', 'dueDate', 'signedOff', 'update']);
 
-type PlanWords = { items: VocabularyItem[]; priorities: Vocabulary['priorities'] };
+/** A plan's words, with what is derived from them once per revision rather than on every question. */
+type PlanWords = { items: VocabularyItem[]; priorities: Vocabulary['priorities']; byRefKey: Map<string, VocabularyItem[]>; ownerRoles: string[] };
 
 /**
  * The refs, owner roles and priorities of each plan, kept per plan revision. They change only when a
@@ -48,9 +48,12 @@ function planWords(s: Services, plan: PlanInfo, fresh: boolean): Promise<PlanWor
   if (!fresh && plan.revision && hit?.revision === plan.revision) return hit.words;
   const words = (async (): Promise<PlanWords> => {
     const [all, prios] = await Promise.all([s.plans.listAllItems(plan.id), s.plans.listPriorities(plan.id)]);
+    const items = all.map((e) => ({ planId: plan.id, ref: e.ref, seq: e.kind === 'milestone' ? e.seq : undefined, ownerRole: e.ownerRole }));
     return {
-      items: all.map((e) => ({ planId: plan.id, ref: e.ref, seq: e.kind === 'milestone' ? e.seq : undefined, ownerRole: e.ownerRole })),
+      items,
       priorities: prios.map((pr) => ({ planId: plan.id, ref: pr.ref, title: pr.title })),
+      byRefKey: indexByRefKey(items),
+      ownerRoles: [...new Set(items.flatMap((i) => (i.ownerRole ? [i.ownerRole] : [])))],
     };
   })();
   if (plan.revision) {
@@ -75,10 +78,9 @@ async function kpiWords(s: Services, intent: Intent): Promise<{ code: string; na
   return s.kpis.listDefinitions();
 }
 
-/** Plans in scope holding the typed ref, in the resolver's reading (refs.ts refKey; action or milestone). */
-function plansHolding(items: VocabularyItem[], typed: string): number {
-  const key = refKey(typed);
-  return new Set(items.filter((i) => refKey(i.seq === undefined ? i.ref : `${i.ref}.${i.seq}`) === key).map((i) => i.planId)).size;
+/** Plans in scope holding the typed ref, in the resolver's reading (resolve.ts itemsWithRef; action or milestone). */
+function plansHolding(v: Pick<Vocabulary, 'items' | 'itemsWithRefKey'>, typed: string): number {
+  return new Set(itemsWithRef(v, typed).map((i) => i.planId)).size;
 }
 
 /**
@@ -92,25 +94,25 @@ export async function loadVocabulary(s: Services, scope: Scope, caller: Caller, 
   const allPlans = await s.plans.listPlans();
   const plans = scope.planId ? allPlans.filter((p) => p.id === scope.planId) : allPlans;
   const words = needsItems(intent) ? await Promise.all(plans.map((p) => planWords(s, p, !!o.fresh))) : [];
-  const items = words.flatMap((w) => w.items);
+  const items = words.length === 1 ? words[0].items : words.flatMap((w) => w.items);
   const priorities = words.flatMap((w) => w.priorities);
+  const itemsWithRefKey = words.length ? (key: string) => words.flatMap((w) => w.byRefKey.get(key) ?? []) : undefined;
   // "action 2.4" with nothing else to resolve: the directory and the caller's roles only choose
   // between plans that both hold 2.4, so they are read only then.
   const extra = intent as { ownerRole?: string; otherWords?: string[]; ref?: string };
-  const refOnly = REF_INTENTS.has(intent.kind) && !extra.ownerRole && !extra.otherWords?.length && !!extra.ref && plansHolding(items, extra.ref) <= 1;
+  const refOnly = REF_INTENTS.has(intent.kind) && !extra.ownerRole && !extra.otherWords?.length && !!extra.ref && plansHolding({ items, itemsWithRefKey }, extra.ref) <= 1;
   const [people, kpis, mine] = await Promise.all([
     kpiOnly || refOnly ? Promise.resolve([]) : s.directory.listAll(),
     intent.kind === 'kpi' || intent.kind === 'lookup' ? kpiWords(s, intent) : Promise.resolve([]),
     // The caller's roles matter for "me" and for choosing the plan of a ref they own or manage.
     owner === 'me' || (NEEDS_ITEMS.has(intent.kind) && !kpiOnly && !refOnly) ? callerRoles(s, caller) : Promise.resolve([]),
   ]);
-  const ownerRoles = new Set<string>();
-  for (const i of items) if (i.ownerRole) ownerRoles.add(i.ownerRole);
   return {
     plans: plans.map((p) => ({ id: p.id, name: p.name })),
     people,
-    ownerRoles: [...ownerRoles],
+    ownerRoles: words.length === 1 ? words[0].ownerRoles : [...new Set(words.flatMap((w) => w.ownerRoles))],
     items,
+    itemsWithRefKey,
     priorities,
     kpis: kpis.map((k) => ({ code: k.code, name: k.name })),
     callerRoles: mine.map((p) => p.role),

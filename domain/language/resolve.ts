@@ -28,6 +28,12 @@ export interface Vocabulary {
   /** Roles that lead actions in the plans, whether or not the directory has them. */
   ownerRoles: string[];
   items: VocabularyItem[];
+  /**
+   * The items whose ref reads as `key` (itemRefKey), when the caller keeps them indexed (the plan's
+   * vocabulary is kept per revision, services/vocabulary.ts): a ref is then found without reading
+   * every item. Without it, `items` is searched.
+   */
+  itemsWithRefKey?: (key: string) => VocabularyItem[];
   priorities: { planId: string; ref: string; title: string }[];
   kpis: { code: string; name: string }[];
   /** The caller's role labels (empty when they are not in the directory). */
@@ -265,9 +271,32 @@ type RefResult = { kind: 'ok'; ref: string; planId: string } | { kind: 'no'; par
  * A ref in several plans: the one plan where the caller owns or manages it, else a button per plan.
  * (A linked channel's plan has already narrowed `v.plans` to one.)
  */
+/** How an item's ref reads for matching what was typed: a milestone as `${ref}.${seq}`. */
+export function itemRefKey(i: Pick<VocabularyItem, 'ref' | 'seq'>): string {
+  return refKey(i.seq === undefined ? i.ref : `${i.ref}.${i.seq}`);
+}
+
+/** An index of items by itemRefKey, for Vocabulary.itemsWithRefKey. */
+export function indexByRefKey(items: readonly VocabularyItem[]): Map<string, VocabularyItem[]> {
+  const out = new Map<string, VocabularyItem[]>();
+  for (const i of items) {
+    const k = itemRefKey(i);
+    const list = out.get(k);
+    if (list) list.push(i);
+    else out.set(k, [i]);
+  }
+  return out;
+}
+
+/** The items whose ref reads as `typed`, in the vocabulary's order. */
+export function itemsWithRef(v: Pick<Vocabulary, 'items' | 'itemsWithRefKey'>, typed: string): VocabularyItem[] {
+  const key = refKey(typed);
+  return v.itemsWithRefKey ? v.itemsWithRefKey(key) : v.items.filter((i) => itemRefKey(i) === key);
+}
+
 export function resolveRef(typed: string, v: Vocabulary, rephrase: (ref: string, planName?: string) => string, forUpdate = false): RefResult {
   const key = refKey(typed);
-  const matches = v.items.filter((i) => refKey(i.seq === undefined ? i.ref : `${i.ref}.${i.seq}`) === key);
+  const matches = itemsWithRef(v, typed);
   const direct = matches.filter((i) => i.seq === undefined);
   // An action with that ref wins over the milestone reading of the same digits ("1.1.1" is Sefton's
   // action, not milestone 1 of 1.1 elsewhere); the milestone reading is used only when no action has it.
