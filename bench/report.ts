@@ -489,10 +489,10 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   if (upd && median(upd.counter) > 2) {
     f.push(
       `A card update costs ${spread(upd.counter)} table requests at ${big} actions (${spread(upd.wire)} on the wire). The write reads the action with its milestones in one range query ` +
-        "(the target row's ETag is the token), the caller's roles, the owner and manager look-ups (one after another: each names the next role), the due-summary row when the RAG or due date " +
-        'moves (storage/dueSummary.ts) and sends one entity-group transaction; the read-only card after the save is built from the action just written (bot/updateFlow.ts savedCard), so only ' +
-        'its last five history rows and one definition-row read per KPI code it cites are read, in parallel. Getting to 2 would need the history and KPI figures carried on the item row, ' +
-        'or the directory facts cached.',
+        "(the target row's ETag is the token); the caller's roles, the owner and their manager come from the directory held in memory (storage/directoryRepository.ts: at most one read " +
+        "of its revision row a second); the due-summary row and the owners' count rows it moves (storage/dueSummary.ts, storage/ownedIndex.ts) are read together in one query; then one " +
+        'entity-group transaction. The read-only card after the save is built from the action just written (bot/updateFlow.ts savedCard), so only its last five history rows and one ' +
+        'definition-row read per KPI code it cites are read, in parallel. Getting to 2 would need the history and KPI figures carried on the item row.',
     );
   }
   const act = L.get('action');
@@ -500,8 +500,17 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   if (act && actBase !== undefined) {
     f.push(
       `“action X” costs ${actBase} table requests + 1 per KPI code cited by the action (the definition row, which keeps the KPI's last two values), ${spread(act.counter)} in the ${act.counter.length} instances asked: ` +
-        'the action with its milestones, its lead in the directory and its last five history rows are three range/point reads (history rows sort under hist|, not beside the item, so they cannot share its range read). ' +
-        'The ref itself is resolved against the plan\'s refs kept per plan revision (services/vocabulary.ts), read once after each import.',
+        'the action with its milestones and its last five history rows are two range reads (history rows sort under hist|, not beside the item, so they cannot share its range read); its lead comes from the directory held in memory. ' +
+        'The ref itself is resolved against the plan\'s refs kept per plan revision with an index by ref (services/vocabulary.ts), read once after each import.',
+    );
+  }
+
+  const mine = { s: S.get('myActions'), l: L.get('myActions') };
+  if (mine.s && mine.l) {
+    f.push(
+      `“my actions” reads ${median(mine.s.entities)} entities at ${n(sd.size)} actions and ${median(mine.l.entities)} at ${big} (median; the askers' roles own ${r.myActionsItems.min}–${r.myActionsItems.max} items ` +
+        `at ${big}) in ${spread(mine.l.counter)} requests: the caller's roles from the directory held in memory, then per role one range read of the owned| index (storage/ownedIndex.ts), ` +
+        'which opens with the role\'s count row (the list\'s size and RAG mix) and then holds the items not yet complete in due order, so only the page shown is read.',
     );
   }
 
