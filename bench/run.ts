@@ -298,8 +298,13 @@ function questions(store: Store): Question[] {
 }
 
 /** The replies the stand-in recorded since `from`, as text, for checking. */
-function repliesSince(stub: ConnectorStub, from: number): string[] {
-  return stub.sent().slice(from).map((s) => JSON.stringify(s.activity));
+/** What the bot sent into the asker's conversation since `from` (a proactive message to someone else is not a reply). */
+function repliesSince(stub: ConnectorStub, from: number, conversationId: string): string[] {
+  return stub
+    .sent()
+    .slice(from)
+    .filter((s) => s.conversationId === conversationId)
+    .map((s) => JSON.stringify(s.activity));
 }
 
 interface Answered {
@@ -319,7 +324,7 @@ async function ask(stub: ConnectorStub, port: number, q: { from: Caller; text: s
   const r = await post(port, activity);
   const cpu = process.cpuUsage(cpu0);
   const az1 = childrenCpuSeconds();
-  const replies = repliesSince(stub, before);
+  const replies = repliesSince(stub, before, (activity.conversation as { id: string }).id);
   const reply = replies.join('\n');
   return { ms: r.ms, ok: r.status === 200 && replies.length === 1 && !FAILURE.test(reply), reply, cpuMs: (cpu.user + cpu.system) / 1000, azuriteCpuMs: (az1 - az0) * 1000 };
 }
@@ -422,6 +427,9 @@ async function countRequests(store: Store, stub: ConnectorStub, proxy: TableProx
   const qs = questions(store);
   // First contact creates conversation references and turn state; count steady-state turns only.
   for (const c of store.everyone) await post(bot.port, messageActivity(stub.url, c, 'hello'));
+  // A first contact queues what awaits the person (sign-offs, escalations): sent now, so no
+  // proactive send lands inside a counted question.
+  await bot.worker.drainAll();
   for (const q of qs) {
     const cell: CountCell = { counter: [], wire: [], byTable: [], kpiCodes: [], entities: [] };
     for (let i = 0; i < COUNT_REPEATS; i++) {
