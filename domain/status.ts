@@ -65,6 +65,16 @@ const STATUS_TABLE: readonly StatusRule[] = [
   { test: /^(?:bau|business as usual)$/, status: 'bau', rag: 'none' },
 ];
 
+/** Every RAG value, worst first: the order counts are shown and stored in. */
+export const RAGS: readonly Rag[] = ['red', 'amber', 'green', 'blue', 'none'];
+
+/** How many of `items` carry each RAG (all zero for none). */
+export function ragCounts(items: readonly { rag: Rag }[] = []): Record<Rag, number> {
+  const out: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
+  for (const i of items) out[i.rag]++;
+  return out;
+}
+
 const COLOUR: Record<string, Rag> = { red: 'red', r: 'red', amber: 'amber', a: 'amber', green: 'green', g: 'green', blue: 'blue', b: 'blue' };
 /** Worst first: used to pick the worse of two colours. */
 const RAG_SEVERITY: readonly Rag[] = ['red', 'amber', 'green', 'blue'];

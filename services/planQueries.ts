@@ -6,6 +6,7 @@ import type { PlanItem } from '../domain/planItem';
 import { addDays, endOfMonthOf, endOfWeekOf } from '../domain/clock';
 import { roleKey } from '../domain/roles';
 import { dueSortKey, isOpen, onOwnersList } from '../domain/schedule';
+import { ragCounts } from '../domain/status';
 import { heldRoleKeys, isUnowned } from '../domain/ownership';
 import type { Caller, Services } from './context';
 
@@ -89,11 +90,11 @@ export async function ownerPage(s: Services, scope: Scope, ownerRoles: string[],
         const page = await s.plans.ownedOpenPage(p.id, key, need);
         if (page) return { items: page.items.map((i) => ({ ...i, planName: p.name })), total: page.total, rag: page.rag };
         const all = await ownedByRole(s, p, key);
-        return { items: all, total: all.length, rag: ragMix(all) };
+        return { items: all, total: all.length, rag: ragCounts(all) };
       }),
     ),
   );
-  const rag = ragMix([]);
+  const rag = ragCounts();
   let total = 0;
   for (const part of parts) {
     total += part.total;
@@ -115,11 +116,6 @@ function dedupe(items: ItemWithPlan[]): ItemWithPlan[] {
   });
 }
 
-function ragMix(items: { rag: Rag }[]): Record<Rag, number> {
-  const rag: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
-  for (const i of items) rag[i.rag]++;
-  return rag;
-}
 
 export interface OverdueFilter {
   ownerRole?: string;
@@ -167,7 +163,7 @@ export async function overduePage(s: Services, scope: Scope, filter: OverdueFilt
   // OverdueFilter must be added here too.)
   if (filter.ownerRole || filter.ownerRoles?.length || filter.priorityRef || filter.rag) {
     const all = await overdue(s, scope, filter);
-    return { items: all.slice(0, need), total: all.length, rag: ragMix(all) };
+    return { items: all.slice(0, need), total: all.length, rag: ragCounts(all) };
   }
   const today = s.clock.today();
   const plans = await plansIn(s, scope);
@@ -177,7 +173,7 @@ export async function overduePage(s: Services, scope: Scope, filter: OverdueFilt
       return { items: rows.map((i) => ({ ...i, planName: p.name })), counts };
     }),
   );
-  const rag = ragMix([]);
+  const rag = ragCounts();
   let total = 0;
   for (const { counts } of perPlan) {
     total += counts.total;

@@ -1,6 +1,7 @@
 import type { Rag } from '../domain/model';
 import type { ItemState } from '../domain/planItem';
 import { dueDateOf, isOpen } from '../domain/schedule';
+import { RAGS, ragCounts } from '../domain/status';
 
 /**
  * The per-plan summary row (PlanItems, PK = planId, RK "summary|due"): how many open, dated items
@@ -15,7 +16,6 @@ import { dueDateOf, isOpen } from '../domain/schedule';
  */
 export const SUMMARY_ROW = 'summary|due';
 
-const RAGS: readonly Rag[] = ['red', 'amber', 'green', 'blue', 'none'];
 
 /** date (yyyy-mm-dd) → counts in RAGS order. */
 export type DueCounts = Record<string, number[]>;
@@ -64,7 +64,7 @@ export function addTo(counts: DueCounts, key: { date: string; rag: Rag } | undef
 
 /** Totals over the dates strictly before `beforeDate`. */
 export function countBefore(counts: DueCounts, beforeDate: string): { total: number; rag: Record<Rag, number> } {
-  const rag: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
+  const rag = ragCounts();
   let total = 0;
   for (const [date, row] of Object.entries(counts)) {
     if (date >= beforeDate) continue;

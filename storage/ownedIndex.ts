@@ -2,6 +2,7 @@ import type { Rag } from '../domain/model';
 import type { ItemState } from '../domain/planItem';
 import { roleKey } from '../domain/roles';
 import { onOwnersList } from '../domain/schedule';
+import { RAGS, ragCounts } from '../domain/status';
 import { planKeys } from './planKeys';
 import { decodeKey } from './keys';
 
@@ -24,8 +25,6 @@ import { decodeKey } from './keys';
 
 export const UNOWNED_KEY = '(unowned)';
 
-const RAGS: readonly Rag[] = ['red', 'amber', 'green', 'blue', 'none'];
-
 export function ownerKeyOf(item: Pick<ItemState, 'ownerRole'>): string {
   return item.ownerRole ? roleKey(item.ownerRole) : UNOWNED_KEY;
 }
@@ -41,12 +40,8 @@ export function countEntity(planId: string, role: string, rag: Record<Rag, numbe
   return { partitionKey: planId, rowKey: planKeys.ownedCount(role), ...rag };
 }
 
-export function zeroCounts(): Record<Rag, number> {
-  return { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
-}
-
 export function countsOfRow(e: object | undefined): Record<Rag, number> {
-  const out = zeroCounts();
+  const out = ragCounts();
   const row = e as Partial<Record<Rag, unknown>> | undefined;
   if (row) for (const r of RAGS) out[r] = typeof row[r] === 'number' ? (row[r] as number) : 0;
   return out;

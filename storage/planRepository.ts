@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Due, PlanInfo, Rag } from '../domain/model';
 import { dueSortKey, onOwnersList } from '../domain/schedule';
-import { countEntity, countsOfRow, isCountRow, ownedKeyOf, ownerKeyOf, roleOfOwnedRow, zeroCounts } from './ownedIndex';
+import { countEntity, countsOfRow, isCountRow, ownedKeyOf, ownerKeyOf, roleOfOwnedRow } from './ownedIndex';
+import { RAGS, ragCounts } from '../domain/status';
 export type { PlanInfo } from '../domain/model';
 import type { ActionDetail, HistoryEntry, ItemState, ItemSummary } from '../domain/planItem';
 import type { Priority } from '../domain/model';
@@ -36,8 +37,6 @@ type PlanEntity = { name: string; channelId?: string; importedAt?: string; archi
 
 /** The plan rows as read: the plans, and which of them have a trusted owned| index (ownedIndex.ts). */
 type PlanRows = { plans: PlanInfo[]; ownedReady: Set<string> };
-
-const RAG_FIELDS: readonly Rag[] = ['red', 'amber', 'green', 'blue', 'none'];
 
 const MAX_BATCH = 100; // Azure Tables' entity-group transaction limit.
 export const PLAN_LIST_TTL_MS = 5_000;
@@ -168,21 +167,21 @@ export class PlanRepository implements PlanStore {
       const counted = new Map<string, Record<Rag, number>>();
       const stored = new Map<string, { counts: Record<Rag, number>; etag: string }>();
       const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownedAll)}`;
-      for await (const e of this.items.listEntities<Partial<Record<Rag, number>> & { rag?: Rag }>({ queryOptions: { filter, select: ['RowKey', 'rag', ...RAG_FIELDS] } })) {
+      for await (const e of this.items.listEntities<Partial<Record<Rag, number>> & { rag?: Rag }>({ queryOptions: { filter, select: ['RowKey', 'rag', ...RAGS] } })) {
         const rk = e.rowKey as string;
         const role = roleOfOwnedRow(rk);
         if (isCountRow(rk)) stored.set(role, { counts: countsOfRow(e), etag: e.etag as string });
         else if (e.rag) {
-          const c = counted.get(role) ?? zeroCounts();
+          const c = counted.get(role) ?? ragCounts();
           c[e.rag]++;
           counted.set(role, c);
         }
       }
       const writes: Promise<unknown>[] = [];
       for (const role of new Set([...counted.keys(), ...stored.keys()])) {
-        const want = counted.get(role) ?? zeroCounts();
+        const want = counted.get(role) ?? ragCounts();
         const have = stored.get(role);
-        if (have && RAG_FIELDS.every((r) => have.counts[r] === want[r])) continue;
+        if (have && RAGS.every((r) => have.counts[r] === want[r])) continue;
         const entity = countEntity(planId, role, want);
         writes.push(have ? this.items.updateEntity(entity, 'Replace', { etag: have.etag }) : this.items.createEntity(entity));
       }
@@ -316,7 +315,7 @@ export class PlanRepository implements PlanStore {
     const pages = this.items.listEntities<IndexEntity & Partial<Record<Rag, number>>>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, need + 21) });
     const sortOf = (e: IndexEntity) => e.rowKey.split('|', 3)[2];
     const out: IndexEntity[] = [];
-    let rag = zeroCounts();
+    let rag = ragCounts();
     read: for await (const page of pages) {
       for (const e of page) {
         if (isCountRow(e.rowKey)) {
@@ -327,7 +326,7 @@ export class PlanRepository implements PlanStore {
         out.push(e);
       }
     }
-    const total = RAG_FIELDS.reduce((n, r) => n + rag[r], 0);
+    const total = RAGS.reduce((n, r) => n + rag[r], 0);
     return { items: out.map(indexToSummary), total: Math.max(total, out.length), rag };
   }
 
