@@ -5,7 +5,7 @@ import { plainText } from './views/userText';
 import { renderCard } from '../cards/render';
 import type { Caller, Services } from '../services/context';
 import * as q from '../services/planQueries';
-import { kpiByCode, kpiLatest, kpiOverview } from '../services/kpiQueries';
+import { kpiByCode, kpiOverview, kpisLatest } from '../services/kpiQueries';
 import type { AdaptiveCardJson } from '../cards/render';
 import { PAGE_SIZE, listCard, type ListCardInput } from './views/itemListView';
 import { actionCard } from './views/actionView';
@@ -18,6 +18,7 @@ import { helpCard, messageCard } from './views/helpView';
 import { historyLine } from './views/historyView';
 import { RAG_WORD, STATUS_TEXT, britishDate, dueText, relativeDue } from './views/format';
 import { itemLabel } from '../domain/planItem';
+import { normaliseKpiCode } from '../domain/kpiCodes';
 import { digestPreview, remindersPreview } from '../services/previews';
 import { digestCard } from './views/proactiveViews';
 
@@ -185,7 +186,7 @@ const handlers: Handlers = {
     const view = found[0];
     const focus = (view.focusSeq !== undefined ? view.action.milestones.find((m) => m.seq === view.focusSeq) : undefined) ?? view.action;
     const [kpis, standing] = await Promise.all([
-      Promise.all(view.action.kpiCodes.slice(0, 6).map((c) => kpiLatest(ctx.services, c))).then((ks) => ks.filter((k): k is NonNullable<typeof k> => !!k)),
+      kpisLatest(ctx.services, view.action.kpiCodes.slice(0, 6)),
       signOffStanding(ctx.services, ctx.caller, focus),
     ]);
     return actionCard(view, kpis, ctx.services.clock.today(), ctx.timeZone, standing);
@@ -305,7 +306,9 @@ export type Understood =
   | { kind: 'question'; intent: Question }
   | { kind: 'update'; intent: Extract<Intent, { kind: 'update' }> }
   | { kind: 'sendDigestNow' }
-  | { kind: 'clarify'; card: Answer };
+  | { kind: 'clarify'; card: Answer }
+  /** Answered by the read that understood it (a KPI named by its exact code). */
+  | { kind: 'answered'; card: Answer };
 
 /** Parse, then resolve every mention against the plan's vocabulary; anything unresolved is a question back. */
 export async function understand(ctx: Pick<AskContext, 'services' | 'caller' | 'scope'>, text: string): Promise<Understood> {
@@ -319,6 +322,12 @@ export async function understand(ctx: Pick<AskContext, 'services' | 'caller' | '
     delete mentions.otherWords;
     return { kind: 'question', intent: parsed as Question };
   }
+  // "kpi c056" typed as the KPI file defines it: the exact code wins resolution (findKpiCode), so
+  // the definition and series read for the card also resolve it. Anything else is resolved first.
+  if (parsed.kind === 'kpi' && !parsed.name) {
+    const k = await kpiByCode(ctx.services, normaliseKpiCode(parsed.code));
+    if (k) return { kind: 'answered', card: kpiCard(k) };
+  }
   const r = await resolveQuestion(ctx.services, ctx.scope, ctx.caller, parsed);
   if (r.kind === 'clarify') return { kind: 'clarify', card: clarifyCard(r.unresolved) };
   if (r.intent.kind === 'update') return { kind: 'update', intent: r.intent };
@@ -329,7 +338,7 @@ export async function understand(ctx: Pick<AskContext, 'services' | 'caller' | '
 /** A question from chat or a button: understood, then answered (or asked back). */
 export async function ask(ctx: AskContext, text: string): Promise<Answer> {
   const u = await understand(ctx, text);
-  if (u.kind === 'clarify') return u.card;
+  if (u.kind === 'clarify' || u.kind === 'answered') return u.card;
   // Buttons and questions only read; a write reaching here gets help instead.
   if (u.kind !== 'question') return helpCard();
   return answer(ctx, u.intent);

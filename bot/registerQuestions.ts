@@ -29,7 +29,7 @@ export function registerQuestions(app: Application<TurnState>, deps: QuestionDep
     const { scope, text: rest } = await scopeOf(deps.services, turnFacts(context), text.length > MAX_QUESTION ? text.slice(0, 200) : text);
     const { caller } = turnFacts(context);
     const u = await understand({ services: deps.services, caller, scope }, text.length > MAX_QUESTION && /^\s*(update|set|mark)\b/i.test(text) ? text : rest);
-    if (u.kind === 'clarify') return sendCard(context, u.card);
+    if (u.kind === 'clarify' || u.kind === 'answered') return sendCard(context, u.card);
     if (u.kind === 'update') return textUpdate(context, deps, u.intent, scope);
     if (u.kind === 'sendDigestNow') return sendCard(context, await sendDigestNow(context, deps));
     const card = await answer({ services: deps.services, caller, scope, timeZone: deps.timeZone, signOffEscalateWorkingDays: deps.signOffEscalateWorkingDays, query: text.slice(0, 200) }, u.intent);

@@ -3,7 +3,7 @@ import type { ItemState } from '../domain/planItem';
 import { itemLabel } from '../domain/planItem';
 import type { Target, UpdateResult } from '../services/updateStatus';
 import { findAction, type ActionView } from '../services/planQueries';
-import { kpiLatest, type KpiStatus } from '../services/kpiQueries';
+import { kpisLatest, type KpiStatus } from '../services/kpiQueries';
 import { signOffStanding, standingFrom } from '../services/signoffs';
 import { noticesAfterSave } from '../services/afterSave';
 import type { Caller } from '../services/context';
@@ -46,10 +46,9 @@ export async function savedCard(deps: CardDeps, t: Target, saved: Extract<Update
   return actionCard(view, kpis, s.clock.today(), deps.timeZone, standingFrom(authority, saved.item, viewer), notice);
 }
 
-/** Each cited KPI's latest value and RAG: one point read per KPI (its definition row keeps them). */
-async function kpiLines(deps: CardDeps, codes: string[]): Promise<KpiStatus[]> {
-  const ks = await Promise.all(codes.slice(0, 6).map((c) => kpiLatest(deps.services, c)));
-  return ks.filter((k): k is KpiStatus => !!k);
+/** The first six cited KPIs' latest values and RAG, in one read (each definition row keeps them). */
+function kpiLines(deps: CardDeps, codes: string[]): Promise<KpiStatus[]> {
+  return kpisLatest(deps.services, codes.slice(0, 6));
 }
 
 export function conflictNotice(latest: ItemState, timeZone: string): string {

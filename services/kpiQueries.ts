@@ -35,9 +35,9 @@ export async function kpiByCode(s: Services, code: string): Promise<KpiStatus | 
  * A KPI's latest standing from the values kept on its definition row (one read, no series): what a
  * KPI line on an action card shows. The KPI's own card (kpiByCode) reads the whole series for its trend.
  */
-export async function kpiLatest(s: Services, code: string): Promise<KpiStatus | undefined> {
-  const d = await s.kpis.getDefinitionWithLatest(code);
-  return d && statusOf(d.def, [d.previous, d.latest].filter((p): p is KpiPoint => p !== undefined));
+export async function kpisLatest(s: Services, codes: readonly string[]): Promise<KpiStatus[]> {
+  const ds = await s.kpis.getDefinitionsWithLatest(codes);
+  return ds.map((d) => statusOf(d.def, [d.previous, d.latest].filter((p): p is KpiPoint => p !== undefined)));
 }
 
 /** Uses the latest value kept on each definition, so listing 200 KPIs is one read, not 201. */

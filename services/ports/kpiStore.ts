@@ -40,8 +40,8 @@ export interface KpiStore {
   /** A KPI's corrections, newest first (for one period, or all). */
   getCorrections(code: string, period?: string): Promise<KpiCorrection[]>;
   listDefinitionsWithLatest(): Promise<{ def: KpiDefinition; latest?: KpiPoint; previous?: KpiPoint }[]>;
-  /** One definition with the last two values kept on it: what a KPI line needs, in one read. */
-  getDefinitionWithLatest(code: string): Promise<{ def: KpiDefinition; latest?: KpiPoint; previous?: KpiPoint } | undefined>;
+  /** Several definitions, each with the last two values kept on it: what an action card's KPI lines need, in one read. In the order asked; unknown codes are left out. */
+  getDefinitionsWithLatest(codes: readonly string[]): Promise<{ def: KpiDefinition; latest?: KpiPoint; previous?: KpiPoint }[]>;
   getDefinition(code: string): Promise<KpiDefinition | undefined>;
   listDefinitions(): Promise<KpiDefinition[]>;
   /** The whole series, oldest first. */

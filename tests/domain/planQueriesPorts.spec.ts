@@ -60,10 +60,11 @@ function kpisOf(defs: KpiDefinition[], points: KpiPoint[]): KpiStore {
     getDefinition: async (code) => defs.find((d) => d.code === code.toLowerCase()),
     getSeries: async (code) => series(code),
     listDefinitionsWithLatest: async () => defs.map((def) => ({ def, latest: series(def.code).at(-1), previous: series(def.code).at(-2) })),
-    getDefinitionWithLatest: async (code) => {
-      const def = defs.find((d) => d.code === code.toLowerCase());
-      return def && { def, latest: series(code).at(-1), previous: series(code).at(-2) };
-    },
+    getDefinitionsWithLatest: async (codes) =>
+      codes.flatMap((code) => {
+        const def = defs.find((d) => d.code === code.toLowerCase());
+        return def ? [{ def, latest: series(code).at(-1), previous: series(code).at(-2) }] : [];
+      }),
     listDefinitions: async () => defs,
     upsertDefinitions: notUsed('upsertDefinitions'),
     upsertValues: notUsed('upsertValues'),
