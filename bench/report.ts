@@ -471,10 +471,10 @@ function comparison(r: Results): string[] {
   ];
 }
 
-/** The base cost if every instance fits counter = base + perCode × KPI codes; undefined if not. */
-function basePlusPerCode(cell: CountCell | undefined, perCode: number): number | undefined {
+/** The base cost if every instance fits counter = base + 1 when it cites any KPI code (one query for them all); undefined if not. */
+function basePlusKpiQuery(cell: CountCell | undefined): number | undefined {
   if (!cell || !cell.counter.length) return undefined;
-  const bases = cell.counter.map((c, i) => c - perCode * (cell.kpiCodes[i] ?? 0));
+  const bases = cell.counter.map((c, i) => c - ((cell.kpiCodes[i] ?? 0) > 0 ? 1 : 0));
   return bases.every((b) => b === bases[0]) ? bases[0] : undefined;
 }
 
@@ -486,21 +486,23 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   const big = n(ld.size);
 
   const upd = L.get('update');
+  const updBase = basePlusKpiQuery(upd);
   if (upd && median(upd.counter) > 2) {
     f.push(
-      `A card update costs ${spread(upd.counter)} table requests at ${big} actions (${spread(upd.wire)} on the wire). The write reads the action with its milestones in one range query ` +
-        "(the target row's ETag is the token); the caller's roles, the owner and their manager come from the directory held in memory (storage/directoryRepository.ts: at most one read " +
-        "of its revision row a second); the due-summary row and the owners' count rows it moves (storage/dueSummary.ts, storage/ownedIndex.ts) are read together in one query; then one " +
-        'entity-group transaction. The read-only card after the save is built from the action just written (bot/updateFlow.ts savedCard), so only its last five history rows and one ' +
-        'definition-row read per KPI code it cites are read, in parallel. Getting to 2 would need the history and KPI figures carried on the item row.',
+      `A card update costs ${spread(upd.counter)} table requests at ${big} actions (${spread(upd.wire)} on the wire)` +
+        (updBase !== undefined ? `: ${updBase}, and 1 more when the action cites KPIs. ` : '. ') +
+        "One query reads the action with its milestones (the target row's ETag is the token; each row keeps its own latest changes, storage/historyRows.ts), " +
+        'the due-summary row and the count row of the owner the card showed (storage/dueSummary.ts, storage/ownedIndex.ts); the caller\'s roles, the owner and their manager come from the directory held in memory ' +
+        '(storage/directoryRepository.ts); then one entity-group transaction. The card after the save is built from what was read and written (bot/updateFlow.ts savedCard); ' +
+        'only the cited KPIs\' latest values are read, in one query. That third request remains because KPI figures live in their own table, not in the plan\'s partition.',
     );
   }
   const act = L.get('action');
-  const actBase = basePlusPerCode(act, 1);
+  const actBase = basePlusKpiQuery(act);
   if (act && actBase !== undefined) {
     f.push(
-      `“action X” costs ${actBase} table requests + 1 per KPI code cited by the action (the definition row, which keeps the KPI's last two values), ${spread(act.counter)} in the ${act.counter.length} instances asked: ` +
-        'the action with its milestones and its last five history rows are two range reads (history rows sort under hist|, not beside the item, so they cannot share its range read); its lead comes from the directory held in memory. ' +
+      `“action X” costs ${actBase} table request${actBase === 1 ? '' : 's'}, and 1 more when the action cites KPIs (one query for their definition rows, which keep each KPI's last two values), ${spread(act.counter)} in the ${act.counter.length} instances asked: ` +
+        'the action with its milestones is one range read, and their rows carry their latest changes (storage/historyRows.ts), so the card\'s history needs no read of hist|; its lead comes from the directory held in memory. ' +
         'The ref itself is resolved against the plan\'s refs kept per plan revision with an index by ref (services/vocabulary.ts), read once after each import.',
     );
   }

@@ -403,7 +403,7 @@ async function submitUpdate(stub: ConnectorStub, port: number, store: Store, t: 
   const readMs = performance.now() - r0;
   if (!loaded) return { ms: NaN, ok: false, readMs };
   const status = loaded.item.status === 'on_track' ? 'some_issues' : 'on_track';
-  const data = { planId: store.planId, ref: t.ref, seq: '', version: String(loaded.item.version), status, rag: 'auto', commentary: `Benchmark update ${n}: partner meeting moved, plan re-baselined.` };
+  const data = { planId: store.planId, ref: t.ref, seq: '', version: String(loaded.item.version), owner: loaded.item.ownerRole ?? '', status, rag: 'auto', commentary: `Benchmark update ${n}: partner meeting moved, plan re-baselined.` };
   // A real press comes from a message the bot posted; the stand-in accepts any id (strictActivityIds off).
   const r = await post(port, executeActivity(stub.url, t.owner, 'submitUpdate', data, String(cardMessageId++)));
   let ok = r.status === 200;
@@ -455,7 +455,8 @@ async function countRequests(store: Store, stub: ConnectorStub, proxy: TableProx
     // The version read happens before the counters are read: it stands for the card, not the bot.
     const loaded = await store.plans.getItemForUpdate(store.planId, t.ref);
     const status = loaded!.item.status === 'on_track' ? 'some_issues' : 'on_track';
-    const data = { planId: store.planId, ref: t.ref, seq: '', version: String(loaded!.item.version), status, rag: 'auto', commentary: `Counting update ${i}` };
+    // As the form the bot sends carries them: ids, the version and the owner it showed.
+    const data = { planId: store.planId, ref: t.ref, seq: '', version: String(loaded!.item.version), owner: loaded!.item.ownerRole ?? '', status, rag: 'auto', commentary: `Counting update ${i}` };
     const c0 = tableRequestCount();
     const e0 = entitiesReadCount();
     const w0 = proxy.requests.length;

@@ -26,7 +26,8 @@ const targetSchema = z.object({
   ref,
   seq: z.union([z.literal(''), z.coerce.number().int().min(1).max(999)]).optional(),
 });
-const versioned = targetSchema.extend({ version: z.coerce.number().int().min(0) });
+// `owner`: the owner role the card showed, a read hint only (services/updateStatus Target.ownerRoleHint).
+const versioned = targetSchema.extend({ version: z.coerce.number().int().min(0), owner: z.string().max(300).optional() });
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`).optional();
 const formSchema = versioned.extend({
   status: z.enum(['complete', 'on_track', 'some_issues', 'not_on_track', 'not_started', 'bau']).optional(),
@@ -39,8 +40,8 @@ const formSchema = versioned.extend({
 // `view` / `list`: which card was pressed (the action card, the "sign-offs" list), so the reply keeps its shape.
 const signOffSchema = versioned.extend({ note: text(MAX_COMMENTARY), view: z.literal('action').optional(), list: z.literal('1').optional() });
 
-function toTarget(d: z.infer<typeof targetSchema>): Target {
-  return { planId: d.planId, ref: d.ref, seq: d.seq === '' || d.seq === undefined ? undefined : d.seq };
+function toTarget(d: z.infer<typeof targetSchema> & { owner?: string }): Target {
+  return { planId: d.planId, ref: d.ref, seq: d.seq === '' || d.seq === undefined ? undefined : d.seq, ...(d.owner !== undefined ? { ownerRoleHint: d.owner } : {}) };
 }
 
 function badData(error: z.ZodError): InvokeReply {

@@ -36,7 +36,9 @@ export async function textUpdate(context: TurnContext, deps: TextUpdateDeps, int
   if (found.length > 1)
     return send(messageCard(`${ref} is in more than one plan`, [`Ref ${ref} exists in ${found.map((f) => f.planName).join(' and ')}. Name the plan (“update ${ref} in ${found[0].planName} …”) or use Update on its card, so I know which one. Nothing was changed.`]));
   const view = found[0];
-  const target: Target = { planId: view.action.planId, ref: view.action.ref, seq: view.focusSeq };
+  // As just read: the owner lets the save read what it moves with the item (a hint, not a permission).
+  const shown = view.focusSeq === undefined ? view.action : view.action.milestones.find((m) => m.seq === view.focusSeq) ?? view.action;
+  const target: Target = { planId: view.action.planId, ref: view.action.ref, seq: view.focusSeq, ownerRoleHint: shown.ownerRole ?? '' };
 
   let req: UpdateRequest;
   if (intent.word === 'due') {
@@ -51,9 +53,9 @@ export async function textUpdate(context: TurnContext, deps: TextUpdateDeps, int
   }
 
   const caller = callerOf(context);
-  const loaded = await s.plans.getItemForUpdate(target.planId, target.ref, target.seq);
-  if (loaded && alreadyApplied(loaded.item, req, caller.aadObjectId ?? caller.email ?? '', s.clock.now())) {
-    return send(await currentCard(deps, target, `This update was already saved (${itemLabel(loaded.item)}); I have not saved it a second time.`));
+  // The item as findAction just read it: a resend of a change already made is answered, not applied again.
+  if (alreadyApplied(shown, req, caller.aadObjectId ?? caller.email ?? '', s.clock.now())) {
+    return send(await currentCard(deps, target, `This update was already saved (${itemLabel(shown)}); I have not saved it a second time.`));
   }
 
   const r = await updateItem(s, caller, target, req, { requestId: `text:${context.activity.id ?? ''}`, source: 'text' });

@@ -1,6 +1,6 @@
 import type { BotDeps } from './app';
 import type { ItemState } from '../domain/planItem';
-import { itemLabel } from '../domain/planItem';
+import { RECENT_CHANGES, itemLabel } from '../domain/planItem';
 import type { Target, UpdateResult } from '../services/updateStatus';
 import { findAction, type ActionView } from '../services/planQueries';
 import { kpisLatest, type KpiStatus } from '../services/kpiQueries';
@@ -34,13 +34,14 @@ export async function currentCard(deps: CardDeps, t: Target, notice?: string, vi
 /**
  * The card after a save, built from what the save read and wrote: the action with the written item
  * in place, the owner and manager the permission check looked up, and the caller's authority for
- * the sign-off buttons (`viewer`: the card is the caller's own, not the shared message). Only the
- * history (which now holds this change) and each cited KPI's latest value are read, together.
+ * the sign-off buttons (`viewer`: the card is the caller's own, not the shared message), and the
+ * latest changes the read kept with this one. Only the cited KPIs' latest values are read (one query),
+ * and the history when the rows kept none.
  */
 export async function savedCard(deps: CardDeps, t: Target, saved: Extract<UpdateResult, { kind: 'saved' }>, notice?: string, viewer = false): Promise<AdaptiveCardJson> {
   const s = deps.services;
   const { action, authority } = saved;
-  const [history, plans, kpis] = await Promise.all([s.plans.listHistory(t.planId, action.ref, 5), s.plans.listPlans(), kpiLines(deps, action.kpiCodes)]);
+  const [history, plans, kpis] = await Promise.all([saved.recent ?? s.plans.listHistory(t.planId, action.ref, RECENT_CHANGES), s.plans.listPlans(), kpiLines(deps, action.kpiCodes)]);
   const lead = authority.ownerRole === action.ownerRole ? authority.owner : action.ownerRole ? await s.directory.findByRole(action.ownerRole) : undefined;
   const view: ActionView = { action, planName: plans.find((p) => p.id === t.planId)?.name ?? t.planId, focusSeq: t.seq, lead, history };
   return actionCard(view, kpis, s.clock.today(), deps.timeZone, standingFrom(authority, saved.item, viewer), notice);

@@ -42,7 +42,8 @@ export interface ActionCardData {
   signOffLines: string[];
   /** The viewer may approve or return the focused item (domain/permissions.ts maySignOff). */
   canSignOff: boolean;
-  signOff: { planId: string; ref: string; seq: string; version: string };
+  /** The item the sign-off buttons act on; `owner` as in ItemIdentity (a read hint). */
+  signOff: { planId: string; ref: string; seq: string; version: string; owner: string };
 }
 
 /** One bar of a Chart.HorizontalBar with its own colour (Teams' chart colours; here the RAG of the value). */
@@ -150,6 +151,8 @@ export interface ItemIdentity {
   ref: string;
   seq: string;
   version: string;
+  /** The owner role the card was built with: a hint so a save reads what it moves with the item; never used to decide who may act. */
+  owner: string;
   label: string;
   title: string;
 }

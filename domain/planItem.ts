@@ -65,6 +65,9 @@ export function itemLabel(item: Pick<ItemState, 'ref' | 'seq'>): string {
   return item.seq === undefined ? item.ref : `${item.ref}.${item.seq}`;
 }
 
+/** How many of an action's latest changes its card shows. */
+export const RECENT_CHANGES = 5;
+
 export interface HistoryEntry {
   planId: string;
   ref: string;

@@ -208,7 +208,7 @@ export async function importPlan(
     if (history && updateChanged && next.commentary) history.commentary = next.commentary;
     if (history) summary.historyRecorded++;
     summary.updated++;
-    writes.push({ item: next, previous, token: found.token as ConcurrencyToken, history });
+    writes.push({ item: next, previous, token: found.token as ConcurrencyToken, kept: found.kept, history });
   }
   for (const [key, e] of existing) {
     if (seen.has(key)) continue;

@@ -273,20 +273,18 @@ export async function findAction(s: Services, scope: Scope, ref: string): Promis
   const plans = await plansIn(s, scope);
   const found = await Promise.all(
     plans.map(async (p) => {
-      let action = await s.plans.getAction(p.id, ref);
+      let read = await s.plans.getActionWithHistory(p.id, ref);
       let focusSeq: number | undefined;
       const parts = ref.split('.');
-      if (!action && parts.length >= 3) {
+      if (!read && parts.length >= 3) {
         // "2.1.3" in a layout whose actions are two-part: the third milestone of 2.1.
-        action = await s.plans.getAction(p.id, parts.slice(0, -1).join('.'));
+        read = await s.plans.getActionWithHistory(p.id, parts.slice(0, -1).join('.'));
         focusSeq = Number(parts[parts.length - 1]);
-        if (action && !action.milestones.some((m) => m.seq === focusSeq)) action = undefined;
+        if (read && !read.action.milestones.some((m) => m.seq === focusSeq)) read = undefined;
       }
-      if (!action) return undefined;
-      const [lead, history] = await Promise.all([
-        action.ownerRole ? s.directory.findByRole(action.ownerRole) : Promise.resolve(undefined),
-        s.plans.listHistory(p.id, action.ref, 5),
-      ]);
+      if (!read) return undefined;
+      const { action, history } = read;
+      const lead = action.ownerRole ? await s.directory.findByRole(action.ownerRole) : undefined;
       return { action, planName: p.name, focusSeq, lead, history } satisfies ActionView;
     }),
   );

@@ -8,11 +8,19 @@ export interface Target {
   planId: string;
   ref: string;
   seq?: number;
+  /**
+   * The item's owner role as the caller last saw it ('' for none), when known: lets the store read the
+   * rows a save moves together with the item. Only a hint: who may act comes from the stored item.
+   */
+  ownerRoleHint?: string;
 }
 
 export type UpdateResult =
-  /** `action`: the item's action as it now stands (read with the item, the written state in place), for the card after a save. */
-  | { kind: 'saved'; before: ItemState; item: ItemState; action: ActionDetail; history: HistoryEntry; authority: Authority }
+  /**
+   * `action`: the item's action as it now stands (read with the item, the written state in place), for the card after a save;
+   * `recent`: its last RECENT_CHANGES changes with this one, when the read could tell them (else read them).
+   */
+  | { kind: 'saved'; before: ItemState; item: ItemState; action: ActionDetail; history: HistoryEntry; recent?: HistoryEntry[]; authority: Authority }
   | { kind: 'duplicate'; item: ItemState }
   | { kind: 'conflict'; latest: ItemState }
   | { kind: 'refused'; whoCan: string[]; item: ItemState }
@@ -40,7 +48,7 @@ async function change(
   permit: (a: Authority) => Permission,
   apply: (current: ItemState, actor: { id: string; name: string }, now: string) => UpdateOutcome,
 ): Promise<UpdateResult> {
-  const loaded = await s.plans.getItemWithActionForUpdate(target.planId, target.ref, target.seq);
+  const loaded = await s.plans.getItemWithActionForUpdate(target.planId, target.ref, target.seq, target.ownerRoleHint);
   if (!loaded) return { kind: 'notFound' };
   const current = loaded.item;
   if (current.lastRequestId === opts.requestId) return { kind: 'duplicate', item: current };
@@ -74,7 +82,7 @@ async function change(
     if (latest?.item.lastRequestId === opts.requestId) return { kind: 'duplicate', item: latest.item };
     return { kind: 'conflict', latest: latest?.item ?? current };
   }
-  return { kind: 'saved', before: current, item: outcome.after, action: withWritten(loaded.action, outcome.after), history, authority };
+  return { kind: 'saved', before: current, item: outcome.after, action: withWritten(loaded.action, outcome.after), history, recent: saved.recent, authority };
 }
 
 export function updateItem(s: Services, caller: Caller, target: Target, req: UpdateRequest, opts: UpdateOptions): Promise<UpdateResult> {

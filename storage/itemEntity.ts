@@ -28,6 +28,8 @@ export type ItemEntity = {
   lastRequestId?: string;
   /** The latest sign-off request and its decision (domain/planItem.ts SignOffRecord). */
   signOffJson?: string;
+  /** The row's own latest history rows, newest first; '' or absent: none kept (historyRows.ts). */
+  recentJson?: string;
   // action-only
   priorityRef?: string;
   priorityTitle?: string;

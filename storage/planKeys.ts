@@ -6,7 +6,9 @@ import { encodeKey } from './keys';
  * Every question the bot answers is one range scan over a key prefix in one partition:
  *
  *   item|<ref>|            the action           "action 2.4" reads item|2.4| .. item|2.4|~ :
- *   item|<ref>|m<NN>       its milestones        the action and all its milestones in one query
+ *   item|<ref>|m<NN>       its milestones        the action and all its milestones in one query;
+ *                                                each row keeps its own last five hist| rows, so
+ *                                                the card's latest changes come with it (historyRows.ts)
  *   due|<date>|<ref>|<m>   open, dated items     "overdue" = due| .. due|<today>, oldest first;
  *                                                "due soon" = due|<today> .. due|<today+N>
  *   owner|<role>|<ref>|<m> items by owner role   every item, complete or not (digests, sign-offs)

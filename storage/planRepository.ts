@@ -5,33 +5,20 @@ import { dueSortKey, onOwnersList } from '../domain/schedule';
 import { countEntity, countsOfRow, isCountRow, ownedKeyOf, ownerKeyOf, roleOfOwnedRow } from './ownedIndex';
 import { RAGS, ragCounts } from '../domain/status';
 export type { PlanInfo } from '../domain/model';
-import type { ActionDetail, HistoryEntry, ItemState, ItemSummary } from '../domain/planItem';
+import { RECENT_CHANGES, type ActionDetail, type HistoryEntry, type ItemState, type ItemSummary } from '../domain/planItem';
 import type { Priority } from '../domain/model';
 import { TABLES, type TableSet } from './tables';
 import { planKeys, prefixRange, END } from './planKeys';
 import { odataString } from './keys';
+import { actionKept, historyEntity, historyOf, keptOf, keptWith, seedFrom, toHistory, type HistoryEntity } from './historyRows';
 import { entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
 import { SUMMARY_ROW, addTo, countBefore, countsOf, dueKeyOf, summaryEntity, type DueCounts, type SummaryEntity } from './dueSummary';
-import type { ConcurrencyToken, ImportWrite, LoadedForUpdate, LoadedItem, OverdueCounts, OwnedPage, PlanStore, SaveResult } from '../services/ports/planStore';
+import type { ConcurrencyToken, ImportWrite, KeptChanges, LoadedForUpdate, LoadedItem, OverdueCounts, OwnedPage, PlanStore, SaveResult } from '../services/ports/planStore';
 import type { PlanItem } from '../domain/planItem';
 // The contract's types live with the port (services/ports/planStore.ts); re-exported for the modules that read them here.
 // A ConcurrencyToken handed out here is the item's ETag as read.
 export type { ConcurrencyToken, ImportWrite, LoadedForUpdate, LoadedItem, OverdueCounts, PlanItem, SaveResult } from '../services/ports/planStore';
 
-type HistoryEntity = {
-  partitionKey: string;
-  rowKey: string;
-  ref: string;
-  seq?: number;
-  at: string;
-  by: string;
-  byName: string;
-  source: HistoryEntry['source'];
-  changesJson: string;
-  commentary?: string;
-  evidenceUrl?: string;
-  note?: string;
-};
 
 type PlanEntity = { name: string; channelId?: string; importedAt?: string; archivedAt?: string; revision?: string; ownedIndexRevision?: string };
 
@@ -39,6 +26,12 @@ type PlanEntity = { name: string; channelId?: string; importedAt?: string; archi
 type PlanRows = { plans: PlanInfo[]; ownedReady: Set<string> };
 
 const MAX_BATCH = 100; // Azure Tables' entity-group transaction limit.
+
+type SharedRow = Record<string, unknown> & { etag?: string };
+/** Shared rows (due summary, owned count rows) read with an item for its save: which were asked for, and those found. */
+type SharedRows = { asked: Set<string>; found: Map<string, SharedRow> };
+/** Held beside the loaded item handed out, not on it, so callers see only domain fields; gone with the object. */
+const prefetched = new WeakMap<object, SharedRows>();
 export const PLAN_LIST_TTL_MS = 5_000;
 
 function isStatus(err: unknown, ...codes: number[]): boolean {
@@ -217,6 +210,15 @@ export class PlanRepository implements PlanStore {
     return actionOf(await collect<ItemEntity>(this.items, planId, prefixRange(planKeys.actionPrefix(ref))));
   }
 
+  /** The action's rows in one range read; its latest changes from their kept copies (historyRows.ts), or from hist| when a row keeps none. */
+  async getActionWithHistory(planId: string, ref: string): Promise<{ action: ActionDetail; history: HistoryEntry[] } | undefined> {
+    const rows = await collect<ItemEntity>(this.items, planId, prefixRange(planKeys.actionPrefix(ref)));
+    const action = actionOf(rows);
+    if (!action) return undefined;
+    const kept = actionKept(rows);
+    return { action, history: kept ? historyOf(planId, kept) : await this.listHistory(planId, action.ref, RECENT_CHANGES) };
+  }
+
   /**
    * Every action (with its plan fields, without milestones) and every milestone in a plan.
    * A full partition read: for summaries, digests, nudges and import diffs, not for per-question lists.
@@ -337,36 +339,21 @@ export class PlanRepository implements PlanStore {
 
   async listHistory(planId: string, ref: string, top?: number): Promise<HistoryEntry[]> {
     const rows = await collect<HistoryEntity>(this.items, planId, prefixRange(planKeys.historyPrefix(ref)), top);
-    return rows.map((r) => this.toHistory(planId, r));
+    return rows.map((r) => toHistory(planId, r));
   }
 
   /** Every change in a plan since an instant, for digests ("what moved this week"). */
   async listHistorySince(planId: string, sinceIso: string): Promise<HistoryEntry[]> {
     const rows = await collect<HistoryEntity>(this.items, planId, `${prefixRange('hist|')} and at ge ${odataString(sinceIso)}`);
-    return rows.map((r) => this.toHistory(planId, r));
+    return rows.map((r) => toHistory(planId, r));
   }
 
-  private toHistory(planId: string, r: HistoryEntity): HistoryEntry {
-    return {
-      planId,
-      ref: r.ref,
-      seq: r.seq ?? undefined,
-      at: r.at,
-      by: r.by,
-      byName: r.byName,
-      source: r.source,
-      changes: JSON.parse(r.changesJson) as HistoryEntry['changes'],
-      commentary: r.commentary,
-      evidenceUrl: r.evidenceUrl,
-      note: r.note,
-    };
-  }
 
   /** Read an item for an update, with the token saveChange needs. */
   async getItemForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedItem | undefined> {
     try {
       const e = await this.items.getEntity<ItemEntity>(planId, planKeys.item(ref, seq));
-      return { item: entityToItem(e), token: e.etag as ConcurrencyToken };
+      return { item: entityToItem(e), token: e.etag as ConcurrencyToken, kept: keptOf(e) };
     } catch (err) {
       if (isStatus(err, 404)) return undefined;
       throw err;
@@ -374,16 +361,25 @@ export class PlanRepository implements PlanStore {
   }
 
   /**
-   * One range query over the action's rows (the action and its milestones share the `item|<ref>|`
-   * prefix), so an update reads the item and everything its card shows in the one request the point
-   * read took. The token is the target row's own ETag: the save is still conditional on that row only.
+   * One query over the action's rows (the action and its milestones share the `item|<ref>|` prefix),
+   * so an update reads the item and everything its card shows in the one request the point read
+   * took. The same query reads the shared rows a save is likely to move (the due summary, and the
+   * count row of the owner the caller's card showed), so the save need not read them again; they are
+   * checked by their ETags when written like any others. The token is the target row's own ETag: the
+   * save is still conditional on that row only.
    */
-  async getItemWithActionForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedForUpdate | undefined> {
-    const rows = await collect<ItemEntity & { etag?: string }>(this.items, planId, prefixRange(planKeys.actionPrefix(ref)));
+  async getItemWithActionForUpdate(planId: string, ref: string, seq?: number, ownerRoleHint?: string): Promise<LoadedForUpdate | undefined> {
+    const asked = [SUMMARY_ROW, ...(ownerRoleHint !== undefined ? [planKeys.ownedCount(ownerKeyOf({ ownerRole: ownerRoleHint || undefined }))] : [])];
+    const filter = `(${prefixRange(planKeys.actionPrefix(ref))} or ${asked.map((k) => `RowKey eq ${odataString(k)}`).join(' or ')})`;
+    const all = await collect<ItemEntity & { etag?: string }>(this.items, planId, filter);
+    const rows = all.filter((r) => r.rowKey.startsWith(planKeys.allItemsPrefix));
     const action = actionOf(rows);
     const target = rows.find((r) => r.rowKey === planKeys.item(ref, seq));
     if (!action || !target) return undefined;
-    return { item: entityToItem(target), token: target.etag as ConcurrencyToken, action };
+    const shared: SharedRows = { asked: new Set(asked), found: new Map(all.filter((r) => !r.rowKey.startsWith(planKeys.allItemsPrefix)).map((r) => [r.rowKey, r as SharedRow])) };
+    const loaded: LoadedForUpdate = { item: entityToItem(target), token: target.etag as ConcurrencyToken, kept: keptOf(target), action, actionKept: actionKept(rows) };
+    prefetched.set(loaded, shared);
+    return loaded;
   }
 
   /**
@@ -394,17 +390,22 @@ export class PlanRepository implements PlanStore {
    */
   async saveChange(loaded: LoadedItem, after: ItemState | ActionDetail, history: HistoryEntry): Promise<SaveResult> {
     const before = loaded.item;
+    const row = historyEntity(history, after.version);
+    // The row's kept changes move with its history row (historyRows.ts); a row that keeps none starts from hist|.
+    const recentJson = keptWith(row, loaded.kept ?? seedFrom(await this.latestHistoryRows(before.planId, before.ref), before.seq));
     for (let attempt = 0; ; attempt++) {
-      const shared = await this.sharedRowChanges(before, after);
+      // The first try uses the shared rows read with the item, if any; a retry reads them afresh.
+      const shared = await this.sharedRowChanges(before, after, attempt === 0 ? prefetched.get(loaded) : undefined);
       const actions: TransactionAction[] = [
-        ['update', itemToEntity(after), 'Merge', { etag: loaded.token }],
+        ['update', { ...itemToEntity(after), recentJson }, 'Merge', { etag: loaded.token }],
         ...this.indexDiff(before, after, shared.missing),
-        ['create', historyEntity(history, after.version)],
+        ['create', row],
         ...shared.ops,
       ];
       try {
         await this.items.submitTransaction(actions);
-        return { ok: true };
+        const kept = (loaded as Partial<LoadedForUpdate>).actionKept;
+        return kept ? { ok: true, recent: historyOf(before.planId, kept, row) } : { ok: true };
       } catch (err) {
         // 412: someone else's change landed first (on the item, or only on a summary or count row).
         // 409: a count row we create exists now, or our history row does (same instant, same version,
@@ -414,6 +415,10 @@ export class PlanRepository implements PlanStore {
         if (attempt >= 4 || !(await this.stillAt(loaded))) return { ok: false, reason: 'conflict' };
       }
     }
+  }
+
+  private latestHistoryRows(planId: string, ref: string): Promise<HistoryEntity[]> {
+    return collect<HistoryEntity>(this.items, planId, prefixRange(planKeys.historyPrefix(ref)), RECENT_CHANGES);
   }
 
   /** Whether the item is still at the ETag it was read at (so a 412 came from the summary row). */
@@ -435,7 +440,7 @@ export class PlanRepository implements PlanStore {
    * The same query looks for the owned| rows the change removes: a plan written before that index
    * has none, and deleting a missing row would fail the whole transaction (`missing`: do not delete).
    */
-  private async sharedRowChanges(before: ItemState, after: ItemState): Promise<{ ops: TransactionAction[]; missing: Set<string> }> {
+  private async sharedRowChanges(before: ItemState, after: ItemState, read?: SharedRows): Promise<{ ops: TransactionAction[]; missing: Set<string> }> {
     const dueFrom = dueKeyOf(before);
     const dueTo = dueKeyOf(after);
     const dueMoved = dueFrom?.date !== dueTo?.date || dueFrom?.rag !== dueTo?.rag;
@@ -445,9 +450,14 @@ export class PlanRepository implements PlanStore {
     const leaving = ownedRowsLeaving(before, after);
     const keys = [...(dueMoved ? [SUMMARY_ROW] : []), ...roles.map((r) => planKeys.ownedCount(r)), ...leaving];
     if (!keys.length) return { ops: [], missing: new Set() };
-    const filter = `PartitionKey eq ${odataString(after.planId)} and (${keys.map((k) => `RowKey eq ${odataString(k)}`).join(' or ')})`;
-    const found = new Map<string, Record<string, unknown> & { etag?: string }>();
-    for await (const e of this.items.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) found.set(e.rowKey as string, e);
+    // Rows read with the item (asked: absent from `found` means absent), then one query for the rest.
+    const found = new Map<string, SharedRow>();
+    for (const k of keys) if (read?.found.has(k)) found.set(k, read.found.get(k)!);
+    const unread = keys.filter((k) => !read?.asked.has(k));
+    if (unread.length) {
+      const filter = `PartitionKey eq ${odataString(after.planId)} and (${unread.map((k) => `RowKey eq ${odataString(k)}`).join(' or ')})`;
+      for await (const e of this.items.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) found.set(e.rowKey as string, e);
+    }
     const ops: TransactionAction[] = [];
     if (dueMoved) {
       const row = found.get(SUMMARY_ROW) as (SummaryEntity & { etag?: string }) | undefined;
@@ -482,9 +492,9 @@ export class PlanRepository implements PlanStore {
   }
 
   /** Every item in a plan with the token an import's conditional write needs. */
-  async listAllItemsForImport(planId: string): Promise<{ item: PlanItem; token: ConcurrencyToken }[]> {
+  async listAllItemsForImport(planId: string): Promise<(LoadedItem & { item: PlanItem })[]> {
     const rows = await collect<ItemEntity>(this.items, planId, prefixRange(planKeys.allItemsPrefix));
-    return rows.map((e) => ({ item: e.kind === 'action' ? entityToAction(e, []) : entityToItem(e), token: (e as ItemEntity & { etag?: string }).etag as ConcurrencyToken }));
+    return rows.map((e) => ({ item: e.kind === 'action' ? entityToAction(e, []) : entityToItem(e), token: (e as ItemEntity & { etag?: string }).etag as ConcurrencyToken, kept: keptOf(e) }));
   }
 
   /**
@@ -591,11 +601,17 @@ export class PlanRepository implements PlanStore {
     const ops: TransactionAction[] = [];
     // touchOnly: a Merge of no properties, only there for its condition on the item's ETag.
     if (w.touchOnly && w.token) ops.push(['update', { partitionKey: w.item.planId, rowKey: planKeys.item(w.item.ref, w.item.seq) }, 'Merge', { etag: w.token }]);
-    else if (w.previous && w.token) ops.push(['update', itemToEntity(w.item), 'Replace', { etag: w.token }]);
-    else ops.push(['create', itemToEntity(w.item)]);
+    else {
+      // The row's kept changes (historyRows.ts): a new row starts its copy; a replaced one carries its
+      // copy on with this change, or keeps none when the import did not read one.
+      const row = w.history ? historyEntity(w.history, w.item.version) : undefined;
+      const known: KeptChanges | [] | undefined = w.previous ? w.kept : [];
+      const entity = { ...itemToEntity(w.item), recentJson: known === undefined ? '' : keptWith(row, known) };
+      ops.push(w.previous && w.token ? ['update', entity, 'Replace', { etag: w.token }] : ['create', entity]);
+      if (row) ops.push(['create', row]);
+    }
     if (w.previous) ops.push(...this.indexDiff(w.previous, w.item, missing));
     else ops.push(...indexRowsFor(w.item).map((r): TransactionAction => ['upsert', r, 'Replace']));
-    if (w.history) ops.push(['create', historyEntity(w.history, w.item.version)]);
     return ops;
   }
 }
@@ -607,23 +623,6 @@ function ownedRowsLeaving(before: ItemState, after: ItemState): string[] {
   return owned(before).filter((k) => !kept.has(k));
 }
 
-function historyEntity(h: HistoryEntry, version: number): HistoryEntity {
-  const e: HistoryEntity = {
-    partitionKey: h.planId,
-    rowKey: planKeys.history(h.ref, new Date(h.at), h.seq, version),
-    ref: h.ref,
-    at: h.at,
-    by: h.by,
-    byName: h.byName,
-    source: h.source,
-    changesJson: JSON.stringify(h.changes),
-  };
-  if (h.seq !== undefined) e.seq = h.seq;
-  if (h.commentary) e.commentary = h.commentary;
-  if (h.evidenceUrl) e.evidenceUrl = h.evidenceUrl;
-  if (h.note) e.note = h.note;
-  return e;
-}
 
 /** An action and its milestones (in seq order) from the rows under its `item|<ref>|` prefix. */
 function actionOf(rows: ItemEntity[]): ActionDetail | undefined {

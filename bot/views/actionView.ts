@@ -60,6 +60,6 @@ export function actionCard(view: ActionView, kpis: KpiStatus[], today: string, t
     updatedLine: a.updatedByName && a.updatedAt ? `Updated by ${plainText(a.updatedByName)}, ${britishDateTime(a.updatedAt, timeZone)}` : '',
     signOffLines: signOffLines(focus, standing, timeZone, today).map((l) => (focus === a ? l : `Milestone ${itemLabel(focus)}: ${l}`)),
     canSignOff: focus.status === 'awaiting_signoff' && !!standing?.mayDecide,
-    signOff: { planId: focus.planId, ref: focus.ref, seq: focus.seq === undefined ? '' : String(focus.seq), version: String(focus.version) },
+    signOff: { planId: focus.planId, ref: focus.ref, seq: focus.seq === undefined ? '' : String(focus.seq), version: String(focus.version), owner: focus.ownerRole ?? '' },
   });
 }

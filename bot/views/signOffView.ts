@@ -7,6 +7,7 @@ import type { SignOffStanding } from '../../services/signoffs';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { plainText } from './userText';
 import { britishDate, britishDateTime, truncate } from './format';
+import { cardIdentity } from './updateView';
 
 /** "31 Oct 2026": an instant's date in the council's zone. */
 export const localDate = (instant: string, timeZone: string) => britishDate(localTime(new Date(instant), timeZone).date);
@@ -81,12 +82,7 @@ export function signOffCard(i: ItemState, o: SignOffCardOptions): AdaptiveCardJs
     decisionNote(decided) ? { title: decided!.kind === 'approved' ? 'Manager’s note' : 'Why returned', value: decisionNote(decided)! } : undefined,
   ].filter((f): f is { title: string; value: string } => f !== undefined);
   return renderCard('signoff', {
-    planId: i.planId,
-    ref: i.ref,
-    seq: i.seq === undefined ? '' : String(i.seq),
-    version: String(i.version),
-    label,
-    title: truncate(i.title, 300),
+    ...cardIdentity(i),
     heading,
     intro:
       e && !decided && i.status === 'awaiting_signoff'

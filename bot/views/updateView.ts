@@ -3,6 +3,7 @@ import type { ItemState } from '../../domain/planItem';
 import { itemLabel } from '../../domain/planItem';
 import type { UpdateRequest } from '../../domain/statusUpdate';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import type { ItemIdentity } from '../../cards/cardData';
 import { RAG_WORD, STATUS_TEXT, dueText, truncate } from './format';
 
 export type FieldErrors = Partial<Record<keyof UpdateRequest | 'request', string>>;
@@ -19,18 +20,19 @@ export interface FormInput {
 }
 
 /** What every card about one item carries: ids and the version it was built from, and its label. */
-function cardIdentity(i: ItemState) {
+export function cardIdentity(i: ItemState): ItemIdentity {
   return {
     planId: i.planId,
     ref: i.ref,
     seq: i.seq === undefined ? '' : String(i.seq),
     version: String(i.version),
+    owner: i.ownerRole ?? '',
     label: itemLabel(i),
     title: truncate(i.title, 300),
   };
 }
 
-/** The update form. Its data carries ids and the version it was built from, nothing else. */
+/** The update form. Its data carries ids, the version it was built from and the owner it showed, nothing else. */
 export function updateFormCard(f: FormInput): AdaptiveCardJson {
   const i = f.item;
   return renderCard('updateForm', {

@@ -17,15 +17,22 @@ export interface OwnedPage {
   rag: Record<Rag, number>;
 }
 
-export type SaveResult = { ok: true } | { ok: false; reason: 'conflict' };
+/** `recent`: after a save of a LoadedForUpdate, the action's last RECENT_CHANGES changes with this one, newest first, when the store kept them. */
+export type SaveResult = { ok: true; recent?: HistoryEntry[] } | { ok: false; reason: 'conflict' };
 
 /** Opaque to callers: what the store read the item at (an ETag in Table Storage), so a save can insist nothing moved since. */
 declare const tokenBrand: unique symbol;
 export type ConcurrencyToken = string & { readonly [tokenBrand]: true };
 
+/** Opaque to callers: the latest changes a store keeps beside an item, handed back unchanged when the item is written. */
+declare const keptBrand: unique symbol;
+export type KeptChanges = string & { readonly [keptBrand]: true };
+
 export interface LoadedItem {
   item: ItemState;
   token: ConcurrencyToken;
+  /** The item's own latest changes as the store keeps them (undefined: it keeps none); pass the loaded item back whole. */
+  kept?: KeptChanges;
 }
 
 /**
@@ -34,13 +41,16 @@ export interface LoadedItem {
  */
 export interface LoadedForUpdate extends LoadedItem {
   action: ActionDetail;
+  /** The action's latest changes as the store keeps them on its rows (undefined: it keeps none for some row); a save reports them with its own. */
+  actionKept?: KeptChanges;
 }
 
-/** One item an import writes: new (no previous), or changed from `previous` as read with `token`. */
+/** One item an import writes: new (no previous), or changed from `previous` as read with `token` (and `kept`). */
 export interface ImportWrite {
   item: ItemState | ActionDetail;
   previous?: ItemState;
   token?: ConcurrencyToken;
+  kept?: KeptChanges;
   history?: HistoryEntry;
 }
 
@@ -54,6 +64,8 @@ export interface PlanStore {
   setArchived(planId: string, archivedAt: string | undefined): Promise<void>;
   savePlan(plan: PlanInfo): Promise<void>;
   getAction(planId: string, ref: string): Promise<ActionDetail | undefined>;
+  /** An action with its last RECENT_CHANGES changes (its milestones' included), newest first: what its card shows. */
+  getActionWithHistory(planId: string, ref: string): Promise<{ action: ActionDetail; history: HistoryEntry[] } | undefined>;
   /** Every action (with its plan fields, without milestones) and every milestone in a plan. */
   listAllItems(planId: string): Promise<PlanItem[]>;
   /** Open dated items due strictly before `beforeDate`, oldest first. */
@@ -80,11 +92,15 @@ export interface PlanStore {
   /** Read an item for an update, with the token saveChange needs. */
   getItemForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedItem | undefined>;
   /** The same, with the item's action and all its milestones, in one read of the action's rows. */
-  getItemWithActionForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedForUpdate | undefined>;
+  /**
+   * `ownerRoleHint`: the owner the caller saw ('' for none), so what a save of it moves can be read in
+   * the same request; a wrong hint costs the save one more read, never a wrong write.
+   */
+  getItemWithActionForUpdate(planId: string, ref: string, seq?: number, ownerRoleHint?: string): Promise<LoadedForUpdate | undefined>;
   /** Write an item's new state and its history, on condition that it is still as `loaded` was read. Nothing is written on conflict. */
   saveChange(loaded: LoadedItem, after: ItemState | ActionDetail, history: HistoryEntry): Promise<SaveResult>;
   /** Every item in a plan with the token an import's conditional write needs. */
-  listAllItemsForImport(planId: string): Promise<{ item: PlanItem; token: ConcurrencyToken }[]>;
+  listAllItemsForImport(planId: string): Promise<(LoadedItem & { item: PlanItem })[]>;
   /**
    * Import writes, each conditional on what the import read; a refused item is reported in
    * `conflicts`, never overwritten. `unchanged`: the items the import read and leaves as they are,

@@ -39,6 +39,7 @@ function plansOf(plans: PlanInfo[], items: ItemSummary[]): PlanStore {
     setArchived: notUsed('setArchived'),
     savePlan: notUsed('savePlan'),
     getAction: notUsed('getAction'),
+    getActionWithHistory: notUsed('getActionWithHistory'),
     listAllItems: notUsed('listAllItems'),
     listOpenDueBeforeFirst: notUsed('listOpenDueBeforeFirst'),
     overdueCounts: notUsed('overdueCounts'),

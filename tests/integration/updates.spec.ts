@@ -39,7 +39,9 @@ describe('updating status', function () {
     assertValidCard(formCard);
     assert.deepEqual(formCard.refresh.userIds, [`29:${ROSA.aadObjectId}`]);
     assert.equal(formCard.actions[0].data.version, '1');
-    assert.deepEqual(Object.keys(formCard.actions[0].data).sort(), ['planId', 'ref', 'seq', 'version']);
+    // Ids, the version it was built from, and the owner it showed (a read hint for the save, never a permission).
+    assert.deepEqual(Object.keys(formCard.actions[0].data).sort(), ['owner', 'planId', 'ref', 'seq', 'version']);
+    assert.equal((formCard.actions[0].data as { owner?: string }).owner, 'HoS (RB)');
 
     const shared1 = (await h.say('action 2.4', { where: { kind: 'channel' } }))[0];
     const r = await h.execute('submitUpdate', form({ status: 'some_issues', rag: 'auto', commentary: 'Recruitment delayed two months' }, 1), {
