@@ -39,6 +39,17 @@ export type ItemEntity = {
   extraJson?: string;
 };
 
+/**
+ * Every item column but `recentJson`, for reads of many items that show none of their changes.
+ * Keyed by the entity's own fields, so a column added to ItemEntity and not here fails to compile.
+ */
+const COLUMNS: Record<Exclude<keyof ItemEntity, 'partitionKey' | 'rowKey' | 'recentJson'>, true> = {
+  kind: true, ref: true, seq: true, title: true, ownerRole: true, dueJson: true, dueDate: true, originalDueJson: true, status: true, rag: true,
+  commentary: true, evidenceUrl: true, version: true, updatedAt: true, updatedBy: true, updatedByName: true, lastRequestId: true, signOffJson: true,
+  priorityRef: true, priorityTitle: true, objective: true, outcomesJson: true, kpiCodes: true, extraJson: true,
+};
+export const ITEM_COLUMNS_BUT_CHANGES = ['PartitionKey', 'RowKey', ...Object.keys(COLUMNS)];
+
 /** Index rows repeat the fields a list shows, so a list is one range read. */
 export type IndexEntity = {
   partitionKey: string;

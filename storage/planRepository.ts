@@ -11,7 +11,7 @@ import { TABLES, type TableSet } from './tables';
 import { planKeys, prefixRange, END } from './planKeys';
 import { odataString } from './keys';
 import { actionKept, historyEntity, historyOf, keptOf, keptWith, seedFrom, toHistory, type HistoryEntity } from './historyRows';
-import { entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
+import { ITEM_COLUMNS_BUT_CHANGES, entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
 import { SUMMARY_ROW, addTo, countBefore, countsOf, dueKeyOf, summaryEntity, type DueCounts, type SummaryEntity } from './dueSummary';
 import type { ConcurrencyToken, ImportWrite, KeptChanges, LoadedForUpdate, LoadedItem, OverdueCounts, OwnedPage, PlanStore, SaveResult } from '../services/ports/planStore';
 import type { PlanItem } from '../domain/planItem';
@@ -38,10 +38,10 @@ function isStatus(err: unknown, ...codes: number[]): boolean {
   return err instanceof RestError && codes.includes(err.statusCode ?? 0);
 }
 
-async function collect<T extends object>(client: TableClient, partition: string, filter: string, top?: number): Promise<T[]> {
+async function collect<T extends object>(client: TableClient, partition: string, filter: string, top?: number, select?: string[]): Promise<T[]> {
   const out: T[] = [];
   const query = `PartitionKey eq ${odataString(partition)} and ${filter}`;
-  const pages = client.listEntities<T>({ queryOptions: { filter: query } }).byPage({ maxPageSize: top ?? 1000 });
+  const pages = client.listEntities<T>({ queryOptions: { filter: query, ...(select ? { select } : {}) } }).byPage({ maxPageSize: top ?? 1000 });
   for await (const page of pages) {
     for (const e of page) {
       out.push(e);
@@ -224,7 +224,8 @@ export class PlanRepository implements PlanStore {
    * A full partition read: for summaries, digests, nudges and import diffs, not for per-question lists.
    */
   async listAllItems(planId: string): Promise<PlanItem[]> {
-    const rows = await collect<ItemEntity>(this.items, planId, prefixRange(planKeys.allItemsPrefix));
+    // Whole-plan reads leave out each row's copy of its latest changes: nothing here shows them.
+    const rows = await collect<ItemEntity>(this.items, planId, prefixRange(planKeys.allItemsPrefix), undefined, ITEM_COLUMNS_BUT_CHANGES);
     return rows.map((e) => (e.kind === 'action' ? entityToAction(e, []) : entityToItem(e)));
   }
 
