@@ -70,10 +70,11 @@ export function registerUpdates(app: Application<TurnState>, deps: UpdateDeps): 
     return [...ids];
   };
 
-  const formFor = async (context: TurnContext, t: Target, extra: { notice?: string; values?: Partial<Record<keyof UpdateRequest, string>>; errors?: Record<string, string> } = {}) => {
-    const loaded = await s.plans.getItemForUpdate(t.planId, t.ref, t.seq);
-    if (!loaded) return messageCard('Not found', [`${t.ref} is no longer in this plan.`]);
-    return updateFormCard({ item: loaded.item, editorIds: await editorIds(context, loaded.item), ...extra });
+  /** The form for the item as stored now (`current`: just read by the caller, so not read again). */
+  const formFor = async (context: TurnContext, t: Target, extra: { notice?: string; values?: Partial<Record<keyof UpdateRequest, string>>; errors?: Record<string, string> } = {}, current?: ItemState) => {
+    const item = current ?? (await s.plans.getItemForUpdate(t.planId, t.ref, t.seq))?.item;
+    if (!item) return messageCard('Not found', [`${t.ref} is no longer in this plan.`]);
+    return updateFormCard({ item, editorIds: await editorIds(context, item), ...extra });
   };
 
   /** May this caller edit? Decided from the directory, as every write decides it again. */
@@ -129,7 +130,7 @@ export function registerUpdates(app: Application<TurnState>, deps: UpdateDeps): 
       const p = await permission(context, t);
       if (p.kind === 'notFound') return { kind: 'error', status: 404, message: `${t.ref} is not in this plan.` };
       if (!p.permission.allowed) return card(await currentCard(deps, t, refusalNotice(p.item, p.permission.whoCan)));
-      return card(await formFor(context, t));
+      return card(await formFor(context, t, {}, p.item));
     },
 
     refreshItem: async (context, data) => {
@@ -138,7 +139,7 @@ export function registerUpdates(app: Application<TurnState>, deps: UpdateDeps): 
       const t = toTarget(d.data);
       const p = await permission(context, t);
       if (p.kind === 'notFound') return { kind: 'error', status: 404, message: `${t.ref} is not in this plan.` };
-      return card(p.permission.allowed ? await formFor(context, t) : await currentCard(deps, t));
+      return card(p.permission.allowed ? await formFor(context, t, {}, p.item) : await currentCard(deps, t));
     },
 
     cancelUpdate: async (context, data) => {
