@@ -1,4 +1,5 @@
 import type { BoardPack, PackRow } from '../domain/boardPack';
+import { RAGS } from '../domain/status';
 import { KPI_GROUPS } from '../domain/boardPack';
 import type { Rag } from '../domain/model';
 import { formatBritishDate } from '../domain/dueDate';
@@ -33,7 +34,7 @@ export interface PackDelivery {
 export function boardPackCard(pack: BoardPack, d: PackDelivery): AdaptiveCardJson {
   const t = pack.totals;
   const m = pack.movement;
-  const rags = (['red', 'amber', 'green', 'blue', 'none'] as Rag[]).filter((r) => t.rag[r] > 0);
+  const rags = RAGS.filter((r) => t.rag[r] > 0);
   const until = d.link ? formatBritishDate(d.link.expiresAt.toISOString().slice(0, 10)) : '';
   const filesNote =
     d.files === 'consent'

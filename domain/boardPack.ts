@@ -8,7 +8,7 @@ import { formatDue } from './dueDate';
 import { roleKey } from './roles';
 import { isUnowned } from './ownership';
 import { previousWorkingDay } from './workingTime';
-import { ragBadness, ragLabel } from './status';
+import { ragBadness, ragCounts, ragLabel } from './status';
 
 /**
  * The board pack: an "as at" highlight report of one plan for an improvement board or scrutiny
@@ -159,10 +159,8 @@ export interface BoardPack {
   kpis: KpiRow[];
 }
 
-const RAGS: readonly Rag[] = ['red', 'amber', 'green', 'blue', 'none'];
 const STATUSES: readonly ProgressStatus[] = ['not_on_track', 'some_issues', 'on_track', 'not_started', 'awaiting_signoff', 'complete', 'bau'];
 
-const zeroRag = (): Record<Rag, number> => Object.fromEntries(RAGS.map((r) => [r, 0])) as Record<Rag, number>;
 const zeroStatus = (): Record<ProgressStatus, number> => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ProgressStatus, number>;
 
 
@@ -252,7 +250,7 @@ export function buildBoardPack(snap: PlanSnapshot, previous?: PlanSnapshot): Boa
   const totals: BoardPack['totals'] = {
     actions: actions.length,
     milestones: items.length - actions.length,
-    rag: zeroRag(),
+    rag: ragCounts(),
     status: zeroStatus(),
     overdue: 0,
     stale: 0,
@@ -267,7 +265,7 @@ export function buildBoardPack(snap: PlanSnapshot, previous?: PlanSnapshot): Boa
     const k = item.priorityRef ?? '';
     let mix = prio.get(k);
     if (!mix) {
-      mix = { ref: item.priorityRef, title: item.priorityRef ? (prioTitle.get(item.priorityRef) ?? item.priorityTitle ?? `Priority ${item.priorityRef}`) : 'No priority given', actions: 0, rag: zeroRag(), status: zeroStatus() };
+      mix = { ref: item.priorityRef, title: item.priorityRef ? (prioTitle.get(item.priorityRef) ?? item.priorityTitle ?? `Priority ${item.priorityRef}`) : 'No priority given', actions: 0, rag: ragCounts(), status: zeroStatus() };
       prio.set(k, mix);
     }
     mix.actions++;

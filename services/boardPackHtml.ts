@@ -3,7 +3,7 @@ import { KPI_GROUPS } from '../domain/boardPack';
 import type { Rag } from '../domain/model';
 import { formatBritishDate } from '../domain/dueDate';
 import { formatPeriod } from '../domain/kpi';
-import { ragLabel, statusLabel } from '../domain/status';
+import { ragLabel, statusLabel, RAGS } from '../domain/status';
 
 /**
  * The pack as one self-contained HTML page (no scripts, no external files), for reading on screen,
@@ -107,7 +107,7 @@ export function boardPackHtml(pack: BoardPack): string {
   const mixRows = pack.byPriority.map((p) => [
     esc(p.ref ? `${p.ref}. ${p.title}` : p.title),
     esc(p.actions),
-    ...(['red', 'amber', 'green', 'blue', 'none'] as Rag[]).map((r) => esc(p.rag[r])),
+    ...RAGS.map((r) => esc(p.rag[r])),
   ]);
   const m = pack.movement;
   const parts = [

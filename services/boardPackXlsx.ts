@@ -4,7 +4,7 @@ import { KPI_GROUPS } from '../domain/boardPack';
 import type { Rag } from '../domain/model';
 import { formatBritishDate } from '../domain/dueDate';
 import { formatPeriod } from '../domain/kpi';
-import { ragLabel, statusLabel } from '../domain/status';
+import { ragLabel, statusLabel, RAGS } from '../domain/status';
 
 /**
  * The pack as a workbook for officers who want to filter and sort: Summary, Exceptions, Actions and
@@ -115,9 +115,9 @@ export async function boardPackXlsx(pack: BoardPack): Promise<Buffer> {
     ['Totals', 'Unowned actions', t.unowned],
     ['Totals', 'Awaiting sign-off', t.awaitingSignOff],
     ['Totals', 'Completed since last pack', pack.completedSinceLast.length],
-    ...(['red', 'amber', 'green', 'blue', 'none'] as Rag[]).map((r): [string, string, unknown] => ['Actions by RAG', ragLabel(r), t.rag[r]]),
+    ...RAGS.map((r): [string, string, unknown] => ['Actions by RAG', ragLabel(r), t.rag[r]]),
     ...pack.byPriority.flatMap((p) =>
-      (['red', 'amber', 'green', 'blue', 'none'] as Rag[]).map((r): [string, string, unknown] => [p.ref ? `Priority ${p.ref}: ${p.title}` : p.title, ragLabel(r), p.rag[r]]),
+      RAGS.map((r): [string, string, unknown] => [p.ref ? `Priority ${p.ref}: ${p.title}` : p.title, ragLabel(r), p.rag[r]]),
     ),
   ];
   if (pack.movement) {

@@ -2,7 +2,7 @@ import type { ItemState, ItemSummary, HistoryEntry } from '../domain/planItem';
 import type { Person, Rag } from '../domain/model';
 import type { PlanInfo } from '../domain/model';
 import { addDays } from '../domain/clock';
-import { RAG_WORD, ragBadness } from '../domain/status';
+import { RAG_WORD, ragBadness, ragCounts } from '../domain/status';
 import { roleKey } from '../domain/roles';
 import { isOpen } from '../domain/schedule';
 import { heldRoleKeys, isUnowned } from '../domain/ownership';
@@ -160,7 +160,7 @@ export async function buildDigest(
     moved.push({ item: `KPI ${m.code}`, planName: m.name, change: 'RAG', from: m.from, to: m.to, direction: ragDirection(m.from, m.to) });
   }
 
-  const ragMix: Record<Rag, number> = { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
+  const ragMix: Record<Rag, number> = ragCounts();
   let actions = 0;
   for (const i of items) {
     if (i.kind !== 'action') continue;

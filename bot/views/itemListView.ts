@@ -1,4 +1,5 @@
 import type { ItemWithPlan } from '../../services/planQueries';
+import { ragCounts } from '../../domain/status';
 import type { Rag } from '../../domain/model';
 import { itemLabel } from '../../domain/planItem';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
@@ -26,7 +27,7 @@ export interface ListCardInput {
 }
 
 export function ragCountLine(items: { rag: Rag }[], given?: Record<Rag, number>): string {
-  const counts: Record<Rag, number> = given ?? { red: 0, amber: 0, green: 0, blue: 0, none: 0 };
+  const counts: Record<Rag, number> = given ?? ragCounts();
   if (!given) for (const i of items) counts[i.rag]++;
   return (Object.keys(counts) as Rag[])
     .filter((r) => counts[r] > 0)
