@@ -487,9 +487,9 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
 
   const upd = L.get('update');
   const updBase = basePlusKpiQuery(upd);
-  if (upd && median(upd.counter) > 2) {
+  if (upd) {
     f.push(
-      `A card update costs ${spread(upd.counter)} table requests at ${big} actions (${spread(upd.wire)} on the wire)` +
+      `A card update costs ${spread(upd.counter)} table requests at ${big} actions (${spread(upd.wire)} on the wire; ${spread(S.get('update')?.counter ?? [])} at ${n(sd.size)}, where more of the actions asked cite KPIs)` +
         (updBase !== undefined ? `: ${updBase}, and 1 more when the action cites KPIs. ` : '. ') +
         "One query reads the action with its milestones (the target row's ETag is the token; each row keeps its own latest changes, storage/historyRows.ts), " +
         'the due-summary row and the count row of the owner the card showed (storage/dueSummary.ts, storage/ownedIndex.ts); the caller\'s roles, the owner and their manager come from the directory held in memory ' +
@@ -499,9 +499,11 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   }
   const act = L.get('action');
   const actBase = basePlusKpiQuery(act);
-  if (act && actBase !== undefined) {
+  if (act) {
     f.push(
-      `“action X” costs ${actBase} table request${actBase === 1 ? '' : 's'}, and 1 more when the action cites KPIs (one query for their definition rows, which keep each KPI's last two values), ${spread(act.counter)} in the ${act.counter.length} instances asked: ` +
+      (actBase !== undefined
+        ? `“action X” costs ${actBase} table request${actBase === 1 ? '' : 's'}, and 1 more when the action cites KPIs (one query for their definition rows, which keep each KPI's last two values), ${spread(act.counter)} in the ${act.counter.length} instances asked: `
+        : `“action X” costs ${spread(act.counter)} table requests in the ${act.counter.length} instances asked (1 more when the action cites KPIs: one query for their definition rows; the largest is the first ref question this bot answered, which reads the plan's refs once per plan revision): `) +
         'the action with its milestones is one range read, and their rows carry their latest changes (storage/historyRows.ts), so the card\'s history needs no read of hist|; its lead comes from the directory held in memory. ' +
         'The ref itself is resolved against the plan\'s refs kept per plan revision with an index by ref (services/vocabulary.ts), read once after each import.',
     );
@@ -550,7 +552,7 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   if (odEntities.l <= 2 * odEntities.s + 50) {
     f.push(
       `“what's overdue” reads ${odEntities.s} entities per question at ${n(sd.size)} actions and ${odEntities.l} at ${big} (median; ${n(sd.overdueOpen)} and ${n(ld.overdueOpen)} items are overdue): ` +
-        'the count and RAG mix come from the plan\'s due summary row and the list from a range read of the first page (plus the rest of the last due date on it).' +
+        `in ${spread(L.get('overdue')?.counter ?? [])} request(s) at ${big}: one range read that opens with the plan's due summary row (the count and RAG mix; storage/dueSummary.ts) and goes on with the first page (plus the rest of the last due date on it).` +
         (odMax > odEntities.l + 50 ? ` The largest instance (${odMax} entities) is a summary rebuild: a summary stamped for another plan revision is rebuilt from the due| index (keys and RAG only).` : ''),
     );
   }

@@ -154,8 +154,8 @@ export interface OverduePage {
 
 /**
  * "what's overdue" as a card shows it: the first `need` items, with the count and RAG mix of all.
- * Unfiltered, it reads each plan's due summary row and only the rows the page needs
- * (PlanRepository.overdueCounts, listOpenDueBeforeFirst), so its cost does not grow with the plan.
+ * Unfiltered, it reads each plan's due summary row and only the rows the page needs, in one range
+ * read (PlanRepository.overdueFirst), so its cost does not grow with the plan.
  * A filter (owner, priority, RAG) is applied to every overdue row, as overdue() does.
  */
 export async function overduePage(s: Services, scope: Scope, filter: OverdueFilter, need: number): Promise<OverduePage> {
@@ -169,8 +169,8 @@ export async function overduePage(s: Services, scope: Scope, filter: OverdueFilt
   const plans = await plansIn(s, scope);
   const perPlan = await Promise.all(
     plans.map(async (p) => {
-      const [rows, counts] = await Promise.all([s.plans.listOpenDueBeforeFirst(p.id, today, need), s.plans.overdueCounts(p.id, today, p.revision)]);
-      return { items: rows.map((i) => ({ ...i, planName: p.name })), counts };
+      const { items, counts } = await s.plans.overdueFirst(p.id, today, need, p.revision);
+      return { items: items.map((i) => ({ ...i, planName: p.name })), counts };
     }),
   );
   const rag = ragCounts();
@@ -347,7 +347,7 @@ export async function summary(s: Services, scope: Scope): Promise<PlanSummary[]>
         planName: p.name,
         actions: 0,
         milestones: 0,
-        rag: { red: 0, amber: 0, green: 0, blue: 0, none: 0 },
+        rag: ragCounts(),
         status: {},
         overdue: 0,
         unowned: 0,

@@ -4,17 +4,20 @@ import { dueDateOf, isOpen } from '../domain/schedule';
 import { RAGS, ragCounts } from '../domain/status';
 
 /**
- * The per-plan summary row (PlanItems, PK = planId, RK "summary|due"): how many open, dated items
+ * The per-plan summary row (PlanItems, PK = planId, RK "due!summary"): how many open, dated items
  * fall due on each date, by RAG. "N overdue" and the RAG mix of the overdue list are sums over the
  * dates before today, so the overdue question reads this one row and the page it shows instead of
- * every overdue row.
+ * every overdue row. '!' sorts before '|', so the row sits just before the due| index and one range
+ * read from it returns the counts and then the oldest overdue items (PlanRepository.overdueFirst).
  *
  * Kept exact by PlanRepository.saveChange, which updates it in the same entity-group transaction
  * as the item (conditional on its ETag). Bulk import does not maintain it: every import re-stamps
  * the plan's `revision` (savePlan), and a summary built for another revision is rebuilt from the
- * due| index on the next read.
+ * due| index on the next read. (It was "summary|due" until the overdue page shared its read: a plan
+ * still holding that row rebuilds the new one on its first read; savePlan deletes the old one.)
  */
-export const SUMMARY_ROW = 'summary|due';
+export const SUMMARY_ROW = 'due!summary';
+export const OLD_SUMMARY_ROW = 'summary|due';
 
 
 /** date (yyyy-mm-dd) → counts in RAGS order. */

@@ -18,7 +18,8 @@ import { encodeKey } from './keys';
  *   owned|<role>|!         the role's count row: how many such items, by RAG (ownedIndex.ts)
  *   hist|<ref>|<inv-ts>|…  append-only history   newest first, so "last five" is a $top=5 read
  *   prio|<ref>             priorities / themes
- *   summary|due            open items per due date and RAG (dueSummary.ts): "N overdue" in one read
+ *   due!summary            open items per due date and RAG (dueSummary.ts): sorts just before due|,
+ *                          so "N overdue" and the oldest overdue page are one range read
  *
  * Index rows (due|, owner|, owned|) carry a summary of the item, so lists need no second read. They live in
  * the same partition as the item so an update, its history row and its index rows commit in one

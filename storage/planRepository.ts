@@ -12,7 +12,7 @@ import { planKeys, prefixRange, END } from './planKeys';
 import { odataString } from './keys';
 import { actionKept, historyEntity, historyOf, keptOf, keptWith, seedFrom, toHistory, type HistoryEntity } from './historyRows';
 import { ITEM_COLUMNS_BUT_CHANGES, entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
-import { SUMMARY_ROW, addTo, countBefore, countsOf, dueKeyOf, summaryEntity, type DueCounts, type SummaryEntity } from './dueSummary';
+import { OLD_SUMMARY_ROW, SUMMARY_ROW, addTo, countBefore, countsOf, dueKeyOf, summaryEntity, type DueCounts, type SummaryEntity } from './dueSummary';
 import type { ConcurrencyToken, ImportWrite, KeptChanges, LoadedForUpdate, LoadedItem, OverdueCounts, OwnedPage, PlanStore, SaveResult } from '../services/ports/planStore';
 import type { PlanItem } from '../domain/planItem';
 // The contract's types live with the port (services/ports/planStore.ts); re-exported for the modules that read them here.
@@ -133,6 +133,10 @@ export class PlanRepository implements PlanStore {
         throw err;
       });
       await this.rebuildDueCounts(plan.id, revision, current?.etag);
+      // The row's earlier key (dueSummary.ts), from before the overdue page shared its read.
+      await this.items.deleteEntity(plan.id, OLD_SUMMARY_ROW).catch((err: unknown) => {
+        if (!isStatus(err, 404)) throw err;
+      });
     } catch {
       /* the summary is rebuilt on its next read */
     }
@@ -236,23 +240,33 @@ export class PlanRepository implements PlanStore {
   }
 
   /**
-   * The first `need` open items due strictly before `beforeDate` in due-date order, plus every other
-   * item due on the last of those dates (the caller orders items within a date by natural ref, which
-   * the row keys do not), so a page of the full list can be cut from this without reading it all.
+   * "What's overdue" in one range read: the plan's due summary row sorts just before the due| index
+   * (dueSummary.ts), so the range from it to due|<beforeDate> opens with the counts and goes on with
+   * the first `need` open items due strictly before `beforeDate`, plus every other item due on the
+   * last of those dates (the caller orders items within a date by natural ref, which the row keys do
+   * not), so a page of the full list can be cut from it without reading it all. A missing or stale
+   * summary (another revision of the plan, see savePlan) is rebuilt from the index first.
    */
-  async listOpenDueBeforeFirst(planId: string, beforeDate: string, need: number): Promise<ItemSummary[]> {
-    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.duePrefix, planKeys.dueAt(beforeDate))}`;
+  async overdueFirst(planId: string, beforeDate: string, need: number, revision: string | undefined): Promise<{ items: ItemSummary[]; counts: OverdueCounts }> {
+    const filter = `PartitionKey eq ${odataString(planId)} and RowKey ge ${odataString(SUMMARY_ROW)} and RowKey lt ${odataString(planKeys.dueAt(beforeDate))}`;
     // A little over `need` per page, so the rest of the last date usually comes in the same page.
-    const pages = this.items.listEntities<IndexEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, need + 20) });
+    const pages = this.items.listEntities<IndexEntity & SummaryEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, need + 21) });
     const out: IndexEntity[] = [];
+    let summary: (SummaryEntity & { etag?: string }) | undefined;
     const dateOf = (e: IndexEntity) => e.rowKey.split('|', 2)[1];
-    for await (const page of pages) {
+    read: for await (const page of pages) {
       for (const e of page) {
-        if (out.length >= need && dateOf(e) !== dateOf(out[need - 1])) return out.map(indexToSummary);
+        if (e.rowKey === SUMMARY_ROW) {
+          summary = e;
+          continue;
+        }
+        if (out.length >= need && dateOf(e) !== dateOf(out[need - 1])) break read;
         out.push(e);
       }
     }
-    return out.map(indexToSummary);
+    const stored = summary && summary.revision === (revision ?? '') ? countsOf(summary) : undefined;
+    const counts = stored ?? (await this.rebuildDueCounts(planId, revision, summary?.etag));
+    return { items: out.map(indexToSummary), counts: countBefore(counts, beforeDate) };
   }
 
   /**

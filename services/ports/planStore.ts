@@ -70,8 +70,11 @@ export interface PlanStore {
   listAllItems(planId: string): Promise<PlanItem[]>;
   /** Open dated items due strictly before `beforeDate`, oldest first. */
   listOpenDueBefore(planId: string, beforeDate: string): Promise<ItemSummary[]>;
-  /** The first `need` open items due strictly before `beforeDate`, plus every other item due on the last of those dates. */
-  listOpenDueBeforeFirst(planId: string, beforeDate: string, need: number): Promise<ItemSummary[]>;
+  /**
+   * The first `need` open items due strictly before `beforeDate`, plus every other item due on the
+   * last of those dates, with how many open items are due before it by RAG: "what's overdue" in one read.
+   */
+  overdueFirst(planId: string, beforeDate: string, need: number, revision: string | undefined): Promise<{ items: ItemSummary[]; counts: OverdueCounts }>;
   /** How many open items are due strictly before `beforeDate`, by RAG. */
   overdueCounts(planId: string, beforeDate: string, revision: string | undefined): Promise<OverdueCounts>;
   /** Open dated items due from `fromDate` to `toDate` inclusive, soonest first. */

@@ -41,7 +41,7 @@ function plansOf(plans: PlanInfo[], items: ItemSummary[]): PlanStore {
     getAction: notUsed('getAction'),
     getActionWithHistory: notUsed('getActionWithHistory'),
     listAllItems: notUsed('listAllItems'),
-    listOpenDueBeforeFirst: notUsed('listOpenDueBeforeFirst'),
+    overdueFirst: notUsed('overdueFirst'),
     overdueCounts: notUsed('overdueCounts'),
     listOpenDueBetween: notUsed('listOpenDueBetween'),
     listPriorities: notUsed('listPriorities'),

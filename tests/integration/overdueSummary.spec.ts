@@ -3,7 +3,9 @@ import { startStorage } from '../support/storageHarness';
 import { seedFixtures, PLAN_FILES } from '../support/fixtures';
 import { overdue, overduePage } from '../../services/planQueries';
 import { importPlanFile } from '../../services/importFiles';
-import { entitiesReadCount } from '../../storage/requestCounter';
+import { entitiesReadCount, recordTableRequests } from '../../storage/requestCounter';
+import { openTables, TABLES } from '../../storage/tables';
+import { OLD_SUMMARY_ROW, SUMMARY_ROW } from '../../storage/dueSummary';
 import type { Services } from '../../services/context';
 import type { Rag } from '../../domain/model';
 import type { ItemState, ItemSummary } from '../../domain/planItem';
@@ -47,10 +49,12 @@ describe('the overdue count comes from a per-plan summary kept with each change'
   this.timeout(60_000);
   let s: Services;
   let stop: () => Promise<void>;
+  let connection: string;
   before(async () => {
     const st = await startStorage(TODAY);
     s = st.services;
     stop = st.stop;
+    connection = st.azurite.connectionString;
     await seedFixtures(s, ['southend2021', 'southend2016']);
   });
   after(() => stop());
@@ -84,11 +88,27 @@ describe('the overdue count comes from a per-plan summary kept with each change'
     await assertAgrees(s, 'after re-import');
   });
 
-  it('reads the page and the summary, not every overdue row', async () => {
+  it('reads the page and the summary, not every overdue row, in one range read', async () => {
+    await s.plans.listPlans();
     const e0 = entitiesReadCount();
+    const stopRecording = recordTableRequests();
     const page = await overduePage(s, { planId: PLAN }, {}, 10);
+    const sent = stopRecording();
     const read = entitiesReadCount() - e0;
     assert.equal(page.items.length, 10);
     assert.ok(read <= 10 + 50, `${read} entities read for a page of 10`);
+    assert.equal(sent.length, 1, `the summary row opens the range it shares with the page:\n${sent.join('\n')}`);
+  });
+
+  it('a plan still holding the summary under its earlier key is answered right, and its next import removes that row', async () => {
+    const client = openTables(connection).client(TABLES.planItems);
+    const current = await client.getEntity<Record<string, unknown>>(PLAN, SUMMARY_ROW);
+    // As a store written before the key moved: the row under the old key (wrong counts, to show they are not used), none under the new.
+    await client.deleteEntity(PLAN, SUMMARY_ROW);
+    await client.createEntity({ partitionKey: PLAN, rowKey: OLD_SUMMARY_ROW, countsJson: JSON.stringify({ '2000-01-01': [99, 0, 0, 0, 0] }), revision: current.revision as string });
+    await assertAgrees(s, 'summary under the old key only');
+    await importPlanFile(s, { file: PLAN_FILES.southend2021.file, planName: PLAN_FILES.southend2021.name, dryRun: false });
+    await assert.rejects(client.getEntity(PLAN, OLD_SUMMARY_ROW), (err: { statusCode?: number }) => err.statusCode === 404, 'the old row is gone after the import');
+    await assertAgrees(s, 'after the import');
   });
 });
