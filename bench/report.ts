@@ -588,7 +588,7 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   const kpiL = az(r.latency, 'kpi');
   if (planQs.length && kpiL && planQs.every((q) => (q.l!.azuriteCpuMs ?? 0) > 2 * (q.s!.azuriteCpuMs ?? 0))) {
     f.push(
-      `**Latency at ${big} actions is the emulator's, not the bot's.** The plan questions read the same ${planQs.map((q) => median(L.get(q.k)?.entities ?? [])).join(', ')} entities at both sizes, yet Azurite's CPU per question grows ` +
+      `**Latency at ${big} actions is the emulator's, not the bot's.** The plan questions read ${planQs.map((q) => median(S.get(q.k)?.entities ?? [])).join(', ')} entities at ${n(sd.size)} actions and ${planQs.map((q) => median(L.get(q.k)?.entities ?? [])).join(', ')} at ${big} (a page each), yet Azurite's CPU per question grows ` +
         planQs.map((q) => `${QUESTION_LABEL[q.k] ?? q.k} ${ms(q.s!.azuriteCpuMs ?? NaN)} → ${ms(q.l!.azuriteCpuMs ?? NaN)} ms`).join(', ') +
         `, and their p50 ratios with it (${planQs.map((q) => `${ratio(q.l!.p50, az(r.latency, 'echo')?.p50 ?? NaN)}`).join(', ')}), while “kpi X”, whose rows are in the Kpis table (about ${n(ld.kpis + ld.kpiValues)} entities, the same at both sizes), stays at ${ms(kpiL.azuriteCpuMs ?? NaN)} ms and ${ratio(kpiL.p50, az(r.latency, 'echo')?.p50 ?? NaN)}. ` +
         'Azurite\'s in-memory table store answers every query by running its filter over every entity of the table and then sorting the matches (LokiTableMetadataStore.queryTableEntities: chain().where(…).sort(…)); only point reads use its index. ' +
