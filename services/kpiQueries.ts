@@ -32,8 +32,9 @@ export async function kpiByCode(s: Services, code: string): Promise<KpiStatus | 
 }
 
 /**
- * A KPI's latest standing from the values kept on its definition row (one read, no series): what a
- * KPI line on an action card shows. The KPI's own card (kpiByCode) reads the whole series for its trend.
+ * KPIs' latest standing from the values kept on their definition rows (one query for them all, no
+ * series): what the KPI lines on an action card show. The KPI's own card (kpiByCode) reads the whole
+ * series for its trend.
  */
 export async function kpisLatest(s: Services, codes: readonly string[]): Promise<KpiStatus[]> {
   const ds = await s.kpis.getDefinitionsWithLatest(codes);

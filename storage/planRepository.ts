@@ -19,7 +19,6 @@ import type { PlanItem } from '../domain/planItem';
 // A ConcurrencyToken handed out here is the item's ETag as read.
 export type { ConcurrencyToken, ImportWrite, LoadedForUpdate, LoadedItem, OverdueCounts, PlanItem, SaveResult } from '../services/ports/planStore';
 
-
 type PlanEntity = { name: string; channelId?: string; importedAt?: string; archivedAt?: string; revision?: string; ownedIndexRevision?: string };
 
 /** The plan rows as read: the plans, and which of them have a trusted owned| index (ownedIndex.ts). */
@@ -269,24 +268,6 @@ export class PlanRepository implements PlanStore {
     return { items: out.map(indexToSummary), counts: countBefore(counts, beforeDate) };
   }
 
-  /**
-   * How many open items are due strictly before `beforeDate`, by RAG, from the plan's due summary
-   * row: one point read. A missing or stale summary (another revision of the plan, see savePlan)
-   * is rebuilt from the due| index first, reading only each row's key and RAG.
-   */
-  async overdueCounts(planId: string, beforeDate: string, revision: string | undefined): Promise<OverdueCounts> {
-    let current: (SummaryEntity & { etag?: string }) | undefined;
-    try {
-      current = await this.items.getEntity<SummaryEntity>(planId, SUMMARY_ROW);
-    } catch (err) {
-      if (!isStatus(err, 404)) throw err;
-    }
-    const stored = current && current.revision === (revision ?? '') ? countsOf(current) : undefined;
-    if (stored) return countBefore(stored, beforeDate);
-    const counts = await this.rebuildDueCounts(planId, revision, current?.etag);
-    return countBefore(counts, beforeDate);
-  }
-
   private async rebuildDueCounts(planId: string, revision: string | undefined, etag: string | undefined): Promise<DueCounts> {
     const counts: DueCounts = {};
     const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.duePrefix)}`;
@@ -353,8 +334,12 @@ export class PlanRepository implements PlanStore {
   }
 
   async listHistory(planId: string, ref: string, top?: number): Promise<HistoryEntry[]> {
-    const rows = await collect<HistoryEntity>(this.items, planId, prefixRange(planKeys.historyPrefix(ref)), top);
-    return rows.map((r) => toHistory(planId, r));
+    return (await this.historyRows(planId, ref, top)).map((r) => toHistory(planId, r));
+  }
+
+  /** An action's history rows (its milestones' included), newest first. */
+  private historyRows(planId: string, ref: string, top?: number): Promise<HistoryEntity[]> {
+    return collect<HistoryEntity>(this.items, planId, prefixRange(planKeys.historyPrefix(ref)), top);
   }
 
   /** Every change in a plan since an instant, for digests ("what moved this week"). */
@@ -362,7 +347,6 @@ export class PlanRepository implements PlanStore {
     const rows = await collect<HistoryEntity>(this.items, planId, `${prefixRange('hist|')} and at ge ${odataString(sinceIso)}`);
     return rows.map((r) => toHistory(planId, r));
   }
-
 
   /** Read an item for an update, with the token saveChange needs. */
   async getItemForUpdate(planId: string, ref: string, seq?: number): Promise<LoadedItem | undefined> {
@@ -407,7 +391,7 @@ export class PlanRepository implements PlanStore {
     const before = loaded.item;
     const row = historyEntity(history, after.version);
     // The row's kept changes move with its history row (historyRows.ts); a row that keeps none starts from hist|.
-    const recentJson = keptWith(row, loaded.kept ?? seedFrom(await this.latestHistoryRows(before.planId, before.ref), before.seq));
+    const recentJson = keptWith(row, loaded.kept ?? seedFrom(await this.historyRows(before.planId, before.ref, RECENT_CHANGES), before.seq));
     for (let attempt = 0; ; attempt++) {
       // The first try uses the shared rows read with the item, if any; a retry reads them afresh.
       const shared = await this.sharedRowChanges(before, after, attempt === 0 ? prefetched.get(loaded) : undefined);
@@ -432,10 +416,6 @@ export class PlanRepository implements PlanStore {
     }
   }
 
-  private latestHistoryRows(planId: string, ref: string): Promise<HistoryEntity[]> {
-    return collect<HistoryEntity>(this.items, planId, prefixRange(planKeys.historyPrefix(ref)), RECENT_CHANGES);
-  }
-
   /** Whether the item is still at the ETag it was read at (so a 412 came from the summary row). */
   private async stillAt(loaded: LoadedItem): Promise<boolean> {
     try {
@@ -449,10 +429,10 @@ export class PlanRepository implements PlanStore {
 
   /**
    * The shared rows an item change moves, conditional on their ETags: the due summary (counts moved
-   * from the old due date/RAG to the new) and the old and new owner's owned| count rows. They are
-   * read together in one query. A missing summary is written as "rebuild me", so a rebuild that read
+   * from the old due date/RAG to the new) and the old and new owner's owned| count rows. Those read
+   * with the item (`read`) are used as read; the rest are read together in one query. A missing summary is written as "rebuild me", so a rebuild that read
    * the index before this change cannot then store counts without it; a missing count row is created.
-   * The same query looks for the owned| rows the change removes: a plan written before that index
+   * That query also looks for the owned| rows the change removes: a plan written before that index
    * has none, and deleting a missing row would fail the whole transaction (`missing`: do not delete).
    */
   private async sharedRowChanges(before: ItemState, after: ItemState, read?: SharedRows): Promise<{ ops: TransactionAction[]; missing: Set<string> }> {
@@ -637,7 +617,6 @@ function ownedRowsLeaving(before: ItemState, after: ItemState): string[] {
   const kept = new Set(owned(after));
   return owned(before).filter((k) => !kept.has(k));
 }
-
 
 /** An action and its milestones (in seq order) from the rows under its `item|<ref>|` prefix. */
 function actionOf(rows: ItemEntity[]): ActionDetail | undefined {

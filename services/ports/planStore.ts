@@ -75,8 +75,6 @@ export interface PlanStore {
    * last of those dates, with how many open items are due before it by RAG: "what's overdue" in one read.
    */
   overdueFirst(planId: string, beforeDate: string, need: number, revision: string | undefined): Promise<{ items: ItemSummary[]; counts: OverdueCounts }>;
-  /** How many open items are due strictly before `beforeDate`, by RAG. */
-  overdueCounts(planId: string, beforeDate: string, revision: string | undefined): Promise<OverdueCounts>;
   /** Open dated items due from `fromDate` to `toDate` inclusive, soonest first. */
   listOpenDueBetween(planId: string, fromDate: string, toDate: string): Promise<ItemSummary[]>;
   /** Every item an owner role holds, complete or not. */

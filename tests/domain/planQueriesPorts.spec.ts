@@ -42,7 +42,6 @@ function plansOf(plans: PlanInfo[], items: ItemSummary[]): PlanStore {
     getActionWithHistory: notUsed('getActionWithHistory'),
     listAllItems: notUsed('listAllItems'),
     overdueFirst: notUsed('overdueFirst'),
-    overdueCounts: notUsed('overdueCounts'),
     listOpenDueBetween: notUsed('listOpenDueBetween'),
     listPriorities: notUsed('listPriorities'),
     listHistory: notUsed('listHistory'),
