@@ -61,6 +61,8 @@ export class PlanRepository implements PlanStore {
    * write is seen within PLAN_LIST_TTL_MS.
    */
   private planList?: { at: number; value: Promise<PlanRows> };
+  /** The last overdue totals per plan, with the summary row ETag and date they were summed for (overdueFirst). */
+  private readonly overdueTotals = new Map<string, { etag: string; beforeDate: string; counts: OverdueCounts }>();
 
   constructor(private readonly tables: TableSet) {}
 
@@ -263,9 +265,16 @@ export class PlanRepository implements PlanStore {
         out.push(e);
       }
     }
-    const stored = summary && summary.revision === (revision ?? '') ? countsOf(summary) : undefined;
-    const counts = stored ?? (await this.rebuildDueCounts(planId, revision, summary?.etag));
-    return { items: out.map(indexToSummary), counts: countBefore(counts, beforeDate) };
+    const items = out.map(indexToSummary);
+    const current = summary && summary.revision === (revision ?? '') && summary.etag ? summary.etag : undefined;
+    const known = current && this.overdueTotals.get(planId);
+    if (known && known.etag === current && known.beforeDate === beforeDate) return { items, counts: { total: known.counts.total, rag: { ...known.counts.rag } } };
+    const stored = current && summary ? countsOf(summary) : undefined;
+    const counts = countBefore(stored ?? (await this.rebuildDueCounts(planId, revision, summary?.etag)), beforeDate);
+    // The row's ETag changes with every write to it, so totals summed for one ETag and date hold
+    // until either moves: most questions skip parsing and summing a row of every due date.
+    if (current && stored) this.overdueTotals.set(planId, { etag: current, beforeDate, counts });
+    return { items, counts };
   }
 
   private async rebuildDueCounts(planId: string, revision: string | undefined, etag: string | undefined): Promise<DueCounts> {

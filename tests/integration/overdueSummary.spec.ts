@@ -7,6 +7,7 @@ import { entitiesReadCount, recordTableRequests } from '../../storage/requestCou
 import { openTables, TABLES } from '../../storage/tables';
 import { OLD_SUMMARY_ROW, SUMMARY_ROW } from '../../storage/dueSummary';
 import type { Services } from '../../services/context';
+import { createServices } from '../../services/createServices';
 import type { Rag } from '../../domain/model';
 import type { ItemState, ItemSummary } from '../../domain/planItem';
 
@@ -80,6 +81,24 @@ describe('the overdue count comes from a per-plan summary kept with each change'
     const before = (await overduePage(s, {}, {}, 10)).total;
     await Promise.all([change(s, a.ref, { status: 'complete', rag: 'blue' }), change(s, b.ref, { status: 'complete', rag: 'blue' })]);
     assert.equal(await assertAgrees(s, 'after two simultaneous completions'), before - 2);
+  });
+
+  it('totals kept from an earlier question follow another instance\'s change and the next day', async () => {
+    const other = createServices(openTables(connection), { clock: s.clock });
+    const [a] = await overdue(s, { planId: PLAN });
+    const before = (await overduePage(s, {}, {}, 10)).total;
+    await change(other, a.ref, { status: 'complete', rag: 'blue' });
+    assert.equal(await assertAgrees(s, "after another instance's completion"), before - 1);
+    // The same rows on a later day: the next item to fall due is overdue the day after, so the
+    // totals kept for today must not be reused.
+    const next = (await s.plans.listOpenDueBetween(PLAN, TODAY, '2099-12-31'))[0];
+    assert.ok(next && next.due.kind === 'date', 'an open item falls due after the test day');
+    const dayAfter = new Date(Date.parse(`${next.due.date}T12:00:00Z`) + 864e5).toISOString().slice(0, 10);
+    const later: Services = { ...s, clock: { today: () => dayAfter, now: () => new Date(`${dayAfter}T10:00:00Z`) } };
+    const becameOverdue = [PLAN, 'southend-2016'].map(async (p) => (await s.plans.listOpenDueBetween(p, TODAY, next.due.kind === 'date' ? next.due.date : TODAY)).length);
+    const more = (await Promise.all(becameOverdue)).reduce((a, b) => a + b, 0);
+    assert.ok(more > 0);
+    assert.equal(await assertAgrees(later, `on ${dayAfter}`), before - 1 + more);
   });
 
   it('is rebuilt after a re-import that changes the plan', async () => {
