@@ -142,6 +142,11 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
 
   let t = correctTypos(norm.replace(/\bover due\b/g, 'overdue').replace(/\b(?:sign ?offs?|signing ?off)\b/g, 'sign-off').replace(/\bsigned ?off\b/g, 'signed-off').split(' ')).join(' ');
 
+  // "due by 31.12.21": a dotted day-first date after a date word, not a three-part ref.
+  t = t.replace(/\b(by|before|on|until|till|due|from|after|since) (\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\b/g, (all, w: string, d: string, mo: string, y: string) => (Number(d) <= 31 && Number(mo) <= 12 ? `${w} ${d}/${mo}/${y}` : all));
+  // "1.4 milestone 3", "milestone 3 of 1.4": the third milestone of 1.4, as "1.4.3" reads.
+  t = t.replace(/\b(\d{1,3}(?:\.\d{1,3}){0,3}),? milestone (\d{1,3})\b/g, '$1.$2').replace(/\bmilestone (\d{1,3}) (?:of|in|for|on) (?:action )?(\d{1,3}(?:\.\d{1,3}){0,3})\b/g, '$2.$1');
+
   // Greetings and thanks: answered briefly; a greeting in front of a question is just dropped.
   const greeting = /^(hi|hello|hey|hiya|howdy|morning|afternoon|evening|good (?:morning|afternoon|evening|day)|yo)( there| all| team| everyone| bot)?\b/;
   if (greeting.test(t)) {
@@ -156,6 +161,9 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
 
   if (/\bsend (?:the |my )?(?:weekly )?digests? now\b/.test(t)) return { kind: 'sendDigestNow' };
   if (/\b(?:digest preview|preview (?:of )?(?:my |the )?(?:weekly )?digest|my digest|show (?:me )?(?:my |the )?(?:weekly )?digest|what(?:'s| is| would be) in (?:my |the )?digest)\b/.test(t)) return { kind: 'digestPreview' };
+  // Any other question about the weekly digest ("this week's digest", "the monday digest"): its preview.
+  if (/\bdigests?\b/.test(t) && !/\b(?:send|stop|unsubscribe|turn off|opt out|cancel)\b/.test(t)) return { kind: 'digestPreview' };
+  if (/\breminders\b/.test(t) && /\b(?:show|see|view|what|which|list|queued|pending|upcoming|coming|scheduled|planned|due to go|going out)\b/.test(t) && !/\b(?:stop|turn off|opt out|cancel|mute)\b/.test(t)) return { kind: 'remindersPreview' };
   if (/\b(?:reminders? preview|preview (?:my |the )?reminders?|my reminders?|what reminders?|which reminders?)\b/.test(t)) return { kind: 'remindersPreview' };
 
   // "kpi NI 062", "kpi pi-12", "kpi SH.KPI.3", "kpi KPI 4.1": after the word "kpi", a code with letters
@@ -172,9 +180,9 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
   const priorityFirst = t.match(PRIORITY_RE);
   if (ref && priorityFirst && priorityFirst[1] === ref && !/\b(action|milestone)\b/.test(t) && !/\b(overdue|late|due|red|amber|green|behind)\b/.test(t)) return { kind: 'priority', ref };
   if (ref && !(priorityFirst && priorityFirst[1] === ref)) {
-    if (/\b(history|change-?log|changes?|changed|audit|updates? history|what(?:'s| has)? happened|who (?:changed|updated)|previous updates|past updates|updated when|last updated|timeline)\b/.test(t)) return { kind: 'history', ref };
+    if (/\b(history|change-?log|changes?|changed|audit|updates? history|what updates|updates (?:have|has) there been|updates so far|what(?:'s| has)? happened|who (?:changed|updated)|previous updates|past updates|updated when|last updated|timeline)\b/.test(t)) return { kind: 'history', ref };
     if (/\b(signed-off|sign-off|approved|approval)\b/.test(t)) return { kind: 'signedOff', ref };
-    if (/\bwho(?:se)?\b/.test(t) || /\b(owner|lead|responsible|accountable|in charge)\b/.test(t)) return { kind: 'whoOwns', ref };
+    if (/\bwho(?:se)?\b/.test(t) || /\b(owner|lead|responsible|accountable|in charge)\b/.test(t) || /^which (?:\S+ ){0,2}(?:has|holds|owns|leads|is on)\b/.test(t)) return { kind: 'whoOwns', ref };
     if (/\bwhen\b/.test(t) || /\b(due date|deadline|target date|due by when|date due)\b/.test(t)) return { kind: 'dueDate', ref };
     return { kind: 'action', ref };
   }
@@ -251,6 +259,10 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
     return intent;
   }
 
+  // A date with no due word ("tomorrow", "on Saturday") is a due-soon question only when nothing
+  // else in it is about something other than the plan: "book a room for Thursday" is not.
+  if (!isDue && window?.ok && offTopic(rest, phrase)) return { kind: 'unknown', text: raw.trim().slice(0, 200), suggestion: suggest(t) };
+
   if (isDue || (window && window.ok)) {
     const unread = !window ? unreadWindow(rest) : undefined;
     const intent: Intent = window?.ok
@@ -269,14 +281,21 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
     return intent;
   }
   if (priorityRef) return { kind: 'priority', ref: priorityRef };
-  if (/\b(unowned|no owner|no lead|without (?:an? )?(?:owner|lead)|nobody owns|no one owns|orphan(?:ed)?|not assigned|unassigned|ownerless|missing (?:an )?owners?)\b/.test(t)) return { kind: 'unowned' };
+  if (/\b(unowned|no owner|no lead|without (?:an? )?(?:owner|lead)|nobody owns|no one owns|orphan(?:ed)?|not assigned|unassigned|ownerless|missing (?:an )?owners?|(?:do not|don't|doesn't|does not) have (?:an? )?(?:owner|lead)|(?:no ?one|nobody|no-one) (?:is )?assigned|not got (?:an? )?(?:owner|lead))\b/.test(t)) return { kind: 'unowned' };
   if (owner === 'me' && /\b(actions?|items?|tasks?|stuff|work|things|list|plate|own|got|responsible|assigned|open|outstanding|milestones?|jobs?|to-?dos?|have|mine|lot|lead|leading|for me)\b|^my\b|\bmine\b/.test(t)) return { kind: 'myActions' };
   if (/\b(?:what do i need to do|what(?:'s| is) (?:on )?my (?:list|plate)|what should i (?:be )?(?:doing|working on)|anything for me)\b/.test(t)) return { kind: 'myActions' };
   if (owner && owner !== 'me' && /\b(actions?|items?|tasks?|stuff|work|list)\b/.test(t)) return { kind: 'lookup', words: owner, display: ownerRaw ?? owner };
   if ((m = t.match(/^what (?:does|has|is) (.+?) (?:have|got|own|lead|leading|responsible for|working on)$/)) && !/\b(my|me|i|mine)\b/.test(m[1])) return { kind: 'lookup', words: m[1], display: rawTail(raw, m[1]) };
   if ((m = t.match(/\b([a-z][a-z'-]+(?: [a-z][a-z'-]+)?)'s (?:actions?|items?|tasks?|stuff|work|list)\b/))) return { kind: 'lookup', words: m[1], display: rawTail(raw, m[1] + "'s").replace(/'s$/i, '') };
+  // "cp2 - where are we", "initial health assessments on time, how are we doing": a subject, then a
+  // generic progress question about it. The subject is looked up (a KPI, action, priority or person),
+  // never taken for the whole plan.
+  if ((m = t.match(/^(.+?) (?:how are we doing|how(?:'s| is) (?:it|that|this) (?:going|doing|looking)|where are we(?: at| up to| with (?:it|that|this))?|what(?:'s| is) the latest|latest(?: position| figures?| numbers?)?|any news)$/))) {
+    const words = stripFiller(m[1]);
+    if (words && !/^(?:the plan|plan|overall|overall plan|improvement plan|we|us|things|everything|it|so|ok|okay|right|and|then|now|generally|in general)$/.test(words)) return { kind: 'lookup', words, display: rawTail(raw, m[1]) };
+  }
   if (/^(status|progress|update|updates|position|state of play|where are we)$/.test(t)) return { kind: 'summary' };
-  if (/\b(summary|summarise|overview|plan status|dashboard|how are we doing|how(?:'s| is) (?:the |our )?(?:plan|it|everything|things)|rag (?:count|mix|split|breakdown|position)|position|big picture|headlines?|state of (?:the )?(?:plan|play)|progress overall|overall progress|where are we|highlights|totals?|bird's eye|snapshot|status report|progress report)\b/.test(t))
+  if (/\b(summary|summarise|overview|plan status|dashboard|how are we doing|how(?:'s| is) (?:the |our )?(?:plan|it|everything|things)|rag (?:count|mix|split|breakdown|position)|position|big picture|overall picture|the picture|headlines?|headline position|state of (?:the )?(?:plan|play)|progress overall|overall progress|where are we|highlights|totals?|bird's eye|snapshot|status report|progress report)\b/.test(t))
     return { kind: 'summary' };
 
   if ((m = t.match(/^(?:show|open|view|details?|details of|details for|tell me about|info on|information on|info about|more on|more about|look up|lookup|pull up|find|what about|what's|what is)\s+(.+)$/)) || (m = t.match(/^(?:can you |could you |please |pls )+(?:show|open|find|pull up|look up)(?: me)?\s+(.+)$/))) {
@@ -292,6 +311,21 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
     return { kind: 'lookup', words: bare, display: raw.trim().slice(0, 80) };
 
   return { kind: 'unknown', text: raw.trim().slice(0, 200), suggestion: suggest(t) };
+}
+
+/** Words that keep a question about the plan (what is on, coming, planned, for whom). */
+const PLAN_TALK = new Set(['actions', 'action', 'items', 'item', 'milestones', 'milestone', 'tasks', 'task', 'deliverables', 'deliverable', 'plan', 'plans', 'work', 'happening', 'planned', 'coming', 'going', 'landing', 'outstanding', 'open', 'left', 'remaining', 'need', 'needs', 'needed', 'done', 'finish', 'finished', 'complete', 'completed', 'deadline', 'deadlines', 'ours', 'everyone', 'anyone', 'anybody', 'whole', 'else', 'up', 'else', 'expected', 'lined', 'looking', 'like']);
+
+/**
+ * Words of `rest` (the question without its window) that are about something else: not filler,
+ * not plan talk, not the owner named. "the weather like in Southend" has "weather" and "southend".
+ */
+function offTopic(rest: string, ownerWords: string | undefined): boolean {
+  const owner = new Set((ownerWords ?? '').split(' '));
+  return stripFiller(rest)
+    .split(' ')
+    .map((w) => w.replace(/'s$/, '').replace(/[^a-z'-]/g, ''))
+    .some((w) => w.length > 2 && !NOT_A_NAME.has(w) && !PLAN_TALK.has(w) && !owner.has(w) && !/^(?:what|whats|which|who|when|anything|something|for|with|by|from|we|us|our|you|i|me|my|be|will|would|should|can|could)$/.test(w));
 }
 
 const NOT_A_NAME = new Set(['what', 'whats', "what's", 'which', 'who', 'has', 'have', 'got', 'any', 'anything', 'are', 'is', 'the', 'of', 'actions', 'action', 'items', 'item', 'late', 'overdue', 'due', 'next', 'week', 'this', 'month', 'show', 'me', 'list', 'all', 'there', 'their', 'his', 'her', 'please', 'pls', 'in', 'on', 'for', 'and', 'or', 'a', 'an', 'to', 'be', 'been', 'still', 'yet', 'now', 'currently', 'slipping', 'things', 'stuff', 'milestones', 'tasks', 'work', 'everything', 'anyone', 'else']);
@@ -353,7 +387,7 @@ function rawTail(raw: string, mention: string): string {
 }
 
 function smallTalk(t: string): Intent | undefined {
-  const s = t.replace(/\b(bot|mate|pal|so much|very much|v much|much|a lot|lots|loads|again|all|everyone|team|guys|folks|for that|for this|for your help|for the help|for helping)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  const s = t.replace(/\b(today|this morning|this afternoon|this evening|then|now|for now|for today|really|that's really helpful|that's helpful|that was helpful)\b/g, ' ').replace(/\b(bot|mate|pal|so much|very much|v much|much|a lot|lots|loads|again|all|everyone|team|guys|folks|for that|for this|for your help|for the help|for helping)\b/g, ' ').replace(/\s+/g, ' ').trim();
   if (/^(thanks?|thank you|thankyou|thx|ty|cheers|ta|many thanks|much appreciated|appreciated|brilliant thanks|great thanks|perfect thanks|lovely thanks|nice one|that's (?:great|helpful|brilliant|perfect|lovely)|thanks that's (?:great|helpful|brilliant|perfect))( (?:that's|that is)? ?(?:great|helpful|brilliant|perfect|lovely|useful))?$/.test(s)) return { kind: 'smallTalk', topic: 'thanks' };
   if (/^(bye|goodbye|see you|see ya|cya|later|night|good night|ttfn|speak soon|have a good (?:day|weekend|evening))$/.test(s)) return { kind: 'smallTalk', topic: 'bye' };
   if (/^(ok|okay|k|cool|great|nice|lovely|brilliant|perfect|fine|got it|noted|understood|right|sure|fab|super|grand|sound|ace|yes|no|yep|nope)$/.test(s)) return { kind: 'smallTalk', topic: 'ok' };
@@ -382,7 +416,10 @@ const DUE_WORDS = new Set(['due', 'new due date', 'revised due date', 'due date'
  * as an update.
  */
 export function parseUpdate(raw: string, opts: ParseOptions = {}): Extract<Intent, { kind: 'update' }> | undefined {
-  const s = raw.normalize('NFKC').replace(/[\u00ad\u200b-\u200f\u2060-\u2069\ufeff]/g, '').replace(/[\u2018\u2019]/g, "'").trim();
+  // A leading @mention of the bot (kept in pasted or forwarded text) is not part of the update.
+  const s = raw.normalize('NFKC').replace(/[\u00ad\u200b-\u200f\u2060-\u2069\ufeff]/g, '').replace(/[\u2018\u2019]/g, "'").replace(/^\s*(?:<at>[^<]*<\/at>\s*)+/i, '').trim();
+  // "6.4 deadline?", "2.4 complete?": a question about the item, not a change to it, unless it says "update" or "set".
+  if (/\?\s*$/.test(s) && !/^(?:please\s+)?(?:update|set|mark|change|move)\b/i.test(s)) return undefined;
   const words = UPDATE_WORDS.map((w) => w.replace(/ /g, '\\s+')).join('|');
   const re = new RegExp(String.raw`^(?:please\s+)?(?:update|set|mark|change|move)?\s*(?:action|milestone|ref)?\s*(${REF_SOURCE})\s*(?:is|as|to|=|-|:)?\s*(?:now\s+)?(${words})\b\s*(?:[:–—,-]\s*)?(.*)$`, 'is');
   const m = s.match(re);
@@ -406,7 +443,7 @@ export function parseUpdate(raw: string, opts: ParseOptions = {}): Extract<Inten
     evidenceUrl = url[0].replace(/[).,;]+$/, '');
     rest = rest.replace(url[0], '').replace(/[ \t]+/g, ' ').trim();
   }
-  rest = rest.replace(/^(evidence|because|reason)\s*[:-]?\s*/i, '').trim();
+  rest = rest.replace(/^(evidence|because|reason)\s*[:-]?\s*/i, '').replace(/^[?!.]+$/, '').trim();
   if (rest) intent.commentary = rest;
   if (evidenceUrl) intent.evidenceUrl = evidenceUrl;
   return intent;

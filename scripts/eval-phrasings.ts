@@ -5,6 +5,7 @@
  * `--markdown` prints the BENCHMARKS.md section instead.
  */
 import { CORPUS, CORPUS_TODAY } from '../tests/fixtures/phrasings/corpus';
+import { HELD_OUT } from '../tests/fixtures/phrasings/heldout';
 import { demoVocabulary } from '../tests/fixtures/phrasings/vocabulary';
 import { evaluate } from '../tests/fixtures/phrasings/evaluate';
 import * as fs from 'node:fs';
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const r = evaluate(CORPUS, vocab, CORPUS_TODAY);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const h = evaluate(HELD_OUT, vocab, CORPUS_TODAY);
+  const heldRows = [...h.byIntent.entries()].sort((a, b) => a[0].localeCompare(b[0]));
   const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;
   const rows = [...r.byIntent.entries()].sort((a, b) => a[0].localeCompare(b[0]));
   if (process.argv.includes('--markdown') || process.argv.includes('--write')) {
@@ -29,6 +32,17 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: | ---: |',
       ...rows.map(([k, v]) => `| ${k} | ${v.total} | ${pct(v.understood, v.total)} | ${v.wrong} |`),
       `| **all** | **${r.total}** | **${pct(r.understood, r.total)}** | **${r.confidentWrong}** |`,
+      '',
+      `### Held-out set (tests/fixtures/phrasings/heldout.ts)`,
+      '',
+      `${h.total} phrasings written by a colleague who read the intents' types and the demo data but not the parser, and did not run it. Its first run, before any change made for it, understood 184 of 238 (77.3%) with 20 confident wrong answers (mostly a date in an unrelated sentence read as "what's due", "w/c 22 Nov" read as the whole of November, and a plan named by its year ignored); the parser was then fixed for those classes of phrasing, not for the sentences, so these figures are no longer held out. Not understood means asked back or help, never an answer.`,
+      '',
+      '| intent | phrasings | understood | confident wrong |',
+      '| --- | ---: | ---: | ---: |',
+      ...heldRows.map(([k, v]) => `| ${k} | ${v.total} | ${pct(v.understood, v.total)} | ${v.wrong} |`),
+      `| **all** | **${h.total}** | **${pct(h.understood, h.total)}** | **${h.confidentWrong}** |`,
+      '',
+      ...h.outcomes.filter((o) => o.verdict === 'confident wrong').map((o) => `- Still a confident wrong answer: “${o.text}” (${o.why ?? ''}).`),
       END,
     ].join('\n');
     if (process.argv.includes('--write')) {
@@ -42,6 +56,8 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) console.log(`${k.padEnd(22)} ${String(v.understood).padStart(4)}/${String(v.total).padEnd(4)} ${pct(v.understood, v.total).padStart(7)}  wrong ${v.wrong}`);
   console.log(`\nUnderstood ${r.understood} of ${r.total} (${pct(r.understood, r.total)}); confident wrong answers: ${r.confidentWrong}; ${ms.toFixed(0)} ms in all.`);
   for (const o of r.outcomes.filter((x) => x.verdict !== 'understood')) console.log(`  ${o.verdict.padEnd(15)} ${JSON.stringify(o.text.slice(0, 70))}: ${o.why ?? ''}`);
+  console.log(`\nHeld-out set: understood ${h.understood} of ${h.total} (${pct(h.understood, h.total)}); confident wrong answers: ${h.confidentWrong}.`);
+  for (const o of h.outcomes.filter((x) => x.verdict !== 'understood')) console.log(`  ${o.verdict.padEnd(15)} ${JSON.stringify(o.text.slice(0, 70))}: ${o.why ?? ''}`);
   if (r.confidentWrong > 0) process.exitCode = 1;
 }
 

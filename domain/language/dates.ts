@@ -102,6 +102,18 @@ export function readWindow(text: string, today: string | undefined): WindowReadi
     if (parts.length !== 2 || !from || !to || to < from) return { ok: false, words };
     return { ok: true, window: range(from < today ? today : from, to, `${formatBritishDate(from)} to ${formatBritishDate(to)}`), words };
   }
+  // A day and a month ("22 Nov", "30th of February"): a date for chrono below, never the whole
+  // month; a day the month does not have is not read at all, so it is asked back, not guessed.
+  const dayMonth = t.match(new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?${MONTH_RE}\b(?:\s+(\d{4}))?`));
+  if (dayMonth) {
+    const month = MONTHS.findIndex((name) => name.startsWith(dayMonth[2].slice(0, 3))) + 1;
+    const day = Number(dayMonth[1]);
+    const year = dayMonth[3] ? Number(dayMonth[3]) : 2000; // a leap year: 29 Feb is a real day in some year
+    if (day < 1 || day > Number(endOfMonthOf(monthStart(year, month)).slice(8))) {
+      const lead = t.slice(0, dayMonth.index).match(/\b(?:w\/c|wc|w\/b|week commencing|week beginning|week starting|by|before|until|till|on|for)\s*$/)?.[0] ?? '';
+      return { ok: false, words: `${lead}${dayMonth[0]}`.trim() };
+    }
+  }
   if ((m = t.match(new RegExp(String.raw`\b(?:by |before |until )?(?:the )?end of ${MONTH_RE}\b(?:\s+(\d{4}))?`)))) {
     if (!today) return { ok: false, words: m[0].trim() };
     const month = MONTHS.findIndex((name) => name.startsWith(m![1].slice(0, 3))) + 1;
@@ -110,7 +122,7 @@ export function readWindow(text: string, today: string | undefined): WindowReadi
     const to = endOfMonthOf(monthStart(year, month));
     return { ok: true, window: range(today, to, `by ${formatBritishDate(to)}`), words: m[0].trim() };
   }
-  if ((m = t.match(new RegExp(String.raw`\b(in|during|for|by|before|until|till|on|of)?\s*${MONTH_RE}\b(?:\s+(\d{4}))?(?!\s*\d|\s*\/)`))) && (m[1] || !/^(may|mar|march)$/.test(m[2]))) {
+  if (!dayMonth && (m = t.match(new RegExp(String.raw`\b(in|during|for|by|before|until|till|on|of)?\s*${MONTH_RE}\b(?:\s+(\d{4}))?(?!\s*\d|\s*\/)`))) && (m[1] || !/^(may|mar|march)$/.test(m[2]))) {
     if (!today) return { ok: false, words: m[0].trim() };
     const month = MONTHS.findIndex((name) => name.startsWith(m![2].slice(0, 3))) + 1;
     const y = Number(today.slice(0, 4));
@@ -134,6 +146,9 @@ export function readWindow(text: string, today: string | undefined): WindowReadi
     const before = text.slice(0, r.index).trimEnd();
     const prep = before.match(/\b(by|before|until|till|on|for|due)$/)?.[1];
     const date = iso(r.start.date());
+    // "w/c 22 Nov", "week commencing 22/11": that week, Monday to Sunday, from the day named.
+    const wc = before.match(/\b(?:w\/c|wc|w\/b|week commencing|week beginning|week starting|the week of|week of)$/)?.[0];
+    if (wc) return { ok: true, window: range(date, addDays(date, 6), `the week commencing ${formatBritishDate(date)}`), words: `${wc} ${r.text}` };
     const words = `${prep && prep !== 'due' ? prep + ' ' : ''}${r.text}`;
     if (prep === 'before') return date <= today ? { ok: false, words } : { ok: true, window: range(today, addDays(date, -1), `before ${formatBritishDate(date)}`), words };
     if (prep === 'by' || prep === 'until' || prep === 'till') return date < today ? { ok: false, words } : { ok: true, window: range(today, date, `by ${formatBritishDate(date)}`), words };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { CORPUS, CORPUS_TODAY } from '../fixtures/phrasings/corpus';
+import { HELD_OUT } from '../fixtures/phrasings/heldout';
 import { demoVocabulary } from '../fixtures/phrasings/vocabulary';
 import { evaluate, judge } from '../fixtures/phrasings/evaluate';
 import type { Vocabulary } from '../../domain/language/resolve';
@@ -32,4 +33,22 @@ describe('phrasing corpus: understood against the demo vocabulary', function () 
       assert.equal(o.verdict, 'understood', `${o.why ?? ''} ${JSON.stringify(o.got).slice(0, 300)}`);
     });
   }
+});
+
+describe('held-out phrasings (written without reading the parser): never answered wrongly', function () {
+  this.timeout(60_000);
+  let vocab: Vocabulary;
+  before(async () => {
+    vocab = await demoVocabulary();
+  });
+
+  // Known and not yet fixed: "have I got" reads as "my actions" whatever follows it.
+  const KNOWN_WRONG = ['how many days annual leave have I got left'];
+
+  it('gives no confident wrong answer beyond the known one, and understands at least 85%', () => {
+    const r = evaluate(HELD_OUT, vocab, CORPUS_TODAY);
+    const wrong = r.outcomes.filter((o) => o.verdict === 'confident wrong').map((o) => o.text);
+    assert.deepEqual(wrong, KNOWN_WRONG, r.outcomes.filter((o) => o.verdict === 'confident wrong').map((o) => `${o.text}: ${o.why}`).join('\n'));
+    assert.ok(r.understood / r.total >= 0.85, `${r.understood} of ${r.total}`);
+  });
 });

@@ -208,6 +208,25 @@ describe('more than one plan', function () {
     assert.match(one.text, /History of 2\.4 \(Southend 2021\)/);
   });
 
+  it('a plan named by its year ("the 2016 plan") is the plan asked about, even where the caller owns the ref in another', async () => {
+    const named = await ask(h, 'action 2.4 in the 2016 plan');
+    assert.match(named.text, /Southend 2016/);
+    assert.doesNotMatch(named.text, /Southend 2021|is in 2 plans/);
+    // A year with no "plan" beside it is a date, and narrows nothing.
+    const dated = await ask(h, 'what was due in 2016');
+    assert.doesNotMatch(dated.text, /Southend 2016 only/);
+  });
+
+  it('"2.4 complete?" is a question about 2.4: it shows the action and changes nothing', async () => {
+    const before = await h.bot.services.plans.getItemForUpdate('southend-2021', '2.4');
+    const r = await ask(h, '2.4 complete?');
+    assert.match(r.text, /2\.4/);
+    assert.match(r.text, /Action 2\.4:/, 'the action card');
+    assert.doesNotMatch(r.text, /\bSaved\b/);
+    const after = await h.bot.services.plans.getItemForUpdate('southend-2021', '2.4');
+    assert.equal(after?.item.version, before?.item.version, 'no write');
+  });
+
   it("the one plan where the caller owns the ref is taken without asking, and the card names it", async () => {
     const mine = await ask(h, 'action 2.4');
     assert.match(mine.text, /Southend 2021/);
