@@ -88,7 +88,9 @@ export interface Results {
   latency: LatencyRow[];
   latencySmall: LatencyRow[];
   sort: { items: number; currentMs: number; sharedCollatorMs: number; sameOrder: boolean };
-  updates: { update: LatencyRow; echo: LatencyRow; versionRead: Summary };
+  /** Card submits against the larger plan, and against the smaller one. */
+  updates: UpdatePhase;
+  updatesSmall: UpdatePhase;
   counts: { small: Map<string, CountCell>; large: Map<string, CountCell> };
   imports: ImportResult[];
   throughput: ThroughputRow[];
@@ -101,12 +103,20 @@ export interface Results {
   previous?: ResultsFile;
 }
 
+export interface UpdatePhase {
+  size: number;
+  /** How many distinct actions were updated (a small plan is cycled through). */
+  actionsUpdated: number;
+  update: LatencyRow;
+  echo: LatencyRow;
+  versionRead: Summary;
+}
+
 /** The rows bench/results.json holds for this run. */
 export function resultsOf(r: Results): ResultRow[] {
-  const upd = { row: r.updates.update, echo: r.updates.echo };
   return [
-    ...resultRows(r.sizes.small, r.latencySmall, r.counts.small),
-    ...resultRows(r.sizes.large, r.latency, r.counts.large, { update: upd }),
+    ...resultRows(r.sizes.small, r.latencySmall, r.counts.small, { update: { row: r.updatesSmall.update, echo: r.updatesSmall.echo } }),
+    ...resultRows(r.sizes.large, r.latency, r.counts.large, { update: { row: r.updates.update, echo: r.updates.echo } }),
   ];
 }
 
@@ -253,19 +263,21 @@ export function renderReport(r: Results): string {
   );
   out.push('');
 
-  const u = r.updates;
+  const ups = [r.updatesSmall, r.updates];
   out.push('## 2. Update latency (card submit → stored → card back)');
   out.push('');
   out.push(
-    `An Action.Execute invoke with verb submitUpdate from the action's owner, on ${u.update.n} distinct open actions (plus ${r.warmup} warm-up), each with the version read from storage first (untimed; ` +
-      `that read took p50 ${ms(u.versionRead.p50)} ms). Timed until the invoke response (the refreshed card) arrives; by then the change, its history row and index rows are committed and the shared ` +
-      'card has been updated through the connector stand-in. Every response was checked to be a card and every stored version to have moved on by one. Echo requests were interleaved one-for-one.',
+    `An Action.Execute invoke with verb submitUpdate from the action's owner, ${r.samples} timed (plus ${r.warmup} warm-up) against each plan, on ${ups.map((u) => `${n(u.actionsUpdated)} distinct open actions at ${n(u.size)}`).join(' and ')} (a plan with fewer open owned actions than submits is cycled through), each with the version read from storage first (untimed; ` +
+      `that read took p50 ${ups.map((u) => `${ms(u.versionRead.p50)} ms at ${n(u.size)}`).join(', ')}). Timed until the invoke response (the refreshed card) arrives; by then the change, its history row and index rows are committed and the shared ` +
+      'card has been updated through the connector stand-in. Every response was checked to be a card and every stored version to have moved on by one. Echo requests were interleaved one-for-one. CPU columns are means per submit, as in section 1.',
   );
   out.push('');
   out.push(
     table(
-      ['Request', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'p50 ÷ echo p50', 'p95 ÷ echo p95', 'failed'],
-      [u.update, u.echo].map((l) => [l.label, String(l.n), ms(l.p50), ms(l.p95), ms(l.p99), ms(l.mean), ratio(l.p50, u.echo.p50), ratio(l.p95, u.echo.p95), String(l.errors)]),
+      ['Request', 'actions', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'p50 ÷ echo p50', 'p95 ÷ echo p95', 'bot CPU beyond echo ms', 'Azurite CPU ms', 'failed'],
+      ups.flatMap((u) =>
+        [u.update, u.echo].map((l) => [l.label, n(u.size), String(l.n), ms(l.p50), ms(l.p95), ms(l.p99), ms(l.mean), ratio(l.p50, u.echo.p50), ratio(l.p95, u.echo.p95), l === u.update ? ms((u.update.cpuMs ?? NaN) - (u.echo.cpuMs ?? NaN)) : '–', l === u.update ? ms(u.update.azuriteCpuMs ?? NaN) : '–', String(l.errors)]),
+      ),
     ),
   );
   out.push('');
@@ -430,12 +442,12 @@ function goals(r: Results): string[] {
   }
   const od = sizes.map((s) => at('overdue', s)?.p95Ratio);
   lines.push([`“what's overdue” p95 ≤ 3× echo at ${n(r.sizes.small)}, ≤ 5× at ${n(r.sizes.large)}`, ...od.map((v) => fmt(v, '×')), verdict([(od[0] ?? Infinity) <= 3, (od[1] ?? Infinity) <= 5])]);
-  const up = at('update', r.sizes.large)?.p95Ratio;
-  lines.push(['card update p95 ≤ 5× echo', '–', fmt(up, '×'), verdict([(up ?? Infinity) <= 5])]);
+  const up = sizes.map((s) => at('update', s)?.p95Ratio);
+  lines.push(['card update p95 ≤ 5× echo', ...up.map((v) => fmt(v, '×')), verdict(up.map((v) => (v ?? Infinity) <= 5))]);
   return [
     '## Goals (issue #16)',
     '',
-    'The targets for this machine\'s in-memory Azurite, with this run\'s medians (requests, entities) and means (CPU). The card update is timed at the larger plan only.',
+    'The targets for this machine\'s in-memory Azurite, with this run\'s medians (requests, entities) and means (CPU).',
     '',
     table(['Goal', `@${n(r.sizes.small)}`, `@${n(r.sizes.large)}`, 'this run'], lines, ['l', 'r', 'r', 'l']),
     '',
@@ -593,6 +605,19 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
         `, and their p50 ratios with it (${planQs.map((q) => `${ratio(q.l!.p50, az(r.latency, 'echo')?.p50 ?? NaN)}`).join(', ')}), while “kpi X”, whose rows are in the Kpis table (about ${n(ld.kpis + ld.kpiValues)} entities, the same at both sizes), stays at ${ms(kpiL.azuriteCpuMs ?? NaN)} ms and ${ratio(kpiL.p50, az(r.latency, 'echo')?.p50 ?? NaN)}. ` +
         'Azurite\'s in-memory table store answers every query by running its filter over every entity of the table and then sorting the matches (LokiTableMetadataStore.queryTableEntities: chain().where(…).sort(…)); only point reads use its index. ' +
         `A range read of one page in the PlanItems table therefore scans all ${n(large.entities)} entities the 2,000-action plan holds. Azure Table Storage serves a partition's row-key range from its index, so these ratios are the emulator's; the request and entity counts above carry over.`,
+    );
+  }
+
+  // Where a card update's time goes, at both sizes: the bot's own CPU against the emulator's.
+  const ups = [r.updatesSmall, r.updates];
+  if (ups.every((u) => u.update.cpuMs !== undefined && u.echo.cpuMs !== undefined && u.update.azuriteCpuMs !== undefined)) {
+    const bot = (u: UpdatePhase) => (u.update.cpuMs ?? NaN) - (u.echo.cpuMs ?? NaN);
+    f.push(
+      `A card update takes p50 ${ups.map((u) => `${ms(u.update.p50)} ms at ${n(u.size)} actions (${ratio(u.update.p50, u.echo.p50)} echo)`).join(' and ')}. ` +
+        `Of that, the bot's own CPU beyond echo is ${ups.map((u) => `${ms(bot(u))} ms`).join(' and ')}, and Azurite's ${ups.map((u) => `${ms(u.update.azuriteCpuMs ?? NaN)} ms`).join(' and ')} per submit, for its 2–3 requests (the read of the action with its shared rows, the entity-group transaction, and the cited KPIs' query). ` +
+        (ups.every((u) => (u.update.azuriteCpuMs ?? 0) > bot(u))
+          ? 'The emulator\'s share is the larger at both sizes and grows with the table, as the questions\' reads do (finding above): a card update is bounded by the emulator here, not by the bot.'
+          : 'The bot\'s share is the larger at one size at least: that is the part to look at.'),
     );
   }
 

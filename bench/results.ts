@@ -48,7 +48,7 @@ export function resultRows(actions: number, latency: LatencyRow[] | undefined, c
       p95Ratio: l && base ? round(l.p95 / base.p95) : null,
       tableRequests: c?.counter.length ? median(c.counter) : null,
       entitiesRead: c?.entities.length ? median(c.entities) : null,
-      botCpuMs: key === 'echo' ? 0 : l?.cpuMs !== undefined && echo?.cpuMs !== undefined ? round(l.cpuMs - echo.cpuMs) : null,
+      botCpuMs: key === 'echo' ? 0 : l?.cpuMs !== undefined && base?.cpuMs !== undefined ? round(l.cpuMs - base.cpuMs) : null,
     };
   });
 }

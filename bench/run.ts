@@ -48,7 +48,7 @@ import { startTableProxy, type TableProxy } from './tableProxy';
 import { destroyClientAgent, executeActivity, messageActivity, post, type Caller } from './botClient';
 import { ResourceSampler, childrenCpuSeconds } from './resources';
 import { median, summarise } from './stats';
-import { renderReport, resultsOf, type CountCell, type ImportResult, type LatencyRow, type Results, type ThroughputRow } from './report';
+import { renderReport, resultsOf, type CountCell, type ImportResult, type LatencyRow, type Results, type ThroughputRow, type UpdatePhase } from './report';
 import { carryOver, type ResultsFile } from './results';
 import { itemsOfPlan } from '../services/importPlan';
 import { measureFanOut } from './delivery';
@@ -397,15 +397,19 @@ function updateTargets(store: Store, rng: Rng): UpdateTarget[] {
 let cardMessageId = 1_700_000_000_000;
 
 /** One card submit by the action's owner. The version is read first and untimed, as the card would carry it. */
-async function submitUpdate(stub: ConnectorStub, port: number, store: Store, t: UpdateTarget, n: number): Promise<{ ms: number; ok: boolean; readMs: number }> {
+async function submitUpdate(stub: ConnectorStub, port: number, store: Store, t: UpdateTarget, n: number): Promise<{ ms: number; ok: boolean; readMs: number; azuriteCpuMs: number; cpuMs: number }> {
   const r0 = performance.now();
   const loaded = await store.plans.getItemForUpdate(store.planId, t.ref);
   const readMs = performance.now() - r0;
-  if (!loaded) return { ms: NaN, ok: false, readMs };
+  if (!loaded) return { ms: NaN, ok: false, readMs, azuriteCpuMs: NaN, cpuMs: NaN };
   const status = loaded.item.status === 'on_track' ? 'some_issues' : 'on_track';
   const data = { planId: store.planId, ref: t.ref, seq: '', version: String(loaded.item.version), owner: loaded.item.ownerRole ?? '', status, rag: 'auto', commentary: `Benchmark update ${n}: partner meeting moved, plan re-baselined.` };
   // A real press comes from a message the bot posted; the stand-in accepts any id (strictActivityIds off).
+  const az0 = childrenCpuSeconds();
+  const cpu0 = process.cpuUsage();
   const r = await post(port, executeActivity(stub.url, t.owner, 'submitUpdate', data, String(cardMessageId++)));
+  const cpu = process.cpuUsage(cpu0);
+  const azuriteCpuMs = (childrenCpuSeconds() - az0) * 1000;
   let ok = r.status === 200;
   try {
     const body = JSON.parse(r.body) as { statusCode?: number; type?: string; value?: unknown };
@@ -415,7 +419,58 @@ async function submitUpdate(stub: ConnectorStub, port: number, store: Store, t: 
   }
   const after = await store.plans.getItemForUpdate(store.planId, t.ref);
   ok = ok && after?.item.version === loaded.item.version + 1 && after.item.status === status;
-  return { ms: r.ms, ok, readMs };
+  return { ms: r.ms, ok, readMs, azuriteCpuMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/**
+ * Card submits by each action's owner, interleaved one-for-one with echo requests. Each action is
+ * updated once where the plan has enough open owned actions; a smaller plan cycles through them
+ * (the version is read before each submit, so a second update of an action is an ordinary one).
+ */
+async function updateLatency(store: Store, stub: ConnectorStub, botPort: number, echoPort: number, echoQ: Question, rng: Rng): Promise<UpdatePhase> {
+  const targets = updateTargets(store, rng);
+  const needed = WARMUP + SAMPLES;
+  if (targets.length === 0) throw new Error(`no open owned actions to update at ${store.size} actions`);
+  log(`update latency at ${store.size} actions: ${WARMUP} warm-up + ${SAMPLES} card submits on ${Math.min(needed, targets.length)} actions, interleaved with echo`);
+  const upd: number[] = [];
+  const echoTimes: number[] = [];
+  const reads: number[] = [];
+  const azurite: number[] = [];
+  const cpu: number[] = [];
+  const echoCpu: number[] = [];
+  let updErrors = 0;
+  let echoErrors = 0;
+  for (let i = 0; i < needed; i++) {
+    const order = rng.chance(0.5) ? ['update', 'echo'] : ['echo', 'update'];
+    for (const what of order) {
+      if (what === 'update') {
+        const r = await submitUpdate(stub, botPort, store, targets[i % targets.length], i);
+        if (!r.ok) updErrors++;
+        if (i >= WARMUP) {
+          upd.push(r.ms);
+          reads.push(r.readMs);
+          azurite.push(r.azuriteCpuMs);
+          cpu.push(r.cpuMs);
+        }
+      } else {
+        const r = await ask(stub, echoPort, echoQ.next(rng));
+        if (!r.ok) echoErrors++;
+        if (i >= WARMUP) {
+          echoTimes.push(r.ms);
+          echoCpu.push(r.cpuMs);
+        }
+      }
+    }
+    stub.clear();
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return {
+    size: store.size,
+    actionsUpdated: Math.min(needed, targets.length),
+    update: { key: 'update', label: 'card submit (submitUpdate) → stored → card back', ...summarise(upd), errors: updErrors, cpuMs: mean(cpu), azuriteCpuMs: mean(azurite) } satisfies LatencyRow,
+    echo: { key: 'echo', label: 'echo baseline (interleaved)', ...summarise(echoTimes), errors: echoErrors, cpuMs: mean(echoCpu) } satisfies LatencyRow,
+    versionRead: summarise(reads),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -622,6 +677,15 @@ async function main(): Promise<void> {
       return await sequentialLatency(qs, portOf, rng, freshStub);
     } finally {
       await bot.stop();
+    }
+  });
+  const updatesSmall = await phase(`updates (sequential, ${SIZES.small} actions)`, async () => {
+    const bot = await startRealBot(small.azurite.connectionString);
+    try {
+      await freshStub();
+      return await updateLatency(small, stub, bot.port, echo.port, questions(small).find((q) => q.key === 'echo')!, rng);
+    } finally {
+      await bot.stop();
       await small.azurite.stop();
     }
   });
@@ -652,41 +716,10 @@ async function main(): Promise<void> {
   const sort = await sortCost(large);
 
   // --- updates ---------------------------------------------------------------------------------
-  const updates = await phase('updates (sequential)', async () => {
-    const targets = updateTargets(large, rng);
-    const needed = WARMUP + SAMPLES;
-    if (targets.length < needed) throw new Error(`only ${targets.length} open owned actions for ${needed} distinct updates`);
-    log(`update latency: ${WARMUP} warm-up + ${SAMPLES} card submits on distinct actions, interleaved with echo`);
+  const updates = await phase(`updates (sequential, ${SIZES.large} actions)`, async () => {
+    if (updateTargets(large, rng).length < WARMUP + SAMPLES) throw new Error(`too few open owned actions at ${SIZES.large} for ${WARMUP + SAMPLES} distinct updates`);
     await freshStub();
-    const echoQ = qs.find((q) => q.key === 'echo')!;
-    const upd: number[] = [];
-    const echoTimes: number[] = [];
-    const reads: number[] = [];
-    let updErrors = 0;
-    let echoErrors = 0;
-    for (let i = 0; i < needed; i++) {
-      const order = rng.chance(0.5) ? ['update', 'echo'] : ['echo', 'update'];
-      for (const what of order) {
-        if (what === 'update') {
-          const r = await submitUpdate(stub, bot.port, large, targets[i], i);
-          if (!r.ok) updErrors++;
-          if (i >= WARMUP) {
-            upd.push(r.ms);
-            reads.push(r.readMs);
-          }
-        } else {
-          const r = await ask(stub, echo.port, echoQ.next(rng));
-          if (!r.ok) echoErrors++;
-          if (i >= WARMUP) echoTimes.push(r.ms);
-        }
-      }
-      stub.clear();
-    }
-    return {
-      update: { key: 'update', label: 'card submit (submitUpdate) → stored → card back', ...summarise(upd), errors: updErrors } satisfies LatencyRow,
-      echo: { key: 'echo', label: 'echo baseline (interleaved)', ...summarise(echoTimes), errors: echoErrors } satisfies LatencyRow,
-      versionRead: summarise(reads),
-    };
+    return updateLatency(large, stub, bot.port, echo.port, qs.find((q) => q.key === 'echo')!, rng);
   });
 
   // --- throughput --------------------------------------------------------------------------------
@@ -744,6 +777,7 @@ async function main(): Promise<void> {
     latencySmall,
     sort,
     updates,
+    updatesSmall,
     counts: { small: smallCounts, large: largeCounts },
     imports: [small.imports, large.imports],
     throughput: tput,
