@@ -25,6 +25,8 @@ export interface ResultRow {
 export interface ResultsFile {
   generatedAt: string;
   code: string;
+  /** The CPU model and count the run was measured on ("AMD EPYC × 2"): ratios move between machines. Absent before 4 Dec 2026. */
+  machine?: string;
   quick: boolean;
   rows: ResultRow[];
 }

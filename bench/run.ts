@@ -796,7 +796,7 @@ async function main(): Promise<void> {
   if (OUT) {
     // The phrasing section (npm run eval:phrasings -- --write) is kept by carryOver and by its own helper.
     fs.writeFileSync(OUT, withPhrasingBlock(report, fs.existsSync(OUT) ? phrasingBlock(fs.readFileSync(OUT, 'utf8')) : undefined));
-    const file: ResultsFile = { generatedAt: results.date, code: results.code, quick: QUICK, rows: resultsOf(results) };
+    const file: ResultsFile = { generatedAt: results.date, code: results.code, machine: `${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}`, quick: QUICK, rows: resultsOf(results) };
     fs.writeFileSync(JSON_OUT, JSON.stringify(file, null, 2) + '\n');
     log(`wrote ${path.relative(process.cwd(), OUT)} and ${path.relative(process.cwd(), JSON_OUT)}`);
   } else {
