@@ -1,6 +1,6 @@
 import type { Rag } from './model';
 import { refsInText, PRIORITY_REF_SOURCE, REF_SOURCE } from './refs';
-import { normalise, editDistance, MAX_UNDERSTOOD_LENGTH, NUMBER_WORDS, closeWord } from './language/text';
+import { normalise, editDistance, MAX_UNDERSTOOD_LENGTH, NUMBER_WORDS, closeWord, withoutNegated } from './language/text';
 import { readWindow, readDate, type DueWindow } from './language/dates';
 
 export { normalise, editDistance };
@@ -131,7 +131,8 @@ const FILLER = new RegExp(
   'g',
 );
 
-export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
+export function parseIntent(typed: string, opts: ParseOptions = {}): Intent {
+  const raw = withoutNegated(typed);
   // Updates first: they carry free text that could contain any other keyword, and may be long
   // (the update rules refuse over-long commentary with the limit stated; it is never cut here).
   const upd = raw.length <= MAX_UPDATE_TEXT ? parseUpdate(raw, opts) : undefined;
@@ -189,7 +190,7 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
 
   // Sign-offs waiting, without a ref.
   if (/\b(sign-off|signed-off|approvals?|approve|awaiting (?:my )?(?:sign|approval)|waiting (?:for|on) (?:my )?(?:sign|approval))/.test(t))
-    return { kind: 'signOffs', mine: /\b(my|me|i|mine)\b/.test(t) };
+    return shortAndOffTopic(t, undefined) ? { kind: 'unknown', text: raw.trim().slice(0, 200) } : { kind: 'signOffs', mine: /\b(my|me|i|mine)\b/.test(t) };
 
   // Who is behind: overdue grouped by owner.
   if (/\bwho(?:'s| is| are)?\b/.test(t) && /\b(behind|late|overdue|slipping|missed|not (?:kept|keeping) up)\b/.test(t)) return { kind: 'behind' };
@@ -243,7 +244,13 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
   const ownerRaw = owner && owner !== 'me' ? rawTail(raw, owner) : owner;
 
   const leftovers = ownerRaw ? [] : leftoverWords(rest);
-  const withLeftovers = <T extends Intent>(i: T): T => (leftovers.length ? Object.assign(i, { otherWords: leftovers }) : i);
+  const names = capitalisedWords(raw, leftovers);
+  const withNames = <T extends Intent>(i: T): T => (leftovers.length ? Object.assign(i, { otherWords: leftovers }, names.length ? { nameWords: names } : {}) : i);
+
+  // Mostly about something else ("my library books are overdue")? The resolver decides, once it
+  // knows whether a leftover word is somebody's name ("carl cole overdue").
+  const offTopicHere = (isOverdue || rag || isDue) && (!ownerRaw || ownerRaw === 'me') && shortAndOffTopic(rest, undefined);
+  const withLeftovers = <T extends Intent>(i: T): T => (offTopicHere ? Object.assign(withNames(i), { offTopic: raw.trim().slice(0, 200) }) : withNames(i));
 
   if (isSlipping && !isDue) {
     const intent: Intent = withLeftovers({ kind: 'slipping' });
@@ -275,7 +282,7 @@ export function parseIntent(raw: string, opts: ParseOptions = {}): Intent {
   }
 
   if (rag) {
-    const intent: Intent = { kind: 'rag', rag };
+    const intent: Intent = withLeftovers({ kind: 'rag', rag });
     if (priorityRef) intent.priorityRef = priorityRef;
     if (ownerRaw) intent.ownerRole = ownerRaw;
     return intent;
@@ -321,11 +328,27 @@ const PLAN_TALK = new Set(['actions', 'action', 'items', 'item', 'milestones', '
  * not plan talk, not the owner named. "the weather like in Southend" has "weather" and "southend".
  */
 function offTopic(rest: string, ownerWords: string | undefined): boolean {
+  return offTopicWords(rest, ownerWords).length > 0;
+}
+
+function offTopicWords(rest: string, ownerWords: string | undefined): string[] {
   const owner = new Set((ownerWords ?? '').split(' '));
   return stripFiller(rest)
     .split(' ')
     .map((w) => w.replace(/'s$/, '').replace(/[^a-z'-]/g, ''))
-    .some((w) => w.length > 2 && !NOT_A_NAME.has(w) && !PLAN_TALK.has(w) && !owner.has(w) && !/^(?:what|whats|which|who|when|anything|something|for|with|by|from|we|us|our|you|i|me|my|be|will|would|should|can|could)$/.test(w));
+    .filter((w) => w.length > 2 && !NOT_A_NAME.has(w) && !PLAN_TALK.has(w) && !CUE_WORDS.has(w) && !owner.has(w) && !/^(?:what|whats|which|who|when|anything|something|for|with|by|from|we|us|our|you|i|me|my|be|will|would|should|can|could)$/.test(w));
+}
+
+/** The words that make a question one of the bot's (overdue, RAG, sign-off, mine): not off the topic. */
+const CUE_WORDS = new Set(['not', 'sure', 'nothing', 'its', 'their', 'date', 'dates', 'deadline', 'gone', 'off', 'track', 'pending', 'overdue', 'late', 'red', 'reds', 'amber', 'ambers', 'green', 'greens', 'rag', 'signed-off', 'sign-off', 'approved', 'approval', 'approvals', 'awaiting', 'waiting', 'mine', 'own', 'owned', 'lead', 'leading', 'responsible', 'assigned', 'past', 'missed', 'behind', 'slipped', 'lapsed', 'rated', 'rating', 'status', 'priority', 'theme', 'these', 'those', 'ones', 'many', 'how', 'show', 'list', 'give', 'tell', 'let', 'see', 'really', 'again', 'right', 'currently']);
+
+/**
+ * A short message whose cue is an everyday word ("overdue", "amber", "signed off") but which is
+ * mostly about something else ("my library books are overdue", "the printer is flashing amber"):
+ * not a question about the plan. Long messages carry context words, so only short ones are judged.
+ */
+function shortAndOffTopic(t: string, ownerWords: string | undefined): boolean {
+  return t.split(' ').length <= 12 && offTopicWords(t, ownerWords).length >= 2;
 }
 
 const NOT_A_NAME = new Set(['what', 'whats', "what's", 'which', 'who', 'has', 'have', 'got', 'any', 'anything', 'are', 'is', 'the', 'of', 'actions', 'action', 'items', 'item', 'late', 'overdue', 'due', 'next', 'week', 'this', 'month', 'show', 'me', 'list', 'all', 'there', 'their', 'his', 'her', 'please', 'pls', 'in', 'on', 'for', 'and', 'or', 'a', 'an', 'to', 'be', 'been', 'still', 'yet', 'now', 'currently', 'slipping', 'things', 'stuff', 'milestones', 'tasks', 'work', 'everything', 'anyone', 'else']);
@@ -336,26 +359,45 @@ function leftoverWords(text: string): string[] {
     .split(' ')
     .map((w) => w.replace(/'s$/, ''))
     .filter((w) => /^[a-z][a-z'-]{2,}$/.test(w) && !NOT_A_NAME.has(w))
-    .slice(0, 8);
+    .slice(0, 20);
+}
+
+/** Capitalised words that are never a person's name. */
+const NOT_A_NAME_CAPITALISED = /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|christmas|easter|ofsted|council|board|teams|morning|afternoon|evening|hi|hello|thanks|please|just|also|ok|okay|sorry|plan|priority|action|actions|kpi|kpis|red|amber|green|overdue)$/;
+
+/**
+ * Leftover words the person wrote with a capital inside a sentence ("has Gareth got anything
+ * overdue"): a name, even one nobody in the directory has, so it is resolved or asked back, never
+ * dropped.
+ */
+function capitalisedWords(raw: string, words: string[]): string[] {
+  return words.filter((w) => {
+    if (NOT_A_NAME_CAPITALISED.test(w)) return false;
+    const cap = w[0].toUpperCase() + w.slice(1);
+    return new RegExp(`(?:^|[^.!?:\\s])\\s+${cap.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:'s)?\\b`).test(raw);
+  });
 }
 
 /** "overdue for Leo Dunn", "owned by HoS (RB)", "anything late for Sam please". */
 function ownerPhrase(text: string): string | undefined {
   const cleaned = text.replace(/\b(please|thanks|thank you|cheers|ta|now|today|at the moment|right now)\b/g, ' ').replace(/\s+/g, ' ').trim();
   const m = cleaned.match(/\b(?:for|owned by|led by|belonging to|assigned to|held by|with|from|by|on|of)\s+((?!the plan\b|priority\b|theme\b)[a-z0-9@'. -]+?)(?:\s+(?:actions?|items?|tasks?|stuff|milestones?|things|work|team|area|service))*$/);
-  if (!m) {
+  const possessive = () => {
     const poss = cleaned.match(/\b([a-z][a-z'.-]+(?: [a-z][a-z'.-]+)?)'s\b/);
     if (poss && !/^(what|who|there|it|that|here|let|today|plan|everyone|what|where)$/.test(poss[1].split(' ').pop()!)) return cleaned.includes(`${poss[1]}'s`) ? poss[1].split(' ').filter((w) => !STOP_BEFORE_NAME.has(w)).join(' ') || undefined : undefined;
     return undefined;
-  }
+  };
+  if (!m) return possessive();
   const who = m[1].replace(/^(the|a|an)\s+/, '').replace(/(\s+(in|on|for|of|at|by|with|from|and|or))+$/, '').trim();
+  // "which of Jess Hughes's actions are amber": the "of …" phrase is not a name, the possessive is.
+  if (/'s\b/.test(who) && /\b(overdue|late|due|red|amber|green|slipping|behind)\b/.test(who)) return possessive();
   if (!who || /^(me|myself|mine|us|i)$/.test(who)) return who ? 'me' : undefined;
   if (/\b(overdue|late|slipping|slip|risk|due|track|deadlines?|red|amber|green|behind|term|christmas|easter|summer|weeks?|months?|years?|quarter|fortnight|end)\b/.test(who)) return undefined;
   if (/^(everyone|everybody|all|anyone|anybody|anything|something|everything|nothing|the team|team|us|them|this|that|it|now|today|overdue|late|due|soon|next|a while|ages|long|days?|weeks?|months?|\d+ (?:days?|weeks?|months?)|more than .*|over .*)$/.test(who)) return undefined;
   return who;
 }
 
-const STOP_BEFORE_NAME = new Set(['show', 'me', 'list', 'what', 'are', 'is', 'overdue', 'late', 'any', 'anything', 'all', 'the', 'give', 'tell', 'about', 'see', 'view']);
+const STOP_BEFORE_NAME = new Set(['show', 'me', 'list', 'what', 'are', 'is', 'overdue', 'late', 'any', 'anything', 'all', 'the', 'give', 'tell', 'about', 'see', 'view', 'of', 'which', 'for']);
 
 /** Words left after "due in/by/before …" that no date reading took: a window named but not understood. */
 function unreadWindow(text: string): string | undefined {

@@ -1,3 +1,4 @@
+import { withoutNegated } from './text';
 /**
  * Which plan a question names, if any, and the question with that name taken out so the rest
  * parses as usual. Pure: the plans are passed in (services/planScope.ts reads them).
@@ -19,7 +20,9 @@ export interface NamedPlan {
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const tidy = (s: string) => s.replace(/\s+/g, ' ').trim();
 
-export function namedPlan(plans: readonly { id: string; name: string }[], text: string): NamedPlan | undefined {
+export function namedPlan(plans: readonly { id: string; name: string }[], typed: string): NamedPlan | undefined {
+  // "not the 2016 plan, the 2021 one": the plan named after the negation is the one meant.
+  const text = withoutNegated(typed);
   for (const p of [...plans].sort((a, b) => b.name.length - a.name.length)) {
     const named = new RegExp(`\\s*\\b(?:(?:in|for|from|of|on)\\s+)?(?:the\\s+)?(?:plan\\s+)?(?:${escape(p.name)}|${escape(p.id)})(?:'s)?(?:\\s+(?:improvement\\s+)?plan)?\\b`, 'i');
     if (named.test(text)) return { planId: p.id, text: tidy(text.replace(named, ' ')) };
@@ -35,7 +38,7 @@ export function namedPlan(plans: readonly { id: string; name: string }[], text: 
     for (const w of own) {
       if (words.some((o) => o.p !== p && o.words.has(w))) continue;
       const named = /\d/.test(w)
-        ? new RegExp(`\\s*\\b(?:(?:in|for|from|of|on)\\s+)?(?:the\\s+)?(?:${w}\\s+(?:improvement\\s+)?plan|plan\\s+${w})\\b`, 'i')
+        ? new RegExp(`\\s*\\b(?:(?:in|for|from|of|on)\\s+)?(?:the\\s+)?(?:${w}\\s+(?:improvement\\s+)?(?:plan|one)|plan\\s+${w})\\b`, 'i')
         : new RegExp(`\\s*\\b(?:(?:in|for|from|of|on)\\s+)?(?:the\\s+)?${escape(w)}(?:'s)?(?:\\s+(?:improvement\\s+)?plan)?\\b`, 'i');
       if (named.test(text)) return { planId: p.id, text: tidy(text.replace(named, ' ')) };
     }

@@ -82,12 +82,22 @@ export function resolveIntent(intent: Intent, v: Vocabulary): Resolution {
 
   // A name said without "for" ("has leo got anything overdue", "are any of leos actions late"):
   // a leftover word that is exactly one person's first name or surname, or a role, is the owner.
-  const loose = out as WithOwner & { otherWords?: string[] };
+  const loose = out as WithOwner & { otherWords?: string[]; nameWords?: string[]; offTopic?: string };
+  const offTopic = loose.offTopic;
+  delete loose.offTopic;
   if (!loose.ownerRole && loose.otherWords?.length) {
     const who = ownerFromLeftovers(loose.otherWords, v);
     if (who) loose.ownerRole = who;
+
+    // A capitalised word nobody in the directory is called ("has Gareth got anything overdue") is
+    // still a name: resolving it asks back, instead of answering for everyone.
+    else if (loose.nameWords?.length) loose.ownerRole = loose.nameWords.join(' ');
   }
+  // A short message mostly about something else ("my library books are overdue"), with no name in
+  // it, is not a plan question.
+  if (offTopic !== undefined && (!loose.ownerRole || loose.ownerRole === 'me') && !loose.nameWords?.length) return { kind: 'ok', intent: { kind: 'unknown', text: offTopic } };
   delete loose.otherWords;
+  delete loose.nameWords;
 
   switch (out.kind) {
     case 'overdue':

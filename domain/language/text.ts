@@ -101,3 +101,16 @@ export const NUMBER_WORDS: Record<string, number> = {
   eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20,
   first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
 };
+
+/**
+ * "not red, the amber ones", "no, not the 2016 plan - the 2021 one", "not overdue stuff, what's
+ * coming up": a message that opens by saying what is not wanted is read from what follows. A ref
+ * named only in the dropped part is kept ("I'm not after who owns 3.10, just when it's due").
+ */
+export function withoutNegated(text: string): string {
+  const m = text.match(/^\s*(?:no[,.]?\s+)?(?:(?:i'?m|i am|i'?m really)\s+)?not\s+(?:after\s+|asking (?:about|for)\s+|interested in\s+|looking for\s+|wanting\s+)?((?:[^,.;:!?\u2013\u2014]|\.(?=\d))+?)\s*(?:[,;:!?\u2013\u2014]|\.(?!\d)|\s-\s)\s*(?:(?:just|but|only|i want|i need)\s+)?(.+)$/i);
+  if (!m || !m[2].trim()) return text;
+  const refs = m[1].match(/\b\d{1,3}(?:\.\d{1,3}){1,3}\b/g) ?? [];
+  const rest = m[2].trim();
+  return refs.length && !/\b\d{1,3}(?:\.\d{1,3}){1,3}\b/.test(rest) ? `${rest} ${refs.join(' ')}` : rest;
+}
