@@ -44,6 +44,23 @@ export interface Milestone {
   ownerRole?: string;
   status: ProgressStatus;
   rag: Rag;
+  /** Cells of this milestone the importer could not take (each has its problem reported). */
+  unread?: UnreadCell[];
+}
+
+/**
+ * A field of an action or milestone whose cell the importer could not take as a value: unreadable
+ * ("31/13/2027", "Purple") or blank where the plan has the column. Each has its problem reported
+ * (same row, column and value). A new item is imported with the field blank; an item already in
+ * the plan keeps its stored value for the field (services/importPlan.ts), so a bad cell never
+ * overwrites good data.
+ */
+export interface UnreadCell {
+  /** due: the due date (the original one where there is a revised column); status and rag are kept apart. */
+  field: 'due' | 'revisedDue' | 'status' | 'rag' | 'owner';
+  row: number;
+  column: string;
+  value: string;
 }
 
 export interface Action {
@@ -75,6 +92,8 @@ export interface Action {
   extra: Record<string, string>;
   /** 1-based row in the source file (header is row 1) where the action starts. */
   sourceRow: number;
+  /** Cells of this action the importer could not take (each has its problem reported). */
+  unread?: UnreadCell[];
 }
 
 export interface Priority {
@@ -94,7 +113,8 @@ export interface ImportProblem {
   column: string;
   value: string;
   message: string;
-  outcome: 'skipped' | 'fixed' | 'left blank' | 'kept as text';
+  /** 'kept the stored value': the cell was not read and the item already in the plan keeps what it held. */
+  outcome: 'skipped' | 'fixed' | 'left blank' | 'kept as text' | 'kept the stored value';
 }
 
 export interface KpiDefinition {

@@ -5,6 +5,7 @@ import type { Due } from '../domain/model';
 import type { ActionDetail, ItemState } from '../domain/planItem';
 import { formatDue, recurrenceLabel } from '../domain/dueDate';
 import { statusLabel } from '../domain/status';
+import { REVISION_REASON } from '../domain/import/columns';
 import type { Services } from './context';
 import { findPlan } from './planAdmin';
 
@@ -108,7 +109,8 @@ export async function buildPlanExport(s: Services, name: string): Promise<PlanEx
   const rows: string[][] = [];
   for (const a of actions) {
     const ms = (milestones.get(a.ref) ?? []).sort((x, y) => (x.seq ?? 0) - (y.seq ?? 0));
-    const reason = a.originalDue ? await revisionReason(s, planId, a.ref) : '';
+    // A revision recorded in Teams gives its own reason; otherwise the tracker's, kept at import.
+    const reason = (a.originalDue ? await revisionReason(s, planId, a.ref) : '') || (a.extra?.[REVISION_REASON] ?? '');
     const actionCell = ms.length
       ? [`Overarching action: ${a.title}`, ...ms.map((m) => `Milestone ${m.seq}: ${m.title}`)].join('\n')
       : a.title;

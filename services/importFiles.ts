@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { readTable, readTableDetail } from '../domain/import/readTable';
-import { hasPlanHeader, parsePlan } from '../domain/import/planParser';
+import { hasPlanHeader, parsePlan, type FilledLead } from '../domain/import/planParser';
 import { parseDirectory } from '../domain/import/directoryParser';
 import { parseKpis, parseKpiValues } from '../domain/import/kpiParser';
 import type { ImportProblem, ParsedPlan } from '../domain/model';
 import type { Services } from './context';
-import { importPlan, NothingToImportError, planIdFor, type ImportSummary } from './importPlan';
+import { describeKept, importPlan, NothingToImportError, planIdFor, type ImportSummary, type KeptStored } from './importPlan';
 import { heldRoleKeys } from '../domain/ownership';
 
 export interface ImportReport {
@@ -22,6 +22,8 @@ export interface ImportReport {
   columns?: { column: string; readAs: string }[];
   sheet?: string;
   statusKey?: string[];
+  /** Blank lead cells read as the lead above (same ref, merged cell or slipped row), each listed. */
+  filledDown?: FilledLead[];
   /** Where the full problem list was written, when it was. */
   problemsFile?: string;
   problemsFileError?: string;
@@ -37,13 +39,15 @@ export async function importPlanFile(
   const table = await readTableDetail(args.file, { sheet: args.sheet, accept: hasPlanHeader });
   // The KPIs already defined, so an action citing "NI062" links to KPI "ni 062" (import KPIs first).
   const kpiCodes = (await s.kpis.listDefinitions()).map((d) => d.code);
-  const parsed = parsePlan(table.rows, { fills: table.fills, kpiCodes });
+  const parsed = parsePlan(table.rows, { fills: table.fills, merged: table.merged, kpiCodes });
   const plan = args.transform ? args.transform(parsed.plan) : parsed.plan;
   const report: ImportReport = { kind: 'plan', file: args.file, rowsRead: parsed.rowsRead, problems: parsed.problems, dryRun: args.dryRun, columns: parsed.columns };
   if (table.sheet) report.sheet = table.sheet;
   if (parsed.statusKey) report.statusKey = parsed.statusKey;
+  if (parsed.filledDown.length > 0) report.filledDown = parsed.filledDown;
   try {
     report.plan = await importPlan(s.plans, { planId, planName: args.planName, parsed: plan, dryRun: args.dryRun, now: s.clock.now() });
+    report.problems = withKeptValues(report.problems, report.plan.keptStored);
   } catch (err) {
     if (!(err instanceof NothingToImportError)) throw err;
     report.failed = `${args.file}${table.sheet ? ` (sheet "${table.sheet}")` : ''} yields no actions, so nothing was written and no plan "${args.planName}" was made.`;
@@ -58,6 +62,27 @@ export async function importPlanFile(
     }
   }
   return report;
+}
+
+/**
+ * The problems with the outcome the import gave them: a cell left blank on a new item, but the
+ * stored value kept on an item already in the plan (the parse cannot know which it will be).
+ */
+function withKeptValues(problems: ImportProblem[], kept: readonly KeptStored[]): ImportProblem[] {
+  if (kept.length === 0) return problems;
+  const byCell = new Map<string, KeptStored[]>();
+  for (const k of kept) {
+    const key = `${k.row}|${k.column}|${k.value}`;
+    byCell.set(key, [...(byCell.get(key) ?? []), k]);
+  }
+  return problems.map((p) => {
+    const ks = p.outcome === 'left blank' ? byCell.get(`${p.row}|${p.column}|${p.value}`) : undefined;
+    if (!ks) return p;
+    const held = [...new Set(ks.map((k) => describeKept(k)))].join('; ');
+    // What the parse says happens to a new item ("; recorded as not started") is not what happened here.
+    const reason = p.message.replace(/;[^;]*\.$/, '.');
+    return { ...p, outcome: 'kept the stored value', message: `${reason} ${ks[0].item} is already in the plan, so it kept the stored value (${held}); no change recorded.` };
+  });
 }
 
 /** A cell for the problems CSV: quoted when needed, and never read by Excel as a formula. */
@@ -121,8 +146,17 @@ export function formatReport(r: ImportReport, opts: { maxProblems?: number } = {
     if (p.conflicts.length) lines.push(`  changed in Teams while importing, so not written (re-run to compare again): ${p.conflicts.join(', ')}`);
     for (const k of p.keptFromTeams) lines.push(`  ${k.item}: ${k.field} set in Teams kept ("${k.kept.slice(0, 60)}"); the file says "${k.file.slice(0, 60)}"`);
     if (p.notInFile.length) lines.push(`  in storage but not in this file (kept): ${p.notInFile.join(', ')}`);
+    if (p.keptStored.length) lines.push(`  cells not read, so the stored value was kept: ${p.keptStored.map((k) => `${k.item} ${describeKept(k)} (row ${k.row}, "${k.column}")`).join('; ')}`);
   } else if (r.written !== undefined) {
     lines.push(`  written: ${r.written}`);
+  }
+  if (r.filledDown?.length) {
+    lines.push(`  blank lead cells read as the lead above (${r.filledDown.length}):`);
+    for (const f of r.filledDown.slice(0, opts.maxProblems ?? PROBLEMS_ON_SCREEN)) {
+      const why = f.why === 'same ref' ? 'continues the ref above' : f.why === 'merged cell' ? 'merged cell' : 'the slipped row has no lead cell';
+      lines.push(`    row ${f.row}, column "${f.column}" (${f.ref}): "${f.value}" from row ${f.fromRow} (${why})`);
+    }
+    if (r.filledDown.length > (opts.maxProblems ?? PROBLEMS_ON_SCREEN)) lines.push(`    (${r.filledDown.length - (opts.maxProblems ?? PROBLEMS_ON_SCREEN)} more)`);
   }
   lines.push(`  problems: ${r.problems.length}${r.problemsFile ? ` (all listed in ${r.problemsFile})` : ''}`);
   if (r.problemsFileError) lines.push(`  ${r.problemsFileError}`);

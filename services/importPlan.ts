@@ -1,5 +1,7 @@
-import type { Action, Due, ParsedPlan } from '../domain/model';
+import type { Action, Due, ParsedPlan, UnreadCell } from '../domain/model';
 import type { ActionDetail, HistoryEntry, ItemState } from '../domain/planItem';
+import { formatDue } from '../domain/dueDate';
+import { ragLabel, statusLabel } from '../domain/status';
 import type { ConcurrencyToken, ImportWrite, LoadedItem, PlanItem, PlanStore } from './ports/planStore';
 
 export interface ImportSummary {
@@ -20,8 +22,24 @@ export interface ImportSummary {
   conflicts: string[];
   /** Where the file's status or commentary differs from a newer update made in Teams, which is kept. */
   keptFromTeams: { item: string; field: string; file: string; kept: string }[];
+  /**
+   * Cells the file could not give (unreadable or blank, each a reported problem) for items already
+   * in the plan: the stored value was kept, and no history was recorded for the field.
+   */
+  keptStored: KeptStored[];
   /** True when the plan was archived: the import updated it, and it stays archived. */
   archived?: boolean;
+}
+
+export interface KeptStored {
+  item: string;
+  field: UnreadCell['field'];
+  /** The cell, as its problem names it. */
+  row: number;
+  column: string;
+  value: string;
+  /** The stored value kept, as people read it. */
+  kept: string;
 }
 
 /** Thrown before anything is written: the file holds no action, so storing it would make an empty plan. */
@@ -91,6 +109,7 @@ export function itemsOfPlan(planId: string, parsed: ParsedPlan): (ItemState | Ac
 }
 
 const dueKey = (d: Due) => JSON.stringify(d);
+const NONE: Due = { kind: 'none' };
 const show = (d: Due) => (d.kind === 'date' ? d.date : d.kind === 'recurring' ? d.recurrence : 'none');
 
 /** Fields the spreadsheet owns. Status belongs to the file only until someone updates it in the bot. */
@@ -106,6 +125,76 @@ function updateFingerprint(e: PlanItem): string {
 }
 
 const keyOf = (i: Pick<ItemState, 'ref' | 'seq'>) => `${i.ref}|${i.seq ?? ''}`;
+
+/** The cells each item's file row could not give, by item key. A milestone without an owner of its own shares its action's. */
+function unreadByItem(parsed: ParsedPlan): Map<string, UnreadCell[]> {
+  const out = new Map<string, UnreadCell[]>();
+  for (const a of parsed.actions) {
+    if (a.unread?.length) out.set(keyOf({ ref: a.ref }), a.unread);
+    const ownerUnread = a.unread?.find((u) => u.field === 'owner');
+    for (const m of a.milestones) {
+      const cells = [...(m.unread ?? []), ...(ownerUnread && m.ownerRole === undefined ? [ownerUnread] : [])];
+      if (cells.length) out.set(keyOf({ ref: a.ref, seq: m.seq }), cells);
+    }
+  }
+  return out;
+}
+
+const FIELD_WORD: Record<UnreadCell['field'], string> = { due: 'due date', revisedDue: 'revised due date', status: 'status', rag: 'RAG', owner: 'owner' };
+
+/**
+ * The file's item with the stored value put back for every field whose cell was not read: a bad or
+ * blank cell never overwrites what the plan holds. Dates: the due date of a file with a revised
+ * column is the revised date when there is one, the original otherwise, so each of the two is
+ * taken from storage alone when its own cell was not read.
+ */
+function keepStored<T extends PlanItem>(item: T, previous: PlanItem, unread: readonly UnreadCell[], label: string, kept: KeptStored[]): T {
+  const fields = new Set(unread.map((u) => u.field));
+  const next = { ...item };
+  const storedRevised = previous.originalDue !== undefined ? previous.due : undefined;
+  const storedOriginal = previous.originalDue ?? previous.due;
+  const fileRevised = item.originalDue !== undefined ? item.due : undefined;
+  const fileOriginal = item.originalDue ?? item.due;
+  const keepBoth = (): void => {
+    next.due = previous.due;
+    next.originalDue = previous.originalDue;
+  };
+  if (fields.has('due') && (fields.has('revisedDue') || fileRevised === undefined)) keepBoth();
+  else if (fields.has('due')) {
+    next.due = fileRevised as Due;
+    next.originalDue = storedOriginal;
+  } else if (fields.has('revisedDue') && storedRevised !== undefined) {
+    next.due = storedRevised;
+    next.originalDue = fileOriginal;
+  }
+  if (next.originalDue === undefined) delete next.originalDue;
+  if (fields.has('status')) next.status = previous.status;
+  if (fields.has('rag')) next.rag = previous.rag;
+  if (fields.has('owner')) next.ownerRole = previous.ownerRole;
+  if (next.ownerRole === undefined) delete next.ownerRole;
+  const shown: Record<UnreadCell['field'], string> = {
+    due: formatDue(fields.has('revisedDue') || fileRevised === undefined ? previous.due : storedOriginal),
+    revisedDue: storedRevised ? formatDue(storedRevised) : 'none',
+    status: statusLabel(previous.status),
+    rag: ragLabel(previous.rag),
+    owner: previous.ownerRole ?? 'none',
+  };
+  // Where the plan held nothing either, the field is simply blank: its problem stands as it is.
+  const differs: Record<UnreadCell['field'], boolean> = {
+    due: dueKey(next.due) !== dueKey(item.due) || dueKey(next.originalDue ?? NONE) !== dueKey(item.originalDue ?? NONE),
+    revisedDue: dueKey(next.due) !== dueKey(item.due) || dueKey(next.originalDue ?? NONE) !== dueKey(item.originalDue ?? NONE),
+    status: next.status !== item.status,
+    rag: next.rag !== item.rag,
+    owner: (next.ownerRole ?? '') !== (item.ownerRole ?? ''),
+  };
+  for (const u of unread) if (differs[u.field]) kept.push({ item: label, field: u.field, row: u.row, column: u.column, value: u.value, kept: shown[u.field] });
+  return next;
+}
+
+/** "due date 31 Jan 2027", "owner Head of MASH": the report words for a kept value. */
+export function describeKept(k: KeptStored): string {
+  return `${FIELD_WORD[k.field]} ${k.kept}`;
+}
 
 /**
  * Bring a plan in storage in line with a parsed file, by ref. Re-importing the same file writes
@@ -126,6 +215,7 @@ export async function importPlan(
   const read = await repo.listAllItemsForImport(planId);
   const existing = new Map(read.map((e) => [keyOf(e.item), e]));
   const desired = itemsOfPlan(planId, parsed);
+  const unread = unreadByItem(parsed);
   const summary: ImportSummary = {
     planId,
     actions: parsed.actions.length,
@@ -138,15 +228,19 @@ export async function importPlan(
     transactions: 0,
     conflicts: [],
     keptFromTeams: [],
+    keptStored: [],
   };
   const writes: ImportWrite[] = [];
   const unchanged: LoadedItem[] = [];
   const seen = new Set<string>();
 
-  for (const item of desired) {
-    const key = keyOf(item);
+  for (const fileItem of desired) {
+    const key = keyOf(fileItem);
     seen.add(key);
     const found = existing.get(key);
+    const label = fileItem.seq ? `${fileItem.ref}.${fileItem.seq}` : fileItem.ref;
+    // A new item takes the file as it is (the unread field blank, its problem reported); one in the plan keeps its value.
+    const item = found && unread.has(key) ? keepStored(fileItem, found.item, unread.get(key)!, label, summary.keptStored) : fileItem;
     if (!found) {
       summary.created++;
       writes.push({ item: { ...item, updatedAt: item.updatedAt ?? now, updatedBy: IMPORT_USER, updatedByName: item.updatedByName ?? 'Plan import' } });
@@ -161,7 +255,6 @@ export async function importPlan(
     const updateDiffers = updateFingerprint(old) !== updateFingerprint(item) && (item.commentary !== undefined || item.evidenceUrl !== undefined);
     const statusChanged = fileOwnsUpdate && statusDiffers;
     const updateChanged = fileOwnsUpdate && updateDiffers;
-    const label = item.seq ? `${item.ref}.${item.seq}` : item.ref;
     if (!fileOwnsUpdate) {
       if (statusDiffers) summary.keptFromTeams.push({ item: label, field: 'status', file: `${item.status}/${item.rag}`, kept: `${old.status}/${old.rag}` });
       if (updateDiffers && (item.commentary ?? '') !== (old.commentary ?? '')) summary.keptFromTeams.push({ item: label, field: 'commentary', file: item.commentary ?? '', kept: old.commentary ?? '' });

@@ -76,7 +76,7 @@ export const ROLE_LABEL: Record<ColumnRole, string> = {
   updatedBy: 'author of latest commentary',
   evidence: 'evidence',
   revisedDue: 'revised due date',
-  revisedReason: 'reason for revised due date (kept as text)',
+  revisedReason: "reason for revised due date (kept as text on the action, exported as 'Reason for revised date')",
   signoff: 'awaiting sign-off',
   rag: 'RAG colour',
 };
@@ -140,3 +140,10 @@ export function columnsBySynonyms<K extends string>(headerRow: readonly string[]
   }
   return found;
 }
+
+/**
+ * The key of the action's extra text that keeps a tracker's reason for a revised due date, whatever
+ * the column was called ("Reason for revision"): the export's own column name, so an exported
+ * tracker re-imports unchanged.
+ */
+export const REVISION_REASON = 'Reason for revised date';

@@ -1,8 +1,8 @@
-import type { Action, Due, ImportProblem, Milestone, ParsedPlan, Priority, ProgressStatus, Rag } from '../model';
+import type { Action, Due, ImportProblem, Milestone, ParsedPlan, Priority, ProgressStatus, Rag, UnreadCell } from '../model';
 import { formatBritishDate, formatDue, parseDue } from '../dueDate';
 import { rollUpStatus } from '../status';
 import { roleKey } from '../roles';
-import { recogniseColumns, recognisedCount, ROLE_LABEL, type ColumnMap, type ColumnRole } from './columns';
+import { recogniseColumns, recognisedCount, REVISION_REASON, ROLE_LABEL, type ColumnMap, type ColumnRole } from './columns';
 import { coerceRef, isRef, refKey } from '../refs';
 import { isFooterText, parseStatusKey, ragOfFill, readLastUpdated, readTrackerDue, readTrackerStatus, type StatusKey } from './trackerCells';
 import { alignRow, headerOf, isStatusList, type RowView } from './rowAlignment';
@@ -59,6 +59,23 @@ export interface ParsePlanResult {
   columns: { column: string; readAs: string }[];
   /** The status key found on the sheet, as printed ("B = complete"), when there is one. */
   statusKey?: string[];
+  /** Every blank lead cell that took the lead of the row above (see FilledLead), for the report. */
+  filledDown: FilledLead[];
+}
+
+/**
+ * A blank lead cell read as "same as above". Only where the file says so: the row continues the
+ * ref above (its ref cell is blank or repeats that ref: several actions under one printed ref), the
+ * cell is covered by a merged range (XLSX), or a slipped row left the lead no cell. A blank lead on
+ * an action with a ref of its own is another action's lead, so it is reported as missing instead.
+ */
+export interface FilledLead {
+  row: number;
+  column: string;
+  ref: string;
+  value: string;
+  fromRow: number;
+  why: 'same ref' | 'merged cell' | 'slipped row';
 }
 
 export interface ParsePlanOptions {
@@ -66,6 +83,8 @@ export interface ParsePlanOptions {
   fills?: ReadonlyMap<string, string>;
   /** The codes of the KPIs defined, so actions citing them in any spelling link to them ("NI062" → "ni 062"). */
   kpiCodes?: readonly string[];
+  /** Cells covered by a merged range but not its first cell, by "row,col" (0-based), from an XLSX. */
+  merged?: ReadonlySet<string>;
 }
 
 interface Context {
@@ -75,7 +94,11 @@ interface Context {
   group?: string;
   groupCount: Map<string, number>;
   usedRefs: Map<string, number>;
-  filled: { lead?: string; objective?: string };
+  filled: { lead?: string; leadRow?: number; objective?: string };
+  /** The row's ref cell is blank or repeats the ref above: it is another action under that ref. */
+  continuesRef: boolean;
+  filledDown: FilledLead[];
+  merged?: ReadonlySet<string>;
   current?: Action;
   actions: Action[];
   priorities: Priority[];
@@ -148,7 +171,7 @@ export function parsePlan(rows: readonly string[][], opts: ParsePlanOptions = {}
       message: 'No header row with an action column (Action, Actions, The Actions We Are Taking) was found in the first 15 rows.',
       outcome: 'skipped',
     });
-    return { plan: { priorities: [], actions: [] }, problems, rowsRead: 0, columns: [] };
+    return { plan: { priorities: [], actions: [] }, problems, rowsRead: 0, columns: [], filledDown: [] };
   }
   const cols = recogniseColumns(rows[headerIndex].map((c) => oneLine(c)));
   const foundKey = findStatusKey(rows);
@@ -164,6 +187,9 @@ export function parsePlan(rows: readonly string[][], opts: ParsePlanOptions = {}
     statusKey: foundKey?.key,
     fills: opts.fills,
     rowIndex: 0,
+    continuesRef: false,
+    filledDown: [],
+    merged: opts.merged,
   };
   for (const dup of cols.duplicates) {
     problems.push({
@@ -219,7 +245,13 @@ export function parsePlan(rows: readonly string[][], opts: ParsePlanOptions = {}
   for (const action of ctx.actions) {
     action.kpiCodes = kpiCodesIn([action.title, ...action.outcomes, action.commentary ?? '', ...action.milestones.map((m) => m.text)], opts.kpiCodes);
   }
-  const result: ParsePlanResult = { plan: { priorities: ctx.priorities, actions: ctx.actions }, problems, rowsRead, columns: columnReport(cols, rows, headerIndex) };
+  const result: ParsePlanResult = {
+    plan: { priorities: ctx.priorities, actions: ctx.actions },
+    problems,
+    rowsRead,
+    columns: columnReport(cols, rows, headerIndex),
+    filledDown: ctx.filledDown,
+  };
   if (foundKey) result.statusKey = [...foundKey.key.entries()].map(([code, v]) => `${code.toUpperCase()} = ${v.label}`);
   return result;
 }
@@ -244,11 +276,22 @@ function problem(ctx: Context, row: number, column: string, value: string, messa
   ctx.problems.push({ row, column, value, message, outcome });
 }
 
+/**
+ * Records that a field's cell was not taken (its problem is reported beside it), so a re-import
+ * keeps what the plan already holds for it instead of the blank the parse leaves.
+ */
+function markUnread(target: { unread?: UnreadCell[] }, field: UnreadCell['field'], row: number, column: string, value: string): void {
+  const list = (target.unread ??= []);
+  if (!list.some((u) => u.field === field)) list.push({ field, row, column, value });
+}
+
 function readRow(view: RowView, row: number, ctx: Context): void {
   const priorityText = cell(view, 'priority');
   if (priorityText !== '' && priorityText !== ctx.priority?.label) startPriority(priorityText, view, row, ctx);
 
   let refText = tidyRef(cell(view, 'ref'));
+  // A blank ref cell continues the ref above; an unreadable one ("M2") names another action.
+  ctx.continuesRef = ctx.cols.roles.ref !== undefined && refText === '' && ctx.group !== undefined;
   if (refText !== '' && !/^\d+$/.test(refText) && !isRef(refText)) {
     const coerced = coerceRef(refText);
     if (coerced !== undefined) {
@@ -261,6 +304,7 @@ function readRow(view: RowView, row: number, ctx: Context): void {
   }
   if (refText !== '') {
     const base = /^\d+$/.test(refText) && ctx.priority?.ref ? `${ctx.priority.ref}.${refText}` : refText;
+    ctx.continuesRef = base === ctx.group;
     if (base !== ctx.group) {
       ctx.group = base;
       const earlier = ctx.usedRefs.get(refKey(base));
@@ -445,8 +489,9 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
       if (dueLine !== undefined) {
         const parsed = readTrackerDue(dueLine);
         if (parsed.ok) milestone.due = parsed.due;
+        else markUnread(milestone, 'due', row, dueColumn, dueLine);
         // A line shared by every milestone is reported once, on the first.
-        else if (steps.dues.length > 1 || k === 0) {
+        if (!parsed.ok && (steps.dues.length > 1 || k === 0)) {
           problem(
             ctx,
             row,
@@ -465,7 +510,11 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
         if (parsed.ok) {
           milestone.status = parsed.status;
           milestone.rag = parsed.rag;
-        } else if (steps.statuses.length > 1 || k === 0) {
+        } else {
+          markUnread(milestone, 'status', row, statusColumn, statusLine);
+          markUnread(milestone, 'rag', row, statusColumn, statusLine);
+        }
+        if (!parsed.ok && (steps.statuses.length > 1 || k === 0)) {
           problem(ctx, row, statusColumn, statusLine, `Milestone ${ref}.${k + 1} status not read: ${parsed.reason}; recorded as not started.`, 'left blank');
         }
       }
@@ -481,6 +530,7 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
       if (parsed.ok) action.due = parsed.due;
       else {
         problem(ctx, row, dueColumn, dueText, `Due date not read: ${parsed.reason}.`, 'left blank');
+        markUnread(action, 'due', row, dueColumn, dueText);
         dueReported = true;
       }
     }
@@ -496,6 +546,8 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
         problem(ctx, row, statusColumn, statusText, `Status words not read (${parsed.reason}); took ${fill.rag} from the cell's fill colour, ${fill.colour}.`, 'fixed');
       } else {
         problem(ctx, row, statusColumn, statusText, `Status not read: ${parsed.reason}; recorded as not started.`, 'left blank');
+        markUnread(action, 'status', row, statusColumn, statusText);
+        markUnread(action, 'rag', row, statusColumn, statusText);
       }
     } else if (fill) {
       // Colour-only RAG: the sheet shows the status by the cell's fill alone.
@@ -504,25 +556,46 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
       problem(ctx, row, statusColumn, '', `No status text; read ${fill.rag} from the cell's fill colour, ${fill.colour}.`, 'fixed');
     } else if (ctx.cols.roles.status !== undefined) {
       problem(ctx, row, homeColumn(ctx, 'status'), '', `No status for ${ref}; recorded as not started (no rating).`, 'left blank');
+      markUnread(action, 'status', row, homeColumn(ctx, 'status'), '');
+      markUnread(action, 'rag', row, homeColumn(ctx, 'status'), '');
     }
-    const lead = leadText !== '' ? leadText : ctx.filled.lead;
+    const lead = leadText !== '' ? leadText : fillLead(view, row, ref, ctx);
     if (lead !== undefined && isCrossReference(lead)) {
       problem(ctx, row, leadColumn, lead, `The lead is a cross-reference, not a role; ${ref} has no lead.`, 'left blank');
+      markUnread(action, 'owner', row, leadColumn, lead);
       leadReported = true;
     } else if (lead !== undefined) {
       action.leadRole = oneLine(lead);
     }
   }
-  if (action.leadRole !== undefined) ctx.filled.lead = action.leadRole;
+  if (action.leadRole !== undefined && (leadText !== '' || action.leadRole !== ctx.filled.lead)) {
+    ctx.filled.lead = action.leadRole;
+    ctx.filled.leadRow = row;
+  }
   readTrackerFields(action, view, row, ctx);
 
   if (action.due.kind === 'none' && !dueReported && ctx.cols.roles.due !== undefined) {
     problem(ctx, row, homeColumn(ctx, 'due'), dueText, `No due date for ${ref}: an action without a timescale cannot be chased.`, 'left blank');
+    markUnread(action, 'due', row, homeColumn(ctx, 'due'), dueText);
   }
   if (action.leadRole === undefined && !leadReported && ctx.cols.roles.lead !== undefined) {
     problem(ctx, row, homeColumn(ctx, 'lead'), leadText, `No lead named for ${ref}.`, 'left blank');
+    markUnread(action, 'owner', row, homeColumn(ctx, 'lead'), leadText);
   }
   return action;
+}
+
+/** The lead above, for a blank lead cell, where the file says the cell means "same as above" (FilledLead). */
+function fillLead(view: RowView, row: number, ref: string, ctx: Context): string | undefined {
+  const value = ctx.filled.lead;
+  const leadAt = ctx.cols.roles.lead;
+  if (value === undefined || leadAt === undefined) return undefined;
+  const at = view.from.lead ?? leadAt;
+  const why: FilledLead['why'] | undefined =
+    view.cells.lead === undefined ? 'slipped row' : ctx.merged?.has(`${ctx.rowIndex},${at}`) ? 'merged cell' : ctx.continuesRef ? 'same ref' : undefined;
+  if (why === undefined) return undefined;
+  ctx.filledDown.push({ row, column: headerOf(ctx.cols, at), ref, value, fromRow: ctx.filled.leadRow ?? row, why });
+  return value;
 }
 
 interface Steps {
@@ -655,13 +728,23 @@ function readTrackerFields(action: Action, view: RowView, row: number, ctx: Cont
       action.due = revised.due;
     } else if (!revised.ok) {
       problem(ctx, row, columnName(ctx, view, 'revisedDue'), revisedText, `Revised due date not read: ${revised.reason}; ${action.ref} keeps its original due date.`, 'left blank');
+      markUnread(action, 'revisedDue', row, columnName(ctx, view, 'revisedDue'), revisedText);
     }
   }
+  const reason = oneLine(cell(view, 'revisedReason'));
+  if (reason !== '') action.extra[REVISION_REASON] = reason;
   const ragText = oneLine(cell(view, 'rag')).toLowerCase();
   if (ragText !== '') {
     const rag = ({ red: 'red', r: 'red', amber: 'amber', a: 'amber', green: 'green', g: 'green', blue: 'blue', b: 'blue', none: 'none', 'no rating': 'none' } as const)[ragText];
-    if (rag) action.rag = rag;
-    else problem(ctx, row, columnName(ctx, view, 'rag'), cell(view, 'rag'), `RAG colour not read (expected Red, Amber, Green, Blue or No rating); ${action.ref} keeps ${action.rag}.`, 'left blank');
+    if (rag) {
+      action.rag = rag;
+      // The RAG column is read, so the colour no longer depends on an unread status cell.
+      if (action.unread) action.unread = action.unread.filter((u) => u.field !== 'rag');
+      if (action.unread?.length === 0) delete action.unread;
+    } else {
+      // The colour of the status cell stands (or, when that was not read either, 'rag' is already unread).
+      problem(ctx, row, columnName(ctx, view, 'rag'), cell(view, 'rag'), `RAG colour not read (expected Red, Amber, Green, Blue or No rating); ${action.ref} keeps ${action.rag}.`, 'left blank');
+    }
   }
   const signoff = oneLine(cell(view, 'signoff'));
   if (signoff !== '' && YES.test(signoff) && (action.status === 'complete' || action.status === 'on_track' || action.status === 'not_started')) {

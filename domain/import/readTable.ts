@@ -42,6 +42,8 @@ export interface TableDetail {
   /** The worksheet read, for XLSX files. */
   sheet?: string;
   fills: Map<string, string>;
+  /** Cells covered by a merged range, not its first cell, by "row,col" (0-based): read as blank. XLSX only. */
+  merged?: Set<string>;
   delimiter?: string;
 }
 
@@ -279,6 +281,7 @@ function readSheet(sheet: ExcelJS.Worksheet): TableDetail {
   if (sheet.rowCount > MAX_ROWS) throw new UnreadableFileError(`Worksheet "${sheet.name}" has ${sheet.rowCount} rows; the import limit is ${MAX_ROWS}. Split it into one file per plan.`);
   const rows: string[][] = [];
   const fills = new Map<string, string>();
+  const merged = new Set<string>();
   const width = sheet.columnCount;
   for (let r = 1; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);
@@ -288,6 +291,7 @@ function readSheet(sheet: ExcelJS.Worksheet): TableDetail {
       // A merged range repeats its value in every covered cell; the plan grammar says a blank cell
       // means "same as above", so only the top-left cell keeps the text.
       if (cell.type === ExcelJS.ValueType.Merge) {
+        merged.add(`${r - 1},${c - 1}`);
         cells.push('');
         continue;
       }
@@ -298,5 +302,5 @@ function readSheet(sheet: ExcelJS.Worksheet): TableDetail {
     while (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
     rows.push(cells);
   }
-  return { rows, sheet: sheet.name, fills };
+  return { rows, sheet: sheet.name, fills, merged };
 }

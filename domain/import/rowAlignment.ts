@@ -177,6 +177,21 @@ function plausible(found: FoundStatus | undefined, cells: readonly string[], s: 
 }
 
 /**
+ * True when the row's own status and date cells say nothing of a slip: the status cell holds no
+ * date (nor a status and date run together) and the date cell holds no status. A blank or
+ * unreadable status ("TBC") in its own column is such a row: it is reported, never a reason to
+ * move the row. A status word elsewhere ("On track" in a commentary column, a "Previous RAG"
+ * beside a blank current one) is then just text.
+ */
+function readsInPlace(cells: readonly string[], s: number, d: number): boolean {
+  const statusCell = cells[s] ?? '';
+  const dueCell = cells[d] ?? '';
+  const statusOk = statusCell === '' || (!isDueLike(statusCell) && splitStatusAndDue(statusCell) === undefined);
+  const dueOk = dueCell === '' || (!isStatusWord(dueCell) && !isStatusList(dueCell) && splitStatusAndDue(dueCell) === undefined);
+  return statusOk && dueOk;
+}
+
+/**
  * Reads one row. `carried` is the right-shift found on the row above: in a block pushed one
  * column right, the following rows often have a blank action column and no status at all, so
  * vocabulary alone cannot spot them; they are read like the row above while they keep that shape.
@@ -206,10 +221,14 @@ export function alignRow(cells: readonly string[], cols: ColumnMap, row: number,
     return { view, problems, carry: 0 };
   }
 
+  const refBlank = cols.roles.ref === undefined || (cells[cols.roles.ref] ?? '') === '';
+  const continuesBlock = carried > 0 && refBlank && (cells[a] ?? '') === '' && (cells[a + carried] ?? '') !== '';
+  // Strong evidence only: a row no wider than the header whose own cells read in place is read as it stands.
+  if (!continuesBlock && cells.length <= cols.headers.length && readsInPlace(cells, s, d)) return plain;
+
   const found = plausible(findStatusElsewhere(cells, cols), cells, s, d);
   if (!found) {
-    const refBlank = cols.roles.ref === undefined || (cells[cols.roles.ref] ?? '') === '';
-    if (carried > 0 && refBlank && (cells[a] ?? '') === '' && (cells[a + carried] ?? '') !== '') {
+    if (continuesBlock) {
       const { view } = shiftedRight(cells, cols, carried);
       const joined = splitJoined(view);
       if (joined) Object.assign(view.cells, joined);
