@@ -477,7 +477,11 @@ function comparison(r: Results): string[] {
     '## Compared with the previous run',
     '',
     `Previous: ${r.previous.code}, generated ${r.previous.generatedAt.slice(0, 16).replace('T', ' ')} UTC${r.previous.machine ? ` on ${r.previous.machine}` : ''} (bench/results.json as it was before this run; “–” = not measured then). Old → new.` +
-      (r.previous.machine && r.previous.machine !== `${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}` ? ' **The previous run was on another machine**, so its ratios and CPU figures are not comparable with these; request and entity counts are.' : ''),
+      (!r.previous.machine
+        ? ' The previous run did not record its machine: where it was another one, its ratios and CPU figures are not comparable with these; request and entity counts are.'
+        : r.previous.machine !== `${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}`
+          ? ' **The previous run was on another machine**, so its ratios and CPU figures are not comparable with these; request and entity counts are.'
+          : ''),
     '',
     table(['Question', 'actions', 'p50 ÷ echo', 'p95 ÷ echo', 'table requests', 'entities read', 'bot CPU beyond echo'], rows),
     '',
