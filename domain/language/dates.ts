@@ -137,12 +137,27 @@ export function readWindow(text: string, today: string | undefined): WindowReadi
     return { ok: true, window: range(from < today && to >= today ? today : from, to, `in ${name}`), words: m[0].trim() };
   }
 
+  // Christmas: "before Christmas" runs to Christmas Eve, "by Christmas" to Christmas Day, of the
+  // next Christmas from today.
+  if ((m = t.match(/\b(before|by|until|till|for|at|over)?\s*(?:the )?christmas(?: break| holidays?)?\b/))) {
+    if (!today) return { ok: false, words: m[0].trim() };
+    const y = Number(today.slice(0, 4));
+    const day = today.slice(5) <= '12-25' ? `${y}-12-25` : `${y + 1}-12-25`;
+    if (m[1] === 'before') return { ok: true, window: range(today, addDays(day, -1), `before Christmas (${formatBritishDate(addDays(day, -1))})`), words: m[0].trim() };
+    if (m[1] === 'by' || m[1] === 'until' || m[1] === 'till') return { ok: true, window: range(today, day, `by Christmas (${formatBritishDate(day)})`), words: m[0].trim() };
+    return { ok: false, words: m[0].trim() };
+  }
+
   // Anything else date-like: chrono reads it day-first against the clock's today.
   if (!today) return undefined;
   const ref = new Date(`${today}T12:00:00`);
   const found = chrono.en.GB.parse(text, ref, { forwardDate: true });
   for (const r of found) {
     if (/^(now|right now|at the moment)$/i.test(r.text.trim())) continue;
+    // A time of today ("this afternoon", "tonight") says when someone is asking, not a window.
+    if (/^(?:this |later )?(?:morning|afternoon|evening|tonight|lunchtime)$/i.test(r.text.trim())) continue;
+    // "in a few weeks", "in a couple of months": no dates to read, so asked back rather than guessed.
+    if (/\b(few|couple|several|some)\b/i.test(r.text)) return { ok: false, words: r.text.trim() };
     const before = text.slice(0, r.index).trimEnd();
     const prep = before.match(/\b(by|before|until|till|on|for|due)$/)?.[1];
     const date = iso(r.start.date());

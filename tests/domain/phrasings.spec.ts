@@ -63,8 +63,6 @@ describe('second held-out set (long messages, negations, chat updates, chatter)'
 
   // Known and not yet fixed, listed so a fix shows here and a new wrong answer fails.
   const KNOWN_WRONG = [
-    "I'm putting the DMT pack together this afternoon and need to know what falls due before Christmas, can you help?",
-    "We've got the monitoring visit in a few weeks so I need to see anything that's slipping — dates moved, or red and amber things coming up",
     'Hi there, I\'ve been asked by the chair to find out who actually sits behind HoS (MB) these days?',
     "Leo Dunn's covering a panel for me — can you list what he's currently responsible for so I know what might drop?",
     'wen is 2.8 due',
