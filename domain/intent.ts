@@ -105,6 +105,7 @@ const FIXED_TYPOS: Record<string, string> = {
   targt: 'target', whats: "what's", whos: "who's", nxt: 'next', tmrw: 'tomorrow', tmw: 'tomorrow', wk: 'week', wks: 'weeks', mnth: 'month', mth: 'month', thx: 'thanks', tho: 'though', pri: 'priority', wheres: "where's", hows: "how's", whens: "when's", wats: "what's", wot: 'what', pls: 'please', plz: 'please', plse: 'please', u: 'you', ur: 'your',
   actoins: 'actions', acitons: 'actions', actons: 'actions', ations: 'actions', tommorow: 'tomorrow', tomorow: 'tomorrow',
   prioirty: 'priority', priorty: 'priority', priortiy: 'priority', histroy: 'history', overdues: 'overdue', outstanding: 'overdue',
+  wen: 'when', wehn: 'when', whne: 'when', hwo: 'who',
 };
 
 function correctTypos(words: string[]): string[] {
@@ -463,10 +464,11 @@ export function parseUpdate(raw: string, opts: ParseOptions = {}): Extract<Inten
   // "6.4 deadline?", "2.4 complete?": a question about the item, not a change to it, unless it says "update" or "set".
   if (/\?\s*$/.test(s) && !/^(?:please\s+)?(?:update|set|mark|change|move)\b/i.test(s)) return undefined;
   const words = UPDATE_WORDS.map((w) => w.replace(/ /g, '\\s+')).join('|');
-  const re = new RegExp(String.raw`^(?:please\s+)?(?:update|set|mark|change|move)?\s*(?:action|milestone|ref)?\s*(${REF_SOURCE})\s*(?:is|as|to|=|-|:)?\s*(?:now\s+)?(${words})\b\s*(?:[:–—,-]\s*)?(.*)$`, 'is');
+  // "put 2.1 amber", "2.6 still green", "can we set 3.9 to complete": the verbs and adverbs people type.
+  const re = new RegExp(String.raw`^(?:(?:can|could) (?:we|you|i)\s+)?(?:please\s+)?(?:update|set|mark|change|move|put|make)?\s*(?:action|milestone|ref)?\s*(${REF_SOURCE})\s*(?:is|as|to|=|-|:)?\s*(?:now\s+|still\s+)?(?:(?:as|to|at)\s+)?(${words})\b\s*(?:[:–—,-]\s*)?(.*)$`, 'is');
   const m = s.match(re);
   if (!m) return undefined;
-  if (!/^(?:please\s+)?(update|set|mark|change|move|action|milestone|ref)\b/i.test(s) && !/^\d/.test(s)) return undefined;
+  if (!/^(?:(?:can|could) (?:we|you|i)\s+)?(?:please\s+)?(update|set|mark|change|move|put|make|action|milestone|ref)\b/i.test(s) && !/^\d/.test(s)) return undefined;
   const word = m[2].toLowerCase().replace(/\s+/g, ' ');
   let rest = m[3].trim();
   const intent: Extract<Intent, { kind: 'update' }> = { kind: 'update', ref: m[1].replace(/\.$/, ''), word: DUE_WORDS.has(word) ? 'due' : word };

@@ -65,10 +65,7 @@ describe('second held-out set (long messages, negations, chat updates, chatter)'
   const KNOWN_WRONG = [
     'Hi there, I\'ve been asked by the chair to find out who actually sits behind HoS (MB) these days?',
     "Leo Dunn's covering a panel for me — can you list what he's currently responsible for so I know what might drop?",
-    'wen is 2.8 due',
-    'put 2.1 amber, agency numbers crept back up to 11',
     'can we push 2.6 back to 31 March 2022 - OPIT dashboard delayed',
-    '2.6 still green, no change this month',
   ];
 
   it('gives no confident wrong answer beyond the known ones, and understands at least 70%', () => {
