@@ -106,6 +106,8 @@ const FIXED_TYPOS: Record<string, string> = {
   actoins: 'actions', acitons: 'actions', actons: 'actions', ations: 'actions', tommorow: 'tomorrow', tomorow: 'tomorrow',
   prioirty: 'priority', priorty: 'priority', priortiy: 'priority', histroy: 'history', overdues: 'overdue', outstanding: 'overdue',
   wen: 'when', wehn: 'when', whne: 'when', hwo: 'who',
+  // Ordinary words one letter from a command word ("these" is not "theme"), never corrected.
+  these: 'these', those: 'those', there: 'there', where: 'where', three: 'three', other: 'other', after: 'after',
 };
 
 function correctTypos(words: string[]): string[] {
@@ -193,13 +195,19 @@ export function parseIntent(typed: string, opts: ParseOptions = {}): Intent {
   if (/\b(sign-off|signed-off|approvals?|approve|awaiting (?:my )?(?:sign|approval)|waiting (?:for|on) (?:my )?(?:sign|approval))/.test(t))
     return shortAndOffTopic(t, undefined) ? { kind: 'unknown', text: raw.trim().slice(0, 200) } : { kind: 'signOffs', mine: /\b(my|me|i|mine)\b/.test(t) };
 
+  // "who actually sits behind HoS (MB)": who holds a role, not who is behind on their actions.
+  if ((m = t.match(/\bwho(?:'s| is| are)? (?:actually |really )?(?:sits? |is )?behind (?!on\b|with\b|in\b|at\b|schedule\b|target\b|plan\b|the plan\b|their\b|his\b|her\b|most\b|the most\b)(.+)$/)) && !/\b(overdue|late|slipping|actions?|milestones?|deadlines?|dates?)\b/.test(m[1])) {
+    const role = m[1].replace(/\b(these days|nowadays|now|at the moment|currently)\b/g, ' ').replace(/\s+/g, ' ').trim();
+    if (role) return { kind: 'whoIs', role: rawTail(raw, role) };
+  }
+
   // Who is behind: overdue grouped by owner.
   if (/\bwho(?:'s| is| are)?\b/.test(t) && /\b(behind|late|overdue|slipping|missed|not (?:kept|keeping) up)\b/.test(t)) return { kind: 'behind' };
   if (/\b(overdue|late) (?:grouped |listed |broken down )?(?:by|per) (?:owner|person|lead|officer)\b|\bleague table\b/.test(t)) return { kind: 'behind' };
   if (/\b(?:which|what) (?:owners|people|leads|officers|managers|teams|services)\b.*\b(behind|late|overdue|slipping)\b/.test(t)) return { kind: 'behind' };
 
   // "who is X": a role, a person's name.
-  if ((m = t.match(/^(?:and )?who(?:'s| is| are)\s+(?:the\s+)?(.+)$/)) && !/\b(owns?|responsible|leading|leads)\b/.test(t)) return { kind: 'whoIs', role: rawTail(raw, m[1]) };
+  if ((m = t.match(/^(?:and )?who(?:'s| is| are)\s+(?:the\s+)?(.+?)(?:\s+(?:these days|nowadays|now|at the moment|currently|then))*$/)) && !/\b(owns?|responsible|leading|leads)\b/.test(t)) return { kind: 'whoIs', role: rawTail(raw, m[1]) };
 
   // KPIs.
   const kpiWord = /\b(kpis?|kips?|indicators?|measures?|metrics?|performance|scorecard|stats|figures|numbers)\b/;

@@ -63,7 +63,6 @@ describe('second held-out set (long messages, negations, chat updates, chatter)'
 
   // Known and not yet fixed, listed so a fix shows here and a new wrong answer fails.
   const KNOWN_WRONG = [
-    'Hi there, I\'ve been asked by the chair to find out who actually sits behind HoS (MB) these days?',
     "Leo Dunn's covering a panel for me — can you list what he's currently responsible for so I know what might drop?",
     'can we push 2.6 back to 31 March 2022 - OPIT dashboard delayed',
   ];
