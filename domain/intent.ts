@@ -298,7 +298,9 @@ export function parseIntent(typed: string, opts: ParseOptions = {}): Intent {
   }
   if (priorityRef) return { kind: 'priority', ref: priorityRef };
   if (/\b(unowned|no owner|no lead|without (?:an? )?(?:owner|lead)|nobody owns|no one owns|orphan(?:ed)?|not assigned|unassigned|ownerless|missing (?:an )?owners?|(?:do not|don't|doesn't|does not) have (?:an? )?(?:owner|lead)|(?:no ?one|nobody|no-one) (?:is )?assigned|not got (?:an? )?(?:owner|lead))\b/.test(t)) return { kind: 'unowned' };
-  if (owner === 'me' && /\b(actions?|items?|tasks?|stuff|work|things|list|plate|own|got|responsible|assigned|open|outstanding|milestones?|jobs?|to-?dos?|have|mine|lot|lead|leading|for me)\b|^my\b|\bmine\b/.test(t)) return { kind: 'myActions' };
+  if (owner === 'me' && /\b(actions?|items?|tasks?|stuff|work|things|list|plate|own|got|responsible|assigned|open|outstanding|milestones?|jobs?|to-?dos?|have|mine|lot|lead|leading|for me)\b|^my\b|\bmine\b/.test(t))
+    // "how many days annual leave have I got left": "have I got" about something else.
+    return shortAndOffTopic(t, undefined) ? { kind: 'unknown', text: raw.trim().slice(0, 200), suggestion: suggest(t) } : { kind: 'myActions' };
   if (/\b(?:what do i need to do|what(?:'s| is) (?:on )?my (?:list|plate)|what should i (?:be )?(?:doing|working on)|anything for me)\b/.test(t)) return { kind: 'myActions' };
   if (owner && owner !== 'me' && /\b(actions?|items?|tasks?|stuff|work|list)\b/.test(t)) return { kind: 'lookup', words: owner, display: ownerRaw ?? owner };
   if ((m = t.match(/^what (?:does|has|is) (.+?) (?:have|got|own|lead|leading|responsible for|working on)$/)) && !/\b(my|me|i|mine)\b/.test(m[1])) return { kind: 'lookup', words: m[1], display: rawTail(raw, m[1]) };
