@@ -86,7 +86,11 @@ const STATUS_FOR_RAG: Record<Rag, ProgressStatus> = {
   none: 'not_started',
 };
 
-export type StatusResult = { ok: true; status: ProgressStatus; rag: Rag } | { ok: false; reason: string };
+/**
+ * `note` says what the reading took for granted, for the import to report beside the value: a
+ * two-colour rating kept as its worse colour, a status word with no colour.
+ */
+export type StatusResult = { ok: true; status: ProgressStatus; rag: Rag; note?: string } | { ok: false; reason: string };
 
 function normalise(raw: string): string {
   return raw
@@ -99,12 +103,19 @@ function normalise(raw: string): string {
     .trim();
 }
 
+/** A two-colour rating as people write it: "amber/green" → "Amber/Green", "a/g" → "A/G". */
+function raw2(s: string): string {
+  return s.replace(/[a-z]+/g, (w) => (w.length === 1 ? w.toUpperCase() : w[0].toUpperCase() + w.slice(1)));
+}
+
 function twoColours(s: string): StatusResult | undefined {
   const m = /^([a-z]+)\s*[/-]\s*([a-z]+)$/.exec(s);
   if (!m || !(m[1] in COLOUR) || !(m[2] in COLOUR)) return undefined;
   const rags = [COLOUR[m[1]], COLOUR[m[2]]];
   const worse = RAG_SEVERITY.find((r) => rags.includes(r)) ?? 'none';
-  return { ok: true, status: STATUS_FOR_RAG[worse], rag: worse };
+  const word = RAG_WORD[worse];
+  const note = rags[0] === rags[1] ? undefined : `read as ${word}, the worse of its two colours; the file's rating ${raw2(m[0])} has no single colour here`;
+  return note ? { ok: true, status: STATUS_FOR_RAG[worse], rag: worse, note } : { ok: true, status: STATUS_FOR_RAG[worse], rag: worse };
 }
 
 export function parseStatus(raw: string): StatusResult {

@@ -38,7 +38,10 @@ const SYNONYMS: Record<ColumnRole, readonly string[]> = {
   due: ['Due Date', 'Date Due', 'Milestone Due', 'Target date', 'Deadline', 'Milestones', 'Due', 'Target Completion Date', 'Timescale', 'Timescales', 'By When', 'Due by', 'Completion date', 'Target', 'Original due date'],
   lead: ['Lead', 'Action owners', 'Action owner', 'Responsible Lead Officer', 'Owner', 'Owners', 'Lead Officer', 'Responsible Officer', 'Lead Role', 'Responsible', 'Accountable officer', 'Lead officers'],
   status: ['Rag Rating', 'RAG', 'BRAG', 'Status', 'Progress', 'RAG Status', 'BRAG Rating', 'Progress Status', 'BRAG status', 'Status (BRAG)', 'Status (RAG)', 'RAG / status', 'Status / RAG', 'Current RAG'],
-  action: ['Action', 'The Actions We Are Taking', 'Actions', 'Action Description', 'Action required', 'Actions required', 'What we will do'],
+  action: [
+    'Action', 'The Actions We Are Taking', 'Actions', 'Action Description', 'Action required', 'Actions required', 'What we will do',
+    'Key action', 'Key actions', 'Key action(s)', 'Improvement activity', 'Improvement activities', 'Improvement action', 'Improvement actions',
+  ],
   outcome: ['Outcome', 'Outcomes', 'How we will know it has worked', 'Success measures', 'Success criteria', 'Success measure', 'Measures of success', 'Measure of success', 'Impact measure', 'Expected outcome'],
   objective: ['Objective', 'Objectives'],
   // A workstream groups actions exactly as a priority or theme does.
@@ -57,6 +60,20 @@ const SYNONYMS: Record<ColumnRole, readonly string[]> = {
   // Never matched by name alone: a lone "RAG" column is the status column (see recogniseColumns).
   rag: [],
 };
+
+/**
+ * Headings that name the action column only in a table with no heading above (ACTION synonyms):
+ * beside an "Action" column, a "Description" or "Title" is more text about it, kept as text.
+ */
+const WEAK_ACTION = new Set(['Description', 'Activity', 'Activities', 'Title'].map(normaliseHeader));
+
+/** True for a heading read as the action column only when nothing stronger is there ("Title"). */
+export function isWeakActionHeading(header: string): boolean {
+  return WEAK_ACTION.has(normaliseHeader(header));
+}
+
+/** Every heading read as the action column, strongest first: for the message when none is found. */
+export const ACTION_HEADINGS: readonly string[] = [...SYNONYMS.action, 'Description', 'Activity', 'Activities', 'Title'];
 
 const RAG_HEADERS = new Set(['rag', 'ragrating', 'brag', 'bragrating', 'ragstatus', 'currentrag']);
 
@@ -88,7 +105,24 @@ const ROLE_BY_KEY: ReadonlyMap<string, ColumnRole> = new Map(
 );
 
 export function roleOfHeader(header: string): ColumnRole | undefined {
-  return ROLE_BY_KEY.get(normaliseHeader(header));
+  const key = normaliseHeader(header);
+  return ROLE_BY_KEY.get(key) ?? (WEAK_ACTION.has(key) ? 'action' : legendBase(header) !== undefined ? 'status' : undefined);
+}
+
+const LEGEND_COLOURS = new Set(['r', 'a', 'g', 'b', 'red', 'amber', 'green', 'blue']);
+
+/**
+ * A status header with its legend in brackets, "RAG (B/G/A/R)", "BRAG (Blue, Green, Amber, Red)":
+ * the normalised heading ("rag") when the heading is a status/RAG heading and every part of the
+ * legend is a RAG colour or its letter. Anything else ("Complete? (Y/N)") is not read as status.
+ */
+function legendBase(header: string): string | undefined {
+  const m = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(header.replace(/\s+/g, ' ').trim());
+  if (!m) return undefined;
+  const base = normaliseHeader(m[1]);
+  if (!RAG_HEADERS.has(base) && base !== 'status' && base !== 'bragstatus') return undefined;
+  const parts = m[2].split(/\s*[/,]\s*/).map((p) => p.trim().toLowerCase());
+  return parts.length >= 2 && parts.every((p) => LEGEND_COLOURS.has(p)) ? base : undefined;
 }
 
 export interface ColumnMap {
@@ -104,11 +138,13 @@ export interface ColumnMap {
 
 export function recogniseColumns(headerRow: readonly string[]): ColumnMap {
   const map: ColumnMap = { roles: {}, headers: [], extra: [], duplicates: [] };
+  const strongAction = headerRow.some((h) => ROLE_BY_KEY.get(normaliseHeader(h)) === 'action');
   headerRow.forEach((raw, index) => {
     const header = raw.replace(/\s+/g, ' ').trim() || `Column ${index + 1}`;
     map.headers[index] = header;
     let role = roleOfHeader(header);
-    if (role === 'status' && map.roles.status !== undefined && map.roles.rag === undefined && RAG_HEADERS.has(normaliseHeader(header))) role = 'rag';
+    if (role === 'action' && strongAction && WEAK_ACTION.has(normaliseHeader(header))) role = undefined;
+    if (role === 'status' && map.roles.status !== undefined && map.roles.rag === undefined && RAG_HEADERS.has(legendBase(header) ?? normaliseHeader(header))) role = 'rag';
     if (role === undefined) {
       map.extra.push({ index, header });
     } else if (map.roles[role] !== undefined) {

@@ -1,8 +1,8 @@
 import type { Action, Due, ImportProblem, Milestone, ParsedPlan, Priority, ProgressStatus, Rag, UnreadCell } from '../model';
 import { formatBritishDate, formatDue, parseDue } from '../dueDate';
-import { rollUpStatus } from '../status';
+import { isStatusWord, rollUpStatus } from '../status';
 import { roleKey } from '../roles';
-import { recogniseColumns, recognisedCount, REVISION_REASON, ROLE_LABEL, type ColumnMap, type ColumnRole } from './columns';
+import { ACTION_HEADINGS, isWeakActionHeading, recogniseColumns, recognisedCount, REVISION_REASON, roleOfHeader, ROLE_LABEL, type ColumnMap, type ColumnRole } from './columns';
 import { coerceRef, isRef, refKey } from '../refs';
 import { isFooterText, parseStatusKey, ragOfFill, readLastUpdated, readTrackerDue, readTrackerStatus, type StatusKey } from './trackerCells';
 import { alignRow, headerOf, isStatusList, type RowView } from './rowAlignment';
@@ -106,6 +106,8 @@ interface Context {
   statusKey?: StatusKey;
   fills?: ReadonlyMap<string, string>;
   rowIndex: number;
+  /** Status words with no colour ("In progress"), by value: reported once for the file, naming the rows. */
+  noColour: Map<string, { row: number; column: string; value: string; note: string; rows: number[] }>;
 }
 
 const STATUS_NONE: { status: ProgressStatus; rag: Rag } = { status: 'not_started', rag: 'none' };
@@ -118,8 +120,12 @@ export function hasPlanHeader(rows: readonly string[][]): boolean {
 function findHeaderRow(rows: readonly string[][]): number {
   const limit = Math.min(rows.length, 15);
   for (let i = 0; i < limit; i++) {
-    const cols = recogniseColumns(rows[i].map((c) => oneLine(c)));
-    if (cols.roles.action !== undefined && recognisedCount(rows[i].map((c) => oneLine(c))) >= 2) return i;
+    const cells = rows[i].map((c) => oneLine(c));
+    const cols = recogniseColumns(cells);
+    if (cols.roles.action === undefined) continue;
+    // "Title" or "Description" as the action heading needs more company: a cover sheet says "Title: …, Owner: …".
+    const needed = isWeakActionHeading(cells[cols.roles.action]) ? 3 : 2;
+    if (recognisedCount(cells) >= needed) return i;
   }
   return -1;
 }
@@ -146,34 +152,137 @@ function findStatusKey(rows: readonly string[][]): { key: StatusKey; row: number
   return undefined;
 }
 
-function columnReport(cols: ColumnMap, rows: readonly string[][], headerIndex: number): { column: string; readAs: string }[] {
+function columnReport(cols: ColumnMap, rows: readonly string[][], headerRow: readonly string[], dataStart: number): { column: string; readAs: string }[] {
   const used = new Map<number, ColumnRole>((Object.entries(cols.roles) as [ColumnRole, number][]).map(([r, i]) => [i, r]));
   const dup = new Map(cols.duplicates.map((d) => [d.index, d.role]));
   return cols.headers.map((header, index) => {
     const role = used.get(index);
     if (role) return { column: header, readAs: ROLE_LABEL[role] };
     if (dup.has(index)) return { column: header, readAs: `kept as text (a second ${ROLE_LABEL[dup.get(index)!]} column)` };
-    const blankHeader = oneLine(rows[headerIndex][index] ?? '') === '';
-    const hasData = rows.slice(headerIndex + 1).some((r) => tidyCell(r[index]) !== '');
+    const blankHeader = oneLine(headerRow[index] ?? '') === '';
+    const hasData = rows.slice(dataStart).some((r) => tidyCell(r[index]) !== '');
     if (blankHeader && !hasData) return { column: header, readAs: 'ignored (empty)' };
     return { column: header, readAs: 'kept as text on the action (not recognised)' };
   });
+}
+
+const SPAN_START = /^(?:start|start date|from|begin|begins|commence|commencing)$/i;
+const SPAN_END = /^(?:end|end date|finish|finish date|to|due|due date|deadline|completion|completion date)$/i;
+
+type SecondHeader =
+  | { kind: 'merged'; header: string[]; start: number; end: number }
+  | { kind: 'refused'; problem: ImportProblem };
+
+/**
+ * A header that runs over two rows ("Timescale" over "Start | End"): the row under the header holds
+ * only labels, with the action and ref cells blank and no cell a date or a status. Start and End
+ * under one heading are read as the start and due dates, named "Timescale: Start", "Timescale: End".
+ * Any other second row is refused: which column holds the due date cannot be told, and a start
+ * date must never be taken for a due date.
+ */
+function secondHeaderRow(rows: readonly string[][], headerIndex: number): SecondHeader | undefined {
+  const top = rows[headerIndex].map((c) => oneLine(c));
+  const next = (rows[headerIndex + 1] ?? []).map((c) => oneLine(c));
+  const topCols = recogniseColumns(top);
+  const actionAt = topCols.roles.action as number;
+  if (next.every((c) => c === '') || (next[actionAt] ?? '') !== '' || (topCols.roles.ref !== undefined && (next[topCols.roles.ref] ?? '') !== '')) return undefined;
+  const labels = next.flatMap((c, i) => (c === '' ? [] : [{ i, c }]));
+  if (labels.some(({ c }) => isStatusWord(c) || parseDue(c).ok || c.length > 40)) return undefined;
+  // A label under a blank heading continues the heading to its left; a label under any heading
+  // that says nothing about dates is not a second header row either.
+  const underSpan = labels.some(({ i, c }) => top[i] === '' || SPAN_START.test(c) || SPAN_END.test(c) || i === topCols.roles.due);
+  if (!underSpan) return undefined;
+  const heading = (i: number): string => {
+    for (let k = i; k >= 0; k--) if (top[k] !== '') return top[k];
+    return '';
+  };
+  const starts = labels.filter(({ c }) => SPAN_START.test(c));
+  const ends = labels.filter(({ c }) => SPAN_END.test(c));
+  const otherDueAt = topCols.roles.due !== undefined && ![starts[0]?.i, ends[0]?.i].includes(topCols.roles.due) ? topCols.roles.due : undefined;
+  const otherStartAt = topCols.roles.start !== undefined && ![starts[0]?.i, ends[0]?.i].includes(topCols.roles.start) ? topCols.roles.start : undefined;
+  const sameHeading = starts.length === 1 && ends.length === 1 && heading(starts[0].i) !== '' && heading(starts[0].i) === heading(ends[0].i) && starts[0].i < ends[0].i;
+  if (sameHeading && labels.length === 2 && otherDueAt === undefined && otherStartAt === undefined) {
+    const header = top.map((h, i) => (next[i] === '' ? h : `${heading(i)}: ${next[i]}`));
+    return { kind: 'merged', header, start: starts[0].i, end: ends[0].i };
+  }
+  return {
+    kind: 'refused',
+    problem: {
+      row: headerIndex + 2,
+      column: '',
+      value: labels.map(({ c }) => c).join(', '),
+      message:
+        `The header runs over two rows: row ${headerIndex + 1} (${top.filter((c) => c !== '').join(', ')}) and row ${headerIndex + 2} (${labels.map(({ c }) => c).join(', ')}). ` +
+        'Which column holds the due date cannot be told from them, so nothing was imported. Put the header on one row, with the due dates under a heading such as "Due date" (and any start dates under "Start date"), and import again.',
+      outcome: 'skipped',
+    },
+  };
+}
+
+/**
+ * Why no header was found: the headings looked for, and the row of the first 15 that looked most
+ * like a header (the most cells recognised), with its cells and what each was recognised as.
+ */
+function noHeaderProblem(rows: readonly string[][]): ImportProblem {
+  const limit = Math.min(rows.length, 15);
+  let best = 0;
+  let bestCount = -1;
+  for (let i = 0; i < limit; i++) {
+    const n = recognisedCount(rows[i].map((c) => oneLine(c)));
+    if (n > bestCount) [best, bestCount] = [i, n];
+  }
+  const cells = (rows[best] ?? []).map((c) => oneLine(c)).filter((c) => c !== '');
+  const seen = cells.map((c) => {
+    const role = roleOfHeader(c);
+    return role ? `"${c}" (${ROLE_LABEL[role]})` : `"${c}"`;
+  });
+  const looked = ACTION_HEADINGS.map((h) => `"${h}"`).join(', ');
+  return {
+    row: best + 1,
+    column: '',
+    value: cells.join(', '),
+    message:
+      `No header row with an action column was found in the first ${limit} rows, so nothing was imported. An action column is headed one of ${looked}. ` +
+      (cells.length > 0 ? `The row most like a header, row ${best + 1}, has ${seen.join(', ')}. ` : '') +
+      'Rename the column holding the actions to "Action" (and put the header in the first 15 rows), then import again.',
+    outcome: 'skipped',
+  };
+}
+
+/** Gives column `index` the role, taking it from whatever it was read as before. */
+function forceRole(cols: ColumnMap, index: number, role: ColumnRole): void {
+  for (const [r, i] of Object.entries(cols.roles) as [ColumnRole, number][]) if (i === index) delete cols.roles[r];
+  cols.extra = cols.extra.filter((e) => e.index !== index);
+  cols.duplicates = cols.duplicates.filter((d) => d.index !== index);
+  cols.roles[role] = index;
 }
 
 export function parsePlan(rows: readonly string[][], opts: ParsePlanOptions = {}): ParsePlanResult {
   const problems: ImportProblem[] = [];
   const headerIndex = findHeaderRow(rows);
   if (headerIndex < 0) {
-    problems.push({
-      row: 1,
-      column: '',
-      value: (rows[0] ?? []).join(', '),
-      message: 'No header row with an action column (Action, Actions, The Actions We Are Taking) was found in the first 15 rows.',
-      outcome: 'skipped',
-    });
+    problems.push(noHeaderProblem(rows));
     return { plan: { priorities: [], actions: [] }, problems, rowsRead: 0, columns: [], filledDown: [] };
   }
-  const cols = recogniseColumns(rows[headerIndex].map((c) => oneLine(c)));
+  const two = secondHeaderRow(rows, headerIndex);
+  if (two?.kind === 'refused') {
+    problems.push(two.problem);
+    return { plan: { priorities: [], actions: [] }, problems, rowsRead: 0, columns: [], filledDown: [] };
+  }
+  const headerRow = two?.kind === 'merged' ? two.header : rows[headerIndex].map((c) => oneLine(c));
+  const cols = recogniseColumns(headerRow);
+  if (two?.kind === 'merged') {
+    forceRole(cols, two.start, 'start');
+    forceRole(cols, two.end, 'due');
+    problems.push({
+      row: headerIndex + 2,
+      column: headerOf(cols, two.end),
+      value: rows[headerIndex + 1].map((c) => oneLine(c)).filter((c) => c !== '').join(', '),
+      message: `The header runs over rows ${headerIndex + 1} and ${headerIndex + 2}; read '${headerOf(cols, two.start)}' as the start date and '${headerOf(cols, two.end)}' as the due date.`,
+      outcome: 'fixed',
+    });
+  }
+  const dataStart = headerIndex + (two ? 2 : 1);
   const foundKey = findStatusKey(rows);
   const ctx: Context = {
     cols,
@@ -187,6 +296,7 @@ export function parsePlan(rows: readonly string[][], opts: ParsePlanOptions = {}
     statusKey: foundKey?.key,
     fills: opts.fills,
     rowIndex: 0,
+    noColour: new Map(),
     continuesRef: false,
     filledDown: [],
     merged: opts.merged,
@@ -212,6 +322,18 @@ export function parsePlan(rows: readonly string[][], opts: ParsePlanOptions = {}
       });
     }
   }
+  if (cols.roles.status === undefined) {
+    problems.push({
+      row: headerIndex + 1,
+      column: '',
+      value: '',
+      message:
+        'No status column found: every action imported as Not started (no RAG)' +
+        (cols.roles.signoff !== undefined ? ', except where the sign-off column marks it awaiting sign-off.' : '.') +
+        ' A status column is headed Status, RAG, BRAG or Progress (a legend in brackets is fine, "RAG (B/G/A/R)").',
+      outcome: 'left blank',
+    });
+  }
   if (cols.roles.ref === undefined) {
     problems.push({
       row: headerIndex + 1,
@@ -224,7 +346,7 @@ export function parsePlan(rows: readonly string[][], opts: ParsePlanOptions = {}
 
   let rowsRead = 0;
   let carry = 0;
-  for (let i = headerIndex + 1; i < rows.length; i++) {
+  for (let i = dataStart; i < rows.length; i++) {
     const cells = rows[i].map(tidyCell);
     if (cells.every((c) => c === '')) continue;
     rowsRead++;
@@ -242,6 +364,10 @@ export function parsePlan(rows: readonly string[][], opts: ParsePlanOptions = {}
     readRow(aligned.view, row, ctx);
   }
 
+  for (const n of ctx.noColour.values()) {
+    const where = n.rows.length === 1 ? `row ${n.rows[0]}` : `${n.rows.length} rows (${n.rows.slice(0, 10).join(', ')}${n.rows.length > 10 ? ', …' : ''})`;
+    problem(ctx, n.row, n.column, n.value, `${n.note}, on ${where}.`, 'fixed');
+  }
   for (const action of ctx.actions) {
     action.kpiCodes = kpiCodesIn([action.title, ...action.outcomes, action.commentary ?? '', ...action.milestones.map((m) => m.text)], opts.kpiCodes);
   }
@@ -249,7 +375,7 @@ export function parsePlan(rows: readonly string[][], opts: ParsePlanOptions = {}
     plan: { priorities: ctx.priorities, actions: ctx.actions },
     problems,
     rowsRead,
-    columns: columnReport(cols, rows, headerIndex),
+    columns: columnReport(cols, rows, headerRow, dataStart),
     filledDown: ctx.filledDown,
   };
   if (foundKey) result.statusKey = [...foundKey.key.entries()].map(([code, v]) => `${code.toUpperCase()} = ${v.label}`);
@@ -510,6 +636,7 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
         if (parsed.ok) {
           milestone.status = parsed.status;
           milestone.rag = parsed.rag;
+          if (parsed.note) statusNote(ctx, row, statusColumn, statusLine, parsed.rag, parsed.note, `milestone ${ref}.${k + 1}`);
         } else {
           markUnread(milestone, 'status', row, statusColumn, statusLine);
           markUnread(milestone, 'rag', row, statusColumn, statusLine);
@@ -540,6 +667,8 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
       if (parsed.ok) {
         action.status = parsed.status;
         action.rag = parsed.rag;
+        // A RAG column on the row decides the colour (readTrackerFields), so the note would not hold.
+        if (parsed.note && oneLine(cell(view, 'rag')) === '') statusNote(ctx, row, statusColumn, statusText, parsed.rag, parsed.note, `action ${ref}`);
       } else if (fill) {
         action.status = fill.status;
         action.rag = fill.rag;
@@ -583,6 +712,21 @@ function buildAction(view: RowView, row: number, ctx: Context): Action {
     markUnread(action, 'owner', row, homeColumn(ctx, 'lead'), leadText);
   }
   return action;
+}
+
+/**
+ * What a status reading took for granted: a two-colour rating kept as its worse colour is reported
+ * on its row; a status word with no colour ("In progress") once for the file, with its rows.
+ */
+function statusNote(ctx: Context, row: number, column: string, value: string, rag: Rag, note: string, what: string): void {
+  if (rag !== 'none') {
+    problem(ctx, row, column, value, `${note[0].toUpperCase()}${note.slice(1)} (${what}).`, 'fixed');
+    return;
+  }
+  const key = oneLine(value).toLowerCase();
+  const seen = ctx.noColour.get(key);
+  if (seen) seen.rows.push(row);
+  else ctx.noColour.set(key, { row, column, value, note: note[0].toUpperCase() + note.slice(1), rows: [row] });
 }
 
 /** The lead above, for a blank lead cell, where the file says the cell means "same as above" (FilledLead). */

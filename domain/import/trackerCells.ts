@@ -46,7 +46,10 @@ function readStatusWords(raw: string): StatusResult {
   const s = norm(raw).replace(/[.;,]+$/, '');
   if (/^(?:achieved|delivered|closed|met)$/.test(s)) return { ok: true, status: 'complete', rag: 'blue' };
   if (/^(?:at risk|some risk|slipping|delayed)$/.test(s)) return { ok: true, status: 'some_issues', rag: 'amber' };
-  if (/^(?:in progress|ongoing|progressing)$/.test(s)) return { ok: true, status: 'on_track', rag: 'green' };
+  // Work under way, with no colour given: the status says so, and no RAG is made up for it.
+  if (/^(?:in progress|ongoing|progressing)$/.test(s)) {
+    return { ok: true, status: 'on_track', rag: 'none', note: `"${raw.trim()}" gives no RAG colour; read as in progress (On track) with no RAG` };
+  }
   if (/^(?:off target|significant risk|not achieved|overdue)$/.test(s)) return { ok: true, status: 'not_on_track', rag: 'red' };
   // A colour with its meaning, "Green - on track", "Amber (some issues)": the colour decides, and
   // the words must not contradict it.

@@ -132,6 +132,7 @@ const DUE_CASES: ReadonlyArray<readonly [string, DueResult]> = [
 ];
 
 const ok = (status: Extract<StatusResult, { ok: true }>['status'], rag: Extract<StatusResult, { ok: true }>['rag']): StatusResult => ({ ok: true, status, rag });
+const okNote = (status: Extract<StatusResult, { ok: true }>['status'], rag: Extract<StatusResult, { ok: true }>['rag'], note: string): StatusResult => ({ ok: true, status, rag, note });
 
 const STATUS_CASES: ReadonlyArray<readonly [string, StatusResult]> = [
   // Sefton's scale verbatim, then the variants in the fixture
@@ -171,11 +172,11 @@ const STATUS_CASES: ReadonlyArray<readonly [string, StatusResult]> = [
   ['Not started', ok('not_started', 'none')],
   ['BAU', ok('bau', 'none')],
   ['Awaiting sign-off', ok('awaiting_signoff', 'green')],
-  // Two colours: the worse one
-  ['Amber/Red', ok('not_on_track', 'red')],
-  ['Red/Amber', ok('not_on_track', 'red')],
-  ['G/A', ok('some_issues', 'amber')],
-  ['Green - Blue', ok('on_track', 'green')],
+  // Two colours: the worse one, with a note saying so (the import reports it; never silent)
+  ['Amber/Red', okNote('not_on_track', 'red', "read as Red, the worse of its two colours; the file's rating Amber/Red has no single colour here")],
+  ['Red/Amber', okNote('not_on_track', 'red', "read as Red, the worse of its two colours; the file's rating Red/Amber has no single colour here")],
+  ['G/A', okNote('some_issues', 'amber', "read as Amber, the worse of its two colours; the file's rating G/A has no single colour here")],
+  ['Green - Blue', okNote('on_track', 'green', "read as Green, the worse of its two colours; the file's rating Green - Blue has no single colour here")],
   // Hostile
   ['', { ok: false, reason: 'no status given' }],
   ['7', { ok: false, reason: '7 is outside the six-level progress scale (1–6)' }],

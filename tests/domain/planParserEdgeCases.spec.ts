@@ -103,9 +103,11 @@ describe('planParser: hostile tables', () => {
     assert.deepEqual(plan.actions.map((a) => [a.ref, a.sourceRow]), [['1', 4], ['2', 5]]);
     assert.deepEqual(problems.map((p) => [p.row, p.column, p.value, p.outcome]), [
       [3, '', '', 'left blank'],
+      [3, '', '', 'left blank'],
       [5, 'Due Date', 'Octobr 2021', 'left blank'],
     ]);
     assert.equal(problems[0].message, 'No lead column was recognised, so no action has a lead.');
+    assert.match(problems[1].message, /^No status column found: every action imported as Not started/);
     assert.equal(problems.find((p) => p.column === 'Due Date')?.message, 'Due date not read: "octobr" is not a month name (did you mean October?).');
   });
 
@@ -113,7 +115,8 @@ describe('planParser: hostile tables', () => {
     const { plan, problems, rowsRead } = parsePlan([['Name', 'Amount'], ['x', '1']]);
     assert.deepEqual(plan, { priorities: [], actions: [] });
     assert.equal(rowsRead, 0);
-    assert.equal(problems[0].message, 'No header row with an action column (Action, Actions, The Actions We Are Taking) was found in the first 15 rows.');
+    assert.match(problems[0].message, /^No header row with an action column was found in the first 2 rows, so nothing was imported\. An action column is headed one of "Action", "The Actions We Are Taking"/);
+    assert.match(problems[0].message, /The row most like a header, row 1, has "Name", "Amount"\./);
   });
 
   it('numbers actions when there is no Ref column, and says so once', () => {
@@ -173,7 +176,8 @@ describe('planParser: hostile tables', () => {
     ]);
     assert.equal(rowsRead, 2);
     assert.deepEqual(plan.actions[0].outcomes, ['First', 'Second']);
-    assert.deepEqual(problems, []);
+    // Only the one note that the plan has no status column; the blank rows cost nothing.
+    assert.deepEqual(problems.map((p) => p.message.slice(0, 26)), ['No status column found: ev']);
   });
 });
 

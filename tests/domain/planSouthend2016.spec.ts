@@ -121,6 +121,7 @@ describe('planParser: Southend 2016 (Overarching action + Milestone N lines)', (
   it('reports every genuine source problem and nothing else', () => {
     const compact = plan.result.problems.map((p) => [p.row, p.column, p.outcome]);
     assert.deepEqual(compact, [
+      [1, '', 'left blank'], // the plan has no status column, said once
       [3, 'Target date', 'left blank'],
       [4, 'Target date', 'left blank'],
       [10, 'Target date', 'left blank'],

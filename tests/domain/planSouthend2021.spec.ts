@@ -86,6 +86,13 @@ describe('planParser: Southend 2021 priorities (one row per outcome)', () => {
   it('reports only the outcome rows that name their own lead or due date', () => {
     assert.deepEqual(plan.result.problems, [
       {
+        row: 1,
+        column: '',
+        value: '',
+        message: 'No status column found: every action imported as Not started (no RAG). A status column is headed Status, RAG, BRAG or Progress (a legend in brackets is fine, "RAG (B/G/A/R)").',
+        outcome: 'left blank',
+      },
+      {
         row: 31,
         column: 'Lead',
         value: 'HoS (RB)',

@@ -124,6 +124,13 @@ describe('readTable: XLSX round trip', () => {
     assert.deepEqual(plan.actions[3].outcomes, ['First outcome', 'Second outcome']);
     assert.deepEqual(problems, [
       {
+        row: 4,
+        column: 'BRAG',
+        value: 'Amber/Red',
+        message: "Read as Red, the worse of its two colours; the file's rating Amber/Red has no single colour here (action 1.2).",
+        outcome: 'fixed',
+      },
+      {
         row: 7,
         column: 'Deadline',
         value: '31st September 2027',
