@@ -187,7 +187,7 @@ export function parseIntent(typed: string, opts: ParseOptions = {}): Intent {
     if (/\b(history|change-?log|changes?|changed|audit|updates? history|what updates|updates (?:have|has) there been|updates so far|what(?:'s| has)? happened|who (?:changed|updated)|previous updates|past updates|updated when|last updated|timeline)\b/.test(t)) return { kind: 'history', ref };
     if (/\b(signed-off|sign-off|approved|approval)\b/.test(t)) return { kind: 'signedOff', ref };
     if (/\bwho(?:se)?\b/.test(t) || /\b(owner|lead|responsible|accountable|in charge)\b/.test(t) || /^which (?:\S+ ){0,2}(?:has|holds|owns|leads|is on)\b/.test(t)) return { kind: 'whoOwns', ref };
-    if (/\bwhen\b/.test(t) || /\b(due date|deadline|target date|due by when|date due)\b/.test(t)) return { kind: 'dueDate', ref };
+    if (/\bwhen\b/.test(t) || /\b(due date|deadline|target date|target (?:completion |end )?date|completion date|end date|finish date|due by when|date due)\b/.test(t)) return { kind: 'dueDate', ref };
     return { kind: 'action', ref };
   }
 

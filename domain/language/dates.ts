@@ -68,6 +68,8 @@ export function readWindow(text: string, today: string | undefined): WindowReadi
     }
   }
   if ((m = t.match(/\b(?:(?:this|next|the next|coming|the coming|in the next|within the next|over the next|in a|within a)\s+)fortnight\b/))) return { ok: true, window: { kind: 'days', days: 14 }, words: m[0].trim() };
+  // "within 48 hours": due dates are days, so whole days, rounded up.
+  if ((m = t.match(/\b(?:in|within|over|during)\s+(?:the\s+)?(?:next\s+)?(\d{1,3})\s*(?:hours?|hrs?)\b/))) return { ok: true, window: { kind: 'days', days: Math.max(1, Math.ceil(Number(m[1]) / 24)) }, words: m[0].trim() };
   if ((m = t.match(/\b(?:by |before |until |till |for )?(?:the )?end of (?:this |the )?week\b|\bthis week\b/))) return { ok: true, window: { kind: 'thisWeek' }, words: m[0].trim() };
   if ((m = t.match(/\bnext week\b/))) return { ok: true, window: { kind: 'nextWeek' }, words: m[0] };
   if ((m = t.match(/\b(?:by |before |until |till )?(?:the )?end of (?:this |the )?month\b|\bthis month\b|\brest of (?:the |this )?month\b/))) return { ok: true, window: { kind: 'thisMonth' }, words: m[0].trim() };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { CORPUS, CORPUS_TODAY } from '../fixtures/phrasings/corpus';
 import { HELD_OUT } from '../fixtures/phrasings/heldout';
 import { HELD_OUT_2 } from '../fixtures/phrasings/heldout2';
+import { HELD_OUT_3 } from '../fixtures/phrasings/heldout3';
 import { demoVocabulary } from '../fixtures/phrasings/vocabulary';
 import { evaluate, judge } from '../fixtures/phrasings/evaluate';
 import type { Vocabulary } from '../../domain/language/resolve';
@@ -69,5 +70,23 @@ describe('second held-out set (long messages, negations, chat updates, chatter)'
     const wrong = r.outcomes.filter((o) => o.verdict === 'confident wrong');
     assert.deepEqual(wrong.map((o) => o.text).filter((t) => !KNOWN_WRONG.includes(t)), [], wrong.map((o) => `${o.text}: ${o.why}`).join('\n'));
     assert.ok(r.understood / r.total >= 0.7, `${r.understood} of ${r.total}`);
+  });
+});
+
+describe('third held-out set (board and scrutiny, channel @mentions, performance officers)', function () {
+  this.timeout(60_000);
+  let vocab: Vocabulary;
+  before(async () => {
+    vocab = await demoVocabulary();
+  });
+
+  // Known and not yet fixed: two questions in one message answer the second; a ref in a sentence about a train.
+  const KNOWN_WRONG = ['<at>PlanBot</at> summary please, also any red KPIs?', 'is the 2.6 train to Fenchurch Street on time?'];
+
+  it('gives no confident wrong answer beyond the known ones, and understands at least 75%', () => {
+    const r = evaluate(HELD_OUT_3, vocab, CORPUS_TODAY);
+    const wrong = r.outcomes.filter((o) => o.verdict === 'confident wrong');
+    assert.deepEqual(wrong.map((o) => o.text).filter((t) => !KNOWN_WRONG.includes(t)), [], wrong.map((o) => `${o.text}: ${o.why}`).join('\n'));
+    assert.ok(r.understood / r.total >= 0.75, `${r.understood} of ${r.total}`);
   });
 });
