@@ -35,8 +35,10 @@ export function normaliseHeader(header: string): string {
 const SYNONYMS: Record<ColumnRole, readonly string[]> = {
   ref: ['Ref', 'Action Ref', 'Action No.', 'Action Number', 'Reference', 'Ref No', 'Action Reference', 'No.', 'Action ID', 'ID'],
   // Sefton's "Milestones" column holds the dates, not milestone text.
-  due: ['Due Date', 'Date Due', 'Milestone Due', 'Target date', 'Deadline', 'Milestones', 'Due', 'Target Completion Date', 'Timescale', 'Timescales', 'By When', 'Due by', 'Completion date', 'Target', 'Original due date'],
-  lead: ['Lead', 'Action owners', 'Action owner', 'Responsible Lead Officer', 'Owner', 'Owners', 'Lead Officer', 'Responsible Officer', 'Lead Role', 'Responsible', 'Accountable officer', 'Lead officers'],
+  due: ['Due Date', 'Date Due', 'Milestone Due', 'Target date', 'Deadline', 'Milestones', 'Due', 'Target Completion Date', 'Timescale', 'Timescales', 'By When', 'Due by', 'Completion date', 'Target', 'Original due date',
+    'Original target date', 'Original deadline', 'Original date', 'Target end date', 'Planned completion date', 'Planned end date', 'Expected completion date', 'End date', 'Delivery date', 'Complete by'],
+  lead: ['Lead', 'Action owners', 'Action owner', 'Responsible Lead Officer', 'Owner', 'Owners', 'Lead Officer', 'Responsible Officer', 'Lead Role', 'Responsible', 'Accountable officer', 'Lead officers',
+    'Responsible lead', 'Responsible leads', 'Responsible lead(s)', 'Lead(s)', 'Action lead', 'Accountable lead', 'Lead person', 'Responsible person', 'Owner(s)'],
   status: ['Rag Rating', 'RAG', 'BRAG', 'Status', 'Progress', 'RAG Status', 'BRAG Rating', 'Progress Status', 'BRAG status', 'Status (BRAG)', 'Status (RAG)', 'RAG / status', 'Status / RAG', 'Current RAG'],
   action: [
     'Action', 'The Actions We Are Taking', 'Actions', 'Action Description', 'Action required', 'Actions required', 'What we will do',

@@ -117,8 +117,11 @@ export function hasPlanHeader(rows: readonly string[][]): boolean {
   return findHeaderRow(rows) >= 0;
 }
 
+/** How far down a title block, notes or a key may push the header row. */
+export const HEADER_SEARCH_ROWS = 30;
+
 function findHeaderRow(rows: readonly string[][]): number {
-  const limit = Math.min(rows.length, 15);
+  const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
   for (let i = 0; i < limit; i++) {
     const cells = rows[i].map((c) => oneLine(c));
     const cols = recogniseColumns(cells);
@@ -220,11 +223,11 @@ function secondHeaderRow(rows: readonly string[][], headerIndex: number): Second
 }
 
 /**
- * Why no header was found: the headings looked for, and the row of the first 15 that looked most
+ * Why no header was found: the headings looked for, and the row of the first HEADER_SEARCH_ROWS that looked most
  * like a header (the most cells recognised), with its cells and what each was recognised as.
  */
 function noHeaderProblem(rows: readonly string[][]): ImportProblem {
-  const limit = Math.min(rows.length, 15);
+  const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
   let best = 0;
   let bestCount = -1;
   for (let i = 0; i < limit; i++) {
@@ -244,7 +247,7 @@ function noHeaderProblem(rows: readonly string[][]): ImportProblem {
     message:
       `No header row with an action column was found in the first ${limit} rows, so nothing was imported. An action column is headed one of ${looked}. ` +
       (cells.length > 0 ? `The row most like a header, row ${best + 1}, has ${seen.join(', ')}. ` : '') +
-      'Rename the column holding the actions to "Action" (and put the header in the first 15 rows), then import again.',
+      `Rename the column holding the actions to "Action" (and put the header in the first ${HEADER_SEARCH_ROWS} rows), then import again.`,
     outcome: 'skipped',
   };
 }

@@ -210,3 +210,28 @@ describe('plan import: other headings for the action column', () => {
     assert.match(problems[0].message, /The row most like a header, row 2, has "Ref" \(ref\), "Summary of work", "Owner" \(lead \(owner\)\), "Due date" \(due date\)\./);
   });
 });
+
+describe('plan import: more headings for due dates and leads, and a header below a long title block', () => {
+  it('"Original target date" is the due date and "Responsible lead(s)" the lead', () => {
+    const { plan, problems } = parsePlan([
+      ['Ref', 'Action', 'Responsible lead(s)', 'Original target date', 'Revised target date', 'RAG'],
+      ['1.1', 'Agree a shared front door with health partners', 'Head of MASH', '31/01/2027', '', 'Amber'],
+      ['1.2', 'Train every duty worker in the new threshold guide', 'Principal Social Worker', '28/02/2027', '30/04/2027', 'Green'],
+    ]);
+    assert.deepEqual(
+      plan.actions.map((a) => [a.ref, a.leadRole, a.due.kind === 'date' ? a.due.date : a.due.kind]),
+      [
+        ['1.1', 'Head of MASH', '2027-01-31'],
+        ['1.2', 'Principal Social Worker', '2027-04-30'],
+      ],
+    );
+    assert.equal(plan.actions[1].originalDue?.kind === 'date' ? plan.actions[1].originalDue.date : undefined, '2027-02-28');
+    assert.deepEqual(problems.filter((p) => /No due-date column|No lead/.test(p.message)), []);
+  });
+
+  it('finds a header under twenty rows of title, notes and key', () => {
+    const notes = Array.from({ length: 20 }, (_, i) => [i === 0 ? 'Improvement plan: adult social care' : `Note ${i}: read the guidance before updating`]);
+    const { plan } = parsePlan([...notes, ['Ref', 'Action', 'Lead', 'Due date', 'Status'], ['2.1', 'Publish the waiting-list data monthly', 'Head of Assessment', '31/03/2027', 'Green']]);
+    assert.deepEqual(plan.actions.map((a) => a.ref), ['2.1']);
+  });
+});
