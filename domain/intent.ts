@@ -253,7 +253,8 @@ export function parseIntent(typed: string, opts: ParseOptions = {}): Intent {
   const ownerRaw = owner && owner !== 'me' ? rawTail(raw, owner) : owner;
 
   const leftovers = ownerRaw ? [] : leftoverWords(rest);
-  const names = capitalisedWords(raw, leftovers);
+  // As typed ("Gareth"), so an ask-back names them as the person wrote them.
+  const names = capitalisedWords(raw, leftovers).map((w) => w[0].toUpperCase() + w.slice(1));
   const withNames = <T extends Intent>(i: T): T => (leftovers.length ? Object.assign(i, { otherWords: leftovers }, names.length ? { nameWords: names } : {}) : i);
 
   // Mostly about something else ("my library books are overdue")? The resolver decides, once it

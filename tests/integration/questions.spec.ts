@@ -217,6 +217,12 @@ describe('more than one plan', function () {
     assert.doesNotMatch(dated.text, /Southend 2016 only/);
   });
 
+  it('a name nobody has, said without "for", is asked back as typed, never answered for everyone', async () => {
+    const r = await ask(h, 'has Gareth got anything overdue?');
+    assert.match(r.text, /I don't know anyone called “Gareth”/);
+    assert.doesNotMatch(r.text, /Overdue\n/);
+  });
+
   it('"2.4 complete?" is a question about 2.4: it shows the action and changes nothing', async () => {
     const before = await h.bot.services.plans.getItemForUpdate('southend-2021', '2.4');
     const r = await ask(h, '2.4 complete?');
