@@ -162,6 +162,7 @@ const QUESTION_LABEL: Record<string, string> = {
   echo: 'echo baseline',
   overdue: "“what's overdue”",
   myActions: '“my actions”',
+  rag: "“what's amber”",
   action: '“action X”',
   kpi: '“kpi X”',
   update: 'card update (submitUpdate)',
@@ -422,7 +423,7 @@ export function renderReport(r: Results): string {
 function goals(r: Results): string[] {
   const rows = resultsOf(r);
   const at = (q: string, size: number) => rows.find((x) => x.question === q && x.actions === size);
-  const questionsAsked = ['overdue', 'myActions', 'action', 'kpi'];
+  const questionsAsked = ['overdue', 'myActions', 'rag', 'action', 'kpi'];
   const sizes = [r.sizes.small, r.sizes.large];
   const fmt = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '–' : `${v}${unit}`);
   const lines: string[][] = [];
@@ -509,7 +510,7 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
       `A card update costs ${spread(upd.counter)} table requests at ${big} actions (${spread(upd.wire)} on the wire; ${spread(S.get('update')?.counter ?? [])} at ${n(sd.size)}, where more of the actions asked cite KPIs)` +
         (updBase !== undefined ? `: ${updBase}, and 1 more when the action cites KPIs. ` : '. ') +
         "One query reads the action with its milestones (the target row's ETag is the token; each row keeps its own latest changes, storage/historyRows.ts), " +
-        'the due-summary row and the count row of the owner the card showed (storage/dueSummary.ts, storage/ownedIndex.ts); the caller\'s roles, the owner and their manager come from the directory held in memory ' +
+        'the due-summary row and the count row of the owner the card showed (storage/dueSummary.ts, storage/pagedIndexes.ts); the caller\'s roles, the owner and their manager come from the directory held in memory ' +
         '(storage/directoryRepository.ts); then one entity-group transaction. The card after the save is built from what was read and written (bot/updateFlow.ts savedCard); ' +
         'only the cited KPIs\' latest values are read, in one query. That third request remains because KPI figures live in their own table, not in the plan\'s partition.',
     );
@@ -530,8 +531,16 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   if (mine.s && mine.l) {
     f.push(
       `“my actions” reads ${median(mine.s.entities)} entities at ${n(sd.size)} actions and ${median(mine.l.entities)} at ${big} (median; the askers' roles own ${r.myActionsItems.min}–${r.myActionsItems.max} items ` +
-        `at ${big}) in ${spread(mine.l.counter)} requests: the caller's roles from the directory held in memory, then per role one range read of the owned| index (storage/ownedIndex.ts), ` +
+        `at ${big}) in ${spread(mine.l.counter)} requests: the caller's roles from the directory held in memory, then per role one range read of the owned| index (storage/pagedIndexes.ts), ` +
         'which opens with the role\'s count row (the list\'s size and RAG mix) and then holds the items not yet complete in due order, so only the page shown is read.',
+    );
+  }
+
+  const amber = { s: S.get('rag'), l: L.get('rag') };
+  if (amber.s && amber.l) {
+    f.push(
+      `“what's amber” reads ${median(amber.s.entities)} entities at ${n(sd.size)} actions and ${median(amber.l.entities)} at ${big} (median) in ${spread(amber.l.counter)} requests: one range read of the rag| index ` +
+        '(storage/pagedIndexes.ts), which opens with the RAG\'s count row (how many open actions have it) and then holds them in ref order, so only the page shown is read.',
     );
   }
 
@@ -573,8 +582,8 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
         (odMax > odEntities.l + 50 ? ` The largest instance (${odMax} entities) is a summary rebuild: a summary stamped for another plan revision is rebuilt from the due| index (keys and RAG only).` : ''),
     );
   }
-  const questionWire = ['overdue', 'myActions', 'action', 'kpi'].flatMap((k) => L.get(k)?.wire ?? []);
-  const upserts = ['overdue', 'myActions', 'action', 'kpi'].some((k) => (L.get(k)?.byTable ?? []).some((t) => (t['Conversations upsert'] ?? 0) > 0));
+  const questionWire = ['overdue', 'myActions', 'rag', 'action', 'kpi'].flatMap((k) => L.get(k)?.wire ?? []);
+  const upserts = ['overdue', 'myActions', 'rag', 'action', 'kpi'].some((k) => (L.get(k)?.byTable ?? []).some((t) => (t['Conversations upsert'] ?? 0) > 0));
   if (upserts) f.push(
     'Every message, read-only questions included, upserts the sender\'s conversation reference (bot/registerConversationTracking.ts), so each question carries one table write. By design (it keeps proactive messages working), but it is ' +
       `one of the ${Math.min(...questionWire)}–${Math.max(...questionWire)} requests each question costs on the wire.`,
@@ -601,7 +610,7 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
   }
   // Why the plan-table questions' ratios grow with the plan while their requests and entities do not.
   const az = (rows: LatencyRow[], key: string) => rows.find((l) => l.key === key);
-  const planQs = ['overdue', 'myActions', 'action'].map((k) => ({ k, s: az(r.latencySmall, k), l: az(r.latency, k) })).filter((q) => q.s && q.l);
+  const planQs = ['overdue', 'myActions', 'rag', 'action'].map((k) => ({ k, s: az(r.latencySmall, k), l: az(r.latency, k) })).filter((q) => q.s && q.l);
   const kpiL = az(r.latency, 'kpi');
   if (planQs.length && kpiL && planQs.every((q) => (q.l!.azuriteCpuMs ?? 0) > 2 * (q.s!.azuriteCpuMs ?? 0))) {
     f.push(

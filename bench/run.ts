@@ -32,7 +32,7 @@ import { DirectoryRepository } from '../storage/directoryRepository';
 import { KpiRepository } from '../storage/kpiRepository';
 import { planKeys } from '../storage/planKeys';
 import { SUMMARY_ROW } from '../storage/dueSummary';
-import { isCountRow } from '../storage/ownedIndex';
+import { isCountRow } from '../storage/pagedIndexes';
 import { itemToEntity, indexRowsFor } from '../storage/itemEntity';
 import { entitiesReadCount, tableRequestCount } from '../storage/requestCounter';
 import { importPlan, planIdFor } from '../services/importPlan';
@@ -149,7 +149,7 @@ async function rawInsert(connectionString: string, table: string, ops: Transacti
 async function compareStored(connectionString: string, planId: string, ops: TransactionAction[]): Promise<{ stored: number; mismatches: number }> {
   const client = tableClient(connectionString, 'PlanItems');
   const stored = new Map<string, Record<string, unknown>>();
-  // The due summary row (storage/dueSummary.ts) and the owners' count rows (storage/ownedIndex.ts)
+  // The due summary row (storage/dueSummary.ts) and the paged indexes' count rows (storage/pagedIndexes.ts)
   // are the plan's, written by savePlan after the import; the raw writer has none.
   for await (const e of client.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${planId}'` } }))
     if (e.rowKey !== SUMMARY_ROW && !isCountRow(e.rowKey as string)) stored.set(e.rowKey as string, e);
@@ -283,6 +283,7 @@ function questions(store: Store): Question[] {
     { key: 'echo', label: 'echo baseline (one-line text reply)', target: 'echo', next: (r) => ({ from: r.pick(someone), text: 'ping' }), expect: () => /echo: ping/ },
     { key: 'overdue', label: "“what's overdue”", target: 'bot', next: (r) => ({ from: r.pick(someone), text: "what's overdue" }), expect: () => /Overdue/ },
     { key: 'myActions', label: '“my actions”', target: 'bot', next: (r) => ({ from: r.pick(store.owners).caller, text: 'my actions' }), expect: () => /My actions/ },
+    { key: 'rag', label: "“what's amber”", target: 'bot', next: (r) => ({ from: r.pick(someone), text: "what's amber" }), expect: () => /Amber actions/ },
     {
       key: 'action',
       label: '“action X” (random ref)',

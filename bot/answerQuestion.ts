@@ -198,9 +198,10 @@ const handlers: Handlers = {
   },
 
   rag: async (ctx, i) => {
-    const items = await q.byRag(ctx.services, ctx.scope, i.rag, i.priorityRef, { ownerRoles: i.ownerRoles });
+    // Only the rows up to this page are read, with the count from the rag| index's count row.
+    const r = await q.byRagPage(ctx.services, ctx.scope, i.rag, { priorityRef: i.priorityRef, ownerRoles: i.ownerRoles }, (Math.max(0, ctx.page ?? 0) + 1) * PAGE_SIZE);
     const where = `${i.priorityRef ? ` in priority ${i.priorityRef}` : ''}${i.ownerLabel ? ` for ${plainText(i.ownerLabel)}` : ''}`;
-    return list(ctx, `${RAG_WORD[i.rag]} actions${where}`, `Open actions rated ${RAG_WORD[i.rag]}`, `No open actions are rated ${RAG_WORD[i.rag]}${where}.`, items);
+    return list(ctx, `${RAG_WORD[i.rag]} actions${where}`, `Open actions rated ${RAG_WORD[i.rag]}`, `No open actions are rated ${RAG_WORD[i.rag]}${where}.`, r.items, false, { total: r.total, ragCounts: r.rag });
   },
 
   whoOwns: async (ctx, i) => {

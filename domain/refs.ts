@@ -73,3 +73,13 @@ export function coerceRef(raw: string): string | undefined {
     .replace(/^-|-$/g, '');
   return isRef(tidy) ? tidy : undefined;
 }
+
+/**
+ * A string whose plain (code-unit) order is the order lists show refs in (planQueries naturalRef:
+ * number by number, "2.4" before "2.10", letters without regard to case) for refs of this grammar:
+ * lower case, each run of digits padded to ten. Index keys use it, so a range read comes back in
+ * the order a list shows and a page can be cut from its first rows.
+ */
+export function refOrderKey(ref: string): string {
+  return ref.toLowerCase().replace(/\d+/g, (d) => d.replace(/^0+(?=\d)/, '').padStart(10, '0'));
+}

@@ -309,18 +309,43 @@ function priorityOf(e: PlanItem): string | undefined {
   return 'priorityRef' in e ? e.priorityRef : undefined;
 }
 
+/** Every open action rated `rag` (milestones are not listed), in scope, in ref order. */
 export async function byRag(s: Services, scope: Scope, rag: Rag, priorityRef?: string, owner: { ownerRoles?: string[] } = {}): Promise<ItemWithPlan[]> {
+  return (await byRagPage(s, scope, rag, { priorityRef, ...owner }, Infinity)).items;
+}
+
+/**
+ * "what's red" as a card shows it: the first `need` open actions rated `rag`, in ref order, with how
+ * many there are. Each plan is one read of the store's rag| index (its count row and the page's
+ * rows), so the cost does not grow with the plan; with an owner filter, every action of that RAG is
+ * read and filtered (still not the rest of the plan). A priority filter, or a plan the store cannot
+ * answer that way (openActionsByRag gives undefined), reads the plan whole: index rows do not carry
+ * an action's priority, and its ref need not say it.
+ */
+export async function byRagPage(s: Services, scope: Scope, rag: Rag, filter: { priorityRef?: string; ownerRoles?: string[] }, need: number): Promise<OverduePage> {
   const plans = await plansIn(s, scope);
-  const lists = await Promise.all(
-    plans.map(async (p) =>
-      (await s.plans.listAllItems(p.id))
+  const byOwner = !!filter.ownerRoles?.length;
+  const owned = ownerMatcher(filter);
+  const parts = await Promise.all(
+    plans.map(async (p): Promise<{ items: ItemWithPlan[]; total: number }> => {
+      const page = filter.priorityRef ? undefined : await s.plans.openActionsByRag(p.id, rag, byOwner ? Infinity : need);
+      if (page) {
+        const items = page.items.filter(owned).map((i) => ({ ...i, planName: p.name }));
+        return { items, total: byOwner ? items.length : page.total };
+      }
+      const all = (await s.plans.listAllItems(p.id))
         .filter((e) => e.kind === 'action' && e.rag === rag && isOpen(e.status))
-        .filter(inPriority(priorityRef))
-        .filter(ownerMatcher(owner))
-        .map((e) => ({ ...e, planName: p.name })),
-    ),
+        .filter(inPriority(filter.priorityRef))
+        .filter(owned)
+        .map((e) => ({ ...e, planName: p.name }));
+      return { items: all, total: all.length };
+    }),
   );
-  return lists.flat().sort(naturalRef);
+  const items = parts.flatMap((p) => p.items).sort(naturalRef);
+  const total = parts.reduce((n, p) => n + p.total, 0);
+  const counts = ragCounts();
+  counts[rag] = Math.max(total, items.length);
+  return { items: items.slice(0, need), total: counts[rag], rag: counts };
 }
 
 export interface PlanSummary {

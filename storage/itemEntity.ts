@@ -1,8 +1,8 @@
 import type { TableEntity } from '@azure/data-tables';
 import type { Due, ProgressStatus, Rag } from '../domain/model';
 import type { ActionDetail, ItemState, ItemSummary, SignOffRecord } from '../domain/planItem';
-import { dueDateOf, dueSortKey, isOpen, onOwnersList } from '../domain/schedule';
-import { ownerKeyOf } from './ownedIndex';
+import { dueDateOf, isOpen } from '../domain/schedule';
+import { PAGED_INDEXES, ownerKeyOf } from './pagedIndexes';
 import { planKeys } from './planKeys';
 
 /** How an item is laid out as a table entity. Structured fields are JSON: they are only ever read whole. */
@@ -157,11 +157,13 @@ export function indexRowsFor(item: ItemState): IndexEntity[] {
   const rows: IndexEntity[] = [];
   const date = dueDateOf(item.due);
   if (date && isOpen(item.status)) rows.push({ ...summary, rowKey: planKeys.due(date, item.ref, item.seq) });
-  // Every item stays in the owner index (digests and sign-offs read complete work too); owned| holds
-  // only what the owner's list shows, in due order (ownedIndex.ts).
-  const owner = ownerKeyOf(item);
-  rows.push({ ...summary, rowKey: planKeys.owner(owner, item.ref, item.seq) });
-  if (onOwnersList(item.status)) rows.push({ ...summary, rowKey: planKeys.owned(owner, dueSortKey(item.due), item.ref, item.seq) });
+  // Every item stays in the owner index (digests and sign-offs read complete work too); the paged
+  // indexes hold only what their lists show, in the order shown (pagedIndexes.ts).
+  rows.push({ ...summary, rowKey: planKeys.owner(ownerKeyOf(item), item.ref, item.seq) });
+  for (const index of PAGED_INDEXES) {
+    const entry = index.entryOf(item);
+    if (entry) rows.push({ ...summary, rowKey: entry.rowKey });
+  }
   return rows;
 }
 

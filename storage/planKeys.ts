@@ -15,13 +15,16 @@ import { encodeKey } from './keys';
  *   owned|<role>|<sort>|<ref>|<m>                "my actions": the role's items not yet complete,
  *                          by due date (<sort> is the date, or 9999 for undated work), so a page is
  *                          the first rows of owned|<role>| .. owned|<role>|~ ; the range opens with
- *   owned|<role>|!         the role's count row: how many such items, by RAG (ownedIndex.ts)
+ *   owned|<role>|!         the role's count row: how many such items, by RAG
+ *   rag|<rag>|<order>|<ref>|  "what's red": open actions of one RAG in ref order (<order> is
+ *   rag|<rag>|!            refOrderKey), led by the RAG's count row (owned| and rag| are the paged
+ *                          indexes, built by pagedIndexes.ts)
  *   hist|<ref>|<inv-ts>|…  append-only history   newest first, so "last five" is a $top=5 read
  *   prio|<ref>             priorities / themes
  *   due!summary            open items per due date and RAG (dueSummary.ts): sorts just before due|,
  *                          so "N overdue" and the oldest overdue page are one range read
  *
- * Index rows (due|, owner|, owned|) carry a summary of the item, so lists need no second read. They live in
+ * Index rows (due|, owner|, owned|, rag|) carry a summary of the item, so lists need no second read. They live in
  * the same partition as the item so an update, its history row and its index rows commit in one
  * entity-group transaction: the indexes can never disagree with the item, even after a crash.
  * The trailing "|" on the action key stops "2.4" from range-matching "2.4.1"'s rows.
@@ -29,7 +32,8 @@ import { encodeKey } from './keys';
  */
 export const END = '~';
 
-function seqPart(seq?: number): string {
+/** A milestone's part of a key ('' for the action itself). */
+export function seqPart(seq?: number): string {
   return seq === undefined ? '' : `m${String(seq).padStart(2, '0')}`;
 }
 
@@ -43,11 +47,6 @@ export const planKeys = {
   owner: (roleKey: string, ref: string, seq?: number) => `owner|${encodeKey(roleKey)}|${encodeKey(ref)}|${seqPart(seq)}`,
   ownerPrefix: (roleKey: string) => `owner|${encodeKey(roleKey)}|`,
   ownerAll: 'owner|',
-  owned: (roleKey: string, dueSort: string, ref: string, seq?: number) => `owned|${encodeKey(roleKey)}|${dueSort}|${encodeKey(ref)}|${seqPart(seq)}`,
-  ownedPrefix: (roleKey: string) => `owned|${encodeKey(roleKey)}|`,
-  ownedAll: 'owned|',
-  /** '!' sorts before every digit, so the count row is the first row of its role's range. */
-  ownedCount: (roleKey: string) => `owned|${encodeKey(roleKey)}|!`,
   history: (ref: string, at: Date, seq?: number, version?: number) =>
     // Inverted milliseconds, then inverted version, make the newest entry sort first even within one
     // millisecond; the item's seq makes the key unique across an action and its milestones.

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Due, PlanInfo, Rag } from '../domain/model';
-import { dueSortKey, onOwnersList } from '../domain/schedule';
-import { countEntity, countsOfRow, isCountRow, ownedKeyOf, ownerKeyOf, roleOfOwnedRow } from './ownedIndex';
+import { BY_RAG, OWNED, PAGED_INDEXES, countEntity, countsOfRow, isCountRow, ownerKeyOf, ragRowKeys, type IndexedFields, type PagedIndex } from './pagedIndexes';
 import { RAGS, ragCounts } from '../domain/status';
 export type { PlanInfo } from '../domain/model';
 import { RECENT_CHANGES, type ActionDetail, type HistoryEntry, type ItemState, type ItemSummary } from '../domain/planItem';
@@ -19,10 +18,15 @@ import type { PlanItem } from '../domain/planItem';
 // A ConcurrencyToken handed out here is the item's ETag as read.
 export type { ConcurrencyToken, ImportWrite, LoadedForUpdate, LoadedItem, OverdueCounts, PlanItem, SaveResult } from '../services/ports/planStore';
 
-type PlanEntity = { name: string; channelId?: string; importedAt?: string; archivedAt?: string; revision?: string; ownedIndexRevision?: string };
+type PlanEntity = { name: string; channelId?: string; importedAt?: string; archivedAt?: string; revision?: string } & Partial<Record<PagedIndex['stamp'], string>>;
 
-/** The plan rows as read: the plans, and which of them have a trusted owned| index (ownedIndex.ts). */
-type PlanRows = { plans: PlanInfo[]; ownedReady: Set<string> };
+/** The plan rows as read: the plans, and for each paged index the plans it is trusted for (pagedIndexes.ts). */
+type PlanRows = { plans: PlanInfo[]; trusted: Map<PagedIndex, Set<string>> };
+
+/** The paged indexes a plan row stamps as trusted for its current revision. */
+function trustedBy(row: PlanEntity | undefined): Set<PagedIndex> {
+  return new Set(PAGED_INDEXES.filter((x) => !!row?.revision && row[x.stamp] === row.revision));
+}
 
 const MAX_BATCH = 100; // Azure Tables' entity-group transaction limit.
 
@@ -101,15 +105,15 @@ export class PlanRepository implements PlanStore {
 
   private async readPlans(): Promise<PlanRows> {
     const out: PlanInfo[] = [];
-    const ownedReady = new Set<string>();
+    const trusted = new Map(PAGED_INDEXES.map((x) => [x, new Set<string>()]));
     for await (const e of this.plans.listEntities<PlanEntity>({ queryOptions: { filter: `PartitionKey eq 'plans'` } })) {
       const info: PlanInfo = { id: e.rowKey as string, name: e.name, channelId: e.channelId || undefined, importedAt: e.importedAt };
       if (e.archivedAt) info.archivedAt = e.archivedAt;
       if (e.revision) info.revision = e.revision;
-      if (e.revision && e.ownedIndexRevision === e.revision) ownedReady.add(info.id);
+      for (const x of trustedBy(e)) trusted.get(x)!.add(info.id);
       out.push(info);
     }
-    return { plans: out.sort((a, b) => a.name.localeCompare(b.name)), ownedReady };
+    return { plans: out.sort((a, b) => a.name.localeCompare(b.name)), trusted };
   }
 
   async savePlan(plan: PlanInfo): Promise<void> {
@@ -141,13 +145,17 @@ export class PlanRepository implements PlanStore {
     } catch {
       /* the summary is rebuilt on its next read */
     }
-    // The owned| count rows are recounted (imports do not keep them), and the index is stamped as
-    // trusted for this revision when it was trusted before or its keys check out (ownedIndex.ts).
-    // Best effort too: unstamped, "my actions" reads the owner| rows instead.
+    // Each paged index's count rows are recounted (imports do not keep them), and the index is
+    // stamped as trusted for this revision when it was trusted before or its keys check out
+    // (pagedIndexes.ts). Best effort too: unstamped, its list reads the plan the old way.
     try {
-      const trusted = !!before?.revision && before.ownedIndexRevision === before.revision;
-      if ((await this.recountOwned(plan.id)) && (trusted || (await this.ownedKeysMatchOwners(plan.id)))) {
-        await this.plans.updateEntity({ partitionKey: 'plans', rowKey: plan.id, ownedIndexRevision: revision }, 'Merge');
+      const wasTrusted = trustedBy(before);
+      const counted = await Promise.all(PAGED_INDEXES.map((x) => this.recount(plan.id, x)));
+      const toCheck = PAGED_INDEXES.filter((x, n) => counted[n] && !wasTrusted.has(x));
+      const matching = toCheck.length ? await this.indexesMatchingOwners(plan.id, toCheck) : new Set<PagedIndex>();
+      const stamps = PAGED_INDEXES.filter((x, n) => counted[n] && (wasTrusted.has(x) || matching.has(x)));
+      if (stamps.length) {
+        await this.plans.updateEntity({ partitionKey: 'plans', rowKey: plan.id, ...Object.fromEntries(stamps.map((x) => [x.stamp, revision])) }, 'Merge');
         this.planList = undefined;
       }
     } catch {
@@ -156,31 +164,31 @@ export class PlanRepository implements PlanStore {
   }
 
   /**
-   * Rewrite each role's owned| count row from the index rows: one key-and-RAG read of owned|. Each
-   * write is conditional on the count row as the read saw it, so a change saved meanwhile (which
-   * moves that row) makes it fail and the count is taken again. false: it did not settle.
+   * Rewrite each group's count row of a paged index from its rows: one key-and-RAG read of the
+   * index. Each write is conditional on the count row as the read saw it, so a change saved
+   * meanwhile (which moves that row) makes it fail and the count is taken again. false: it did not settle.
    */
-  private async recountOwned(planId: string): Promise<boolean> {
+  private async recount(planId: string, index: PagedIndex): Promise<boolean> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const counted = new Map<string, Record<Rag, number>>();
       const stored = new Map<string, { counts: Record<Rag, number>; etag: string }>();
-      const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownedAll)}`;
+      const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(index.prefix)}`;
       for await (const e of this.items.listEntities<Partial<Record<Rag, number>> & { rag?: Rag }>({ queryOptions: { filter, select: ['RowKey', 'rag', ...RAGS] } })) {
         const rk = e.rowKey as string;
-        const role = roleOfOwnedRow(rk);
-        if (isCountRow(rk)) stored.set(role, { counts: countsOfRow(e), etag: e.etag as string });
+        const group = index.groupOfRow(rk);
+        if (isCountRow(rk)) stored.set(group, { counts: countsOfRow(e), etag: e.etag as string });
         else if (e.rag) {
-          const c = counted.get(role) ?? ragCounts();
+          const c = counted.get(group) ?? ragCounts();
           c[e.rag]++;
-          counted.set(role, c);
+          counted.set(group, c);
         }
       }
       const writes: Promise<unknown>[] = [];
-      for (const role of new Set([...counted.keys(), ...stored.keys()])) {
-        const want = counted.get(role) ?? ragCounts();
-        const have = stored.get(role);
+      for (const group of new Set([...counted.keys(), ...stored.keys()])) {
+        const want = counted.get(group) ?? ragCounts();
+        const have = stored.get(group);
         if (have && RAGS.every((r) => have.counts[r] === want[r])) continue;
-        const entity = countEntity(planId, role, want);
+        const entity = countEntity(planId, index, group, want);
         writes.push(have ? this.items.updateEntity(entity, 'Replace', { etag: have.etag }) : this.items.createEntity(entity));
       }
       const results = await Promise.allSettled(writes);
@@ -191,24 +199,33 @@ export class PlanRepository implements PlanStore {
     return false;
   }
 
-  /** Whether owned| holds exactly one row for each item of owner| that is on its owner's list. */
-  private async ownedKeysMatchOwners(planId: string): Promise<boolean> {
-    const want = new Set<string>();
+  /** Which of `indexes` hold exactly the rows the items of the owner| index (every item) should have in them. */
+  private async indexesMatchingOwners(planId: string, indexes: PagedIndex[]): Promise<Set<PagedIndex>> {
+    const want = new Map(indexes.map((x) => [x, new Set<string>()]));
     const ownerFilter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownerAll)}`;
-    for await (const e of this.items.listEntities<Pick<IndexEntity, 'ref' | 'seq' | 'ownerRole' | 'status' | 'dueJson'>>({
-      queryOptions: { filter: ownerFilter, select: ['ref', 'seq', 'ownerRole', 'status', 'dueJson'] },
+    for await (const e of this.items.listEntities<Pick<IndexEntity, 'kind' | 'ref' | 'seq' | 'ownerRole' | 'status' | 'rag' | 'dueJson'>>({
+      queryOptions: { filter: ownerFilter, select: ['kind', 'ref', 'seq', 'ownerRole', 'status', 'rag', 'dueJson'] },
     })) {
-      if (onOwnersList(e.status)) want.add(planKeys.owned(ownerKeyOf(e), dueSortKey(JSON.parse(e.dueJson) as Due), e.ref, e.seq ?? undefined));
+      const fields: IndexedFields = { kind: e.kind, ref: e.ref, seq: e.seq ?? undefined, ownerRole: e.ownerRole ?? undefined, status: e.status, rag: e.rag, due: JSON.parse(e.dueJson) as Due };
+      for (const [x, keys] of want) {
+        const entry = x.entryOf(fields);
+        if (entry) keys.add(entry.rowKey);
+      }
     }
-    let found = 0;
-    const ownedFilter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownedAll)}`;
-    for await (const e of this.items.listEntities({ queryOptions: { filter: ownedFilter, select: ['RowKey'] } })) {
-      const rk = e.rowKey as string;
-      if (isCountRow(rk)) continue;
-      if (!want.has(rk)) return false;
-      found++;
-    }
-    return found === want.size;
+    const out = new Set<PagedIndex>();
+    await Promise.all(
+      indexes.map(async (x) => {
+        const keys = want.get(x)!;
+        let found = 0;
+        for (const rk of await this.rowKeysUnder(planId, x.prefix)) {
+          if (isCountRow(rk)) continue;
+          if (!keys.has(rk)) return;
+          found++;
+        }
+        if (found === keys.size) out.add(x);
+      }),
+    );
+    return out;
   }
 
   async getAction(planId: string, ref: string): Promise<ActionDetail | undefined> {
@@ -314,13 +331,25 @@ export class PlanRepository implements PlanStore {
    * The first `need` items on an owner role's list (not complete), in due order, plus the rest of
    * the last due date's items (the caller orders within a date by natural ref), with the count and
    * RAG mix of the whole list: one range read, the count row first. undefined when the plan's
-   * owned| index is not trusted yet (ownedIndex.ts); the caller then reads listByOwner.
+   * owned| index is not trusted yet (pagedIndexes.ts); the caller then reads listByOwner.
    */
-  async ownedOpenPage(planId: string, ownerRoleKey: string, need: number): Promise<OwnedPage | undefined> {
-    if (!(await this.planRows()).ownedReady.has(planId)) return undefined;
-    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownedPrefix(ownerRoleKey))}`;
+  ownedOpenPage(planId: string, ownerRoleKey: string, need: number): Promise<OwnedPage | undefined> {
+    return this.pageOf(OWNED, planId, ownerRoleKey, need);
+  }
+
+  /**
+   * The first `need` open actions rated `rag`, in ref order, with how many there are: one range read
+   * of the rag| index, its count row first. undefined when the plan's rag| index is not trusted yet
+   * (pagedIndexes.ts); the caller then reads the plan whole.
+   */
+  openActionsByRag(planId: string, rag: Rag, need: number): Promise<OwnedPage | undefined> {
+    return this.pageOf(BY_RAG, planId, rag, need);
+  }
+
+  private async pageOf(index: PagedIndex, planId: string, group: string, need: number): Promise<OwnedPage | undefined> {
+    if (!(await this.planRows()).trusted.get(index)?.has(planId)) return undefined;
+    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(index.groupPrefix(group))}`;
     const pages = this.items.listEntities<IndexEntity & Partial<Record<Rag, number>>>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, need + 21) });
-    const sortOf = (e: IndexEntity) => e.rowKey.split('|', 3)[2];
     const out: IndexEntity[] = [];
     let rag = ragCounts();
     read: for await (const page of pages) {
@@ -329,7 +358,7 @@ export class PlanRepository implements PlanStore {
           rag = countsOfRow(e);
           continue;
         }
-        if (out.length >= need && sortOf(e) !== sortOf(out[need - 1])) break read;
+        if (out.length >= need && index.sortOfRow(e.rowKey) !== index.sortOfRow(out[need - 1].rowKey)) break read;
         out.push(e);
       }
     }
@@ -377,7 +406,14 @@ export class PlanRepository implements PlanStore {
    * save is still conditional on that row only.
    */
   async getItemWithActionForUpdate(planId: string, ref: string, seq?: number, ownerRoleHint?: string): Promise<LoadedForUpdate | undefined> {
-    const asked = [SUMMARY_ROW, ...(ownerRoleHint !== undefined ? [planKeys.ownedCount(ownerKeyOf({ ownerRole: ownerRoleHint || undefined }))] : [])];
+    // A RAG change, the commonest, moves the action's rag| row and two RAG count rows: all asked for
+    // by key (whichever RAG the action has), so the save need not read them again.
+    const asked = [
+      SUMMARY_ROW,
+      ...(ownerRoleHint !== undefined ? [OWNED.countKey(ownerKeyOf({ ownerRole: ownerRoleHint || undefined }))] : []),
+      ...RAGS.map((r) => BY_RAG.countKey(r)),
+      ...(seq === undefined ? ragRowKeys(ref) : []),
+    ];
     const filter = `(${prefixRange(planKeys.actionPrefix(ref))} or ${asked.map((k) => `RowKey eq ${odataString(k)}`).join(' or ')})`;
     const all = await collect<ItemEntity & { etag?: string }>(this.items, planId, filter);
     const rows = all.filter((r) => r.rowKey.startsWith(planKeys.allItemsPrefix));
@@ -438,21 +474,28 @@ export class PlanRepository implements PlanStore {
 
   /**
    * The shared rows an item change moves, conditional on their ETags: the due summary (counts moved
-   * from the old due date/RAG to the new) and the old and new owner's owned| count rows. Those read
-   * with the item (`read`) are used as read; the rest are read together in one query. A missing summary is written as "rebuild me", so a rebuild that read
-   * the index before this change cannot then store counts without it; a missing count row is created.
-   * That query also looks for the owned| rows the change removes: a plan written before that index
-   * has none, and deleting a missing row would fail the whole transaction (`missing`: do not delete).
+   * from the old due date/RAG to the new) and, for each paged index, the count rows of the groups
+   * the item leaves and joins. Those read with the item (`read`) are used as read; the rest are read
+   * together in one query. A missing summary is written as "rebuild me", so a rebuild that read the
+   * index before this change cannot then store counts without it; a missing count row is created.
+   * That query also looks for the paged index rows the change removes: a plan written before an
+   * index has none of its rows, and deleting a missing row would fail the whole transaction
+   * (`missing`: do not delete).
    */
   private async sharedRowChanges(before: ItemState, after: ItemState, read?: SharedRows): Promise<{ ops: TransactionAction[]; missing: Set<string> }> {
     const dueFrom = dueKeyOf(before);
     const dueTo = dueKeyOf(after);
     const dueMoved = dueFrom?.date !== dueTo?.date || dueFrom?.rag !== dueTo?.rag;
-    const from = ownedKeyOf(before);
-    const to = ownedKeyOf(after);
-    const roles = from?.role === to?.role && from?.rag === to?.rag ? [] : [...new Set([from?.role, to?.role].filter((r): r is string => !!r))];
-    const leaving = ownedRowsLeaving(before, after);
-    const keys = [...(dueMoved ? [SUMMARY_ROW] : []), ...roles.map((r) => planKeys.ownedCount(r)), ...leaving];
+    const counts: { index: PagedIndex; group: string; key: string; from?: Rag; to?: Rag }[] = [];
+    for (const index of PAGED_INDEXES) {
+      const from = index.entryOf(before);
+      const to = index.entryOf(after);
+      if (from?.group === to?.group && from?.rag === to?.rag) continue;
+      for (const group of new Set([from?.group, to?.group].filter((g): g is string => g !== undefined)))
+        counts.push({ index, group, key: index.countKey(group), from: from?.group === group ? from.rag : undefined, to: to?.group === group ? to.rag : undefined });
+    }
+    const leaving = pagedRowsLeaving(before, after);
+    const keys = [...(dueMoved ? [SUMMARY_ROW] : []), ...counts.map((c) => c.key), ...leaving];
     if (!keys.length) return { ops: [], missing: new Set() };
     // Rows read with the item (asked: absent from `found` means absent), then one query for the rest.
     const found = new Map<string, SharedRow>();
@@ -473,12 +516,12 @@ export class PlanRepository implements PlanStore {
         ops.push(['update', summaryEntity(after.planId, counts, row.revision), 'Replace', { etag: row.etag }]);
       }
     }
-    for (const role of roles) {
-      const row = found.get(planKeys.ownedCount(role));
-      const counts = countsOfRow(row);
-      if (from?.role === role) counts[from.rag] = Math.max(0, counts[from.rag] - 1);
-      if (to?.role === role) counts[to.rag]++;
-      const entity = countEntity(after.planId, role, counts);
+    for (const c of counts) {
+      const row = found.get(c.key);
+      const n = countsOfRow(row);
+      if (c.from) n[c.from] = Math.max(0, n[c.from] - 1);
+      if (c.to) n[c.to]++;
+      const entity = countEntity(after.planId, c.index, c.group, n);
       ops.push(row ? ['update', entity, 'Replace', { etag: row.etag }] : ['create', entity]);
     }
     return { ops, missing: new Set(leaving.filter((k) => !found.has(k))) };
@@ -514,35 +557,32 @@ export class PlanRepository implements PlanStore {
     priorities: Priority[],
     unchanged: LoadedItem[] = [],
   ): Promise<{ transactions: number; written: number; conflicts: ImportWrite[] }> {
-    // A plan whose owned| index is not trusted yet (written before it existed) may lack some of its
-    // rows, so only the rows that exist are deleted (read once, keys only) ...
-    const trusted = await this.ownedTrusted(planId);
-    const existing = trusted ? undefined : await this.ownedRowKeys(planId);
-    const missingOf = (w: ImportWrite) => (existing && w.previous ? new Set(ownedRowsLeaving(w.previous, w.item).filter((k) => !existing.has(k))) : undefined);
+    // A plan with a paged index not trusted yet (written before it existed) may lack some of its
+    // rows, so only the rows of it that exist are deleted (read once, keys only) ...
+    const trusted = trustedBy(await this.plans.getEntity<PlanEntity>('plans', planId).catch((err: unknown) => {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }));
+    const untrusted = PAGED_INDEXES.filter((x) => !trusted.has(x));
+    const existing = new Set((await Promise.all(untrusted.map((x) => this.rowKeysUnder(planId, x.prefix)))).flat());
+    const unsure = (k: string) => untrusted.some((x) => k.startsWith(x.prefix)) && !existing.has(k);
+    const missingOf = (w: ImportWrite) => (untrusted.length && w.previous ? new Set(pagedRowsLeaving(w.previous, w.item).filter(unsure)) : undefined);
     const result = await this.writeItems(planId, writes, priorities, missingOf);
     // ... and its unchanged items get their rows too, each with a no-op write conditional on the
     // item as the import read it, so rows built from a stale read never land. An item refused here
     // was saved in Teams meanwhile, and that save wrote its own rows.
-    if (!trusted && unchanged.length) {
+    if (untrusted.length && unchanged.length) {
       const repair = await this.writeItems(planId, unchanged.map((u) => ({ item: u.item, previous: u.item, token: u.token, touchOnly: true })), [], missingOf);
       result.transactions += repair.transactions;
     }
     return result;
   }
 
-  private async ownedRowKeys(planId: string): Promise<Set<string>> {
-    const keys = new Set<string>();
-    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownedAll)}`;
-    for await (const e of this.items.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) keys.add(e.rowKey as string);
+  private async rowKeysUnder(planId: string, prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(prefix)}`;
+    for await (const e of this.items.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) keys.push(e.rowKey as string);
     return keys;
-  }
-
-  private async ownedTrusted(planId: string): Promise<boolean> {
-    const row = await this.plans.getEntity<PlanEntity>('plans', planId).catch((err: unknown) => {
-      if (isStatus(err, 404)) return undefined;
-      throw err;
-    });
-    return !!row?.revision && row.ownedIndexRevision === row.revision;
   }
 
   private async writeItems(
@@ -620,11 +660,11 @@ export class PlanRepository implements PlanStore {
   }
 }
 
-/** The owned| row keys an item has before a change and not after it. */
-function ownedRowsLeaving(before: ItemState, after: ItemState): string[] {
-  const owned = (i: ItemState) => indexRowsFor(i).map((r) => r.rowKey).filter((k) => k.startsWith(planKeys.ownedAll));
-  const kept = new Set(owned(after));
-  return owned(before).filter((k) => !kept.has(k));
+/** The paged index row keys an item has before a change and not after it. */
+function pagedRowsLeaving(before: ItemState, after: ItemState): string[] {
+  const paged = (i: ItemState) => PAGED_INDEXES.map((x) => x.entryOf(i)?.rowKey).filter((k): k is string => k !== undefined);
+  const kept = new Set(paged(after));
+  return paged(before).filter((k) => !kept.has(k));
 }
 
 /** An action and its milestones (in seq order) from the rows under its `item|<ref>|` prefix. */

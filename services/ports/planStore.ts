@@ -85,6 +85,12 @@ export interface PlanStore {
    * mix. undefined when this store cannot answer it from an index for this plan: read listByOwner.
    */
   ownedOpenPage(planId: string, ownerRoleKey: string, need: number): Promise<OwnedPage | undefined>;
+  /**
+   * The first `need` open actions (domain/schedule.isOpen; milestones are not listed) rated `rag`, in
+   * ref order (planQueries naturalRef), with how many there are. undefined when this store cannot
+   * answer it from an index for this plan: read listAllItems.
+   */
+  openActionsByRag(planId: string, rag: Rag, need: number): Promise<OwnedPage | undefined>;
   listPriorities(planId: string): Promise<Priority[]>;
   /** An item's history, newest first. */
   listHistory(planId: string, ref: string, top?: number): Promise<HistoryEntry[]>;

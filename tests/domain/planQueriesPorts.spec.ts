@@ -35,6 +35,7 @@ function plansOf(plans: PlanInfo[], items: ItemSummary[]): PlanStore {
     listByOwner: async (planId, ownerRoleKey) => items.filter((i) => i.planId === planId && i.ownerRole && roleKey(i.ownerRole) === ownerRoleKey),
     // A store without an owner index: the queries read listByOwner instead.
     ownedOpenPage: async () => undefined,
+    openActionsByRag: async () => undefined,
     listOpenDueBefore: async (planId, beforeDate) => items.filter((i) => i.planId === planId && i.status !== 'complete' && (dated(i) ?? '9999') < beforeDate),
     setArchived: notUsed('setArchived'),
     savePlan: notUsed('savePlan'),

@@ -13,7 +13,7 @@ import type { ItemState, ItemSummary } from '../../domain/planItem';
 
 /**
  * "my actions" and "open actions for X" read a page of the owned| index and the owner's count row
- * (storage/ownedIndex.ts). These check the page answer against the full read (ownerItems) after
+ * (storage/pagedIndexes.ts). These check the page answer against the full read (ownerItems) after
  * every kind of change that moves an item on or off an owner's list, and the fallback for a plan
  * written before the index existed.
  */

@@ -8,7 +8,7 @@ import { importPlan } from '../../services/importPlan';
 import { generateDataset } from '../../bench/generatePlan';
 import type { ParsedPlan } from '../../domain/model';
 import { roleKey } from '../../domain/roles';
-import { onOwnersList } from '../../domain/schedule';
+import { isOpen, onOwnersList } from '../../domain/schedule';
 
 /** Southend 2021 on 15 Nov 2021 (as questions.spec.ts): 13 open items are overdue. */
 const TODAY = '2021-11-15';
@@ -123,6 +123,17 @@ describe('"action X" resolves its ref without reading the whole plan', function 
     // row per KPI cited (its definition carries its last two values), the KPIs in one query.
     assert.ok(c.entities <= 6 + second.kpiCodes.length, `action ${second.ref} read ${c.entities} entities`);
     assert.ok(c.requests <= 2, `action ${second.ref}: ${c.requests} requests`);
+  });
+
+  it('"what\'s amber" costs one table request, with the count of the whole list', async () => {
+    const amber = (await h.bot.services.plans.listAllItems('big')).filter((i) => i.kind === 'action' && i.rag === 'amber' && isOpen(i.status));
+    assert.ok(amber.length > 10, 'the plan has more than a page of open amber actions');
+    const c = await cost(h, "what's amber");
+    assert.match(c.reply, new RegExp(`showing 1–${Math.min(10, amber.length)} of ${amber.length}`), c.reply.slice(0, 400));
+    // The rag| index's count row opens the range read of the page (storage/pagedIndexes.ts).
+    assert.equal(c.requests, 1, `${c.requests} requests`);
+    // The count row and the page, with the few rows past it that the read's page size takes (not the plan's 720 items).
+    assert.ok(c.entities <= 1 + 10 + 21, `${c.entities} entities read`);
   });
 
   it('a ref imported since (here or by another instance) is found, never "no such action" from a kept copy', async () => {

@@ -1,0 +1,106 @@
+import type { Rag } from '../domain/model';
+import type { ItemState } from '../domain/planItem';
+import { refOrderKey } from '../domain/refs';
+import { roleKey } from '../domain/roles';
+import { dueSortKey, isOpen, onOwnersList } from '../domain/schedule';
+import { RAGS, ragCounts } from '../domain/status';
+import { decodeKey, encodeKey } from './keys';
+import { seqPart } from './planKeys';
+
+/**
+ * Paged indexes (planKeys.ts): index families a list reads one page of, each led per group by a
+ * count row with how many rows the group has, by RAG, so a list's cost does not grow with the plan
+ * or the list:
+ *
+ *   owned|<role>|<due sort>|<ref>|<m>   "my actions": a role's items not yet complete, in due order
+ *   rag|<rag>|<ref order>|<ref>|        "what's red": open actions of one RAG, in ref order
+ *
+ * Kept exact by PlanRepository.saveChange (item, index rows and count rows in one entity-group
+ * transaction, the count rows conditional on their ETags). Imports write the index rows but not
+ * the count rows; savePlan, which every import ends with, recounts them from the index.
+ *
+ * A plan written before an index existed has none of its rows. So each index is trusted only for a
+ * plan whose row carries the index's stamp equal to its revision: stamped by savePlan once it has
+ * checked the index's keys against the owner| index, which holds every item (or the plan was
+ * already stamped, and every writer since has kept both). Until then its list reads the plan the
+ * old way, and writes delete only the rows of it that exist; the next import writes the missing
+ * rows. (A rolling deploy where an older instance saves changes after the stamp would leave those
+ * rows stale until the next import.)
+ */
+export interface PagedIndex {
+  /** The plan row's property that stamps this index as trusted for a revision. */
+  readonly stamp: 'ownedIndexRevision' | 'ragIndexRevision';
+  /** Every row of the index starts with it. */
+  readonly prefix: string;
+  /** Where an item sits in this index, if it is listed: its group, its row key and the RAG it counts under. */
+  entryOf(item: IndexedFields): { group: string; rowKey: string; rag: Rag } | undefined;
+  /** The group's count row key; '!' sorts before every character of a sort part, so it leads its group's range. */
+  countKey(group: string): string;
+  /** The first row key of a group (its count row), for a range read of the group. */
+  groupPrefix(group: string): string;
+  /** The group of one of this index's rows (count row or item row). */
+  groupOfRow(rowKey: string): string;
+  /** The part of a row key a page is ordered by: rows sharing it are read together at a page's end. */
+  sortOfRow(rowKey: string): string;
+}
+
+/** What an item's place in a paged index depends on; index rows carry all of it. */
+export type IndexedFields = Pick<ItemState, 'kind' | 'ref' | 'seq' | 'ownerRole' | 'status' | 'rag' | 'due'>;
+
+export const UNOWNED_KEY = '(unowned)';
+
+export function ownerKeyOf(item: Pick<ItemState, 'ownerRole'>): string {
+  return item.ownerRole ? roleKey(item.ownerRole) : UNOWNED_KEY;
+}
+
+function family(stamp: PagedIndex['stamp'], name: string, entry: (item: IndexedFields) => { group: string; sort: string; rag: Rag } | undefined): PagedIndex {
+  const prefix = `${name}|`;
+  const groupPrefix = (group: string) => `${prefix}${encodeKey(group)}|`;
+  return {
+    stamp,
+    prefix,
+    groupPrefix,
+    countKey: (group) => `${groupPrefix(group)}!`,
+    entryOf(item) {
+      const e = entry(item);
+      return e && { group: e.group, rag: e.rag, rowKey: `${groupPrefix(e.group)}${e.sort}|${encodeKey(item.ref)}|${seqPart(item.seq)}` };
+    },
+    groupOfRow: (rowKey) => decodeKey(rowKey.split('|', 3)[1]),
+    sortOfRow: (rowKey) => rowKey.split('|', 3)[2],
+  };
+}
+
+/** "my actions": per owner role, the items not yet complete, soonest due first (undated work last, as 9999). */
+export const OWNED = family('ownedIndexRevision', 'owned', (i) => (onOwnersList(i.status) ? { group: ownerKeyOf(i), sort: dueSortKey(i.due), rag: i.rag } : undefined));
+
+/** "what's red" / "amber actions": per RAG, the open actions (not milestones), in ref order (domain/refs refOrderKey). */
+export const BY_RAG = family('ragIndexRevision', 'rag', (i) => (i.kind === 'action' && isOpen(i.status) ? { group: i.rag, sort: encodeKey(refOrderKey(i.ref)), rag: i.rag } : undefined));
+
+export const PAGED_INDEXES: readonly PagedIndex[] = [OWNED, BY_RAG];
+
+export type CountEntity = { partitionKey: string; rowKey: string } & Record<Rag, number>;
+
+export function countEntity(planId: string, index: PagedIndex, group: string, rag: Record<Rag, number>): CountEntity {
+  return { partitionKey: planId, rowKey: index.countKey(group), ...rag };
+}
+
+export function countsOfRow(e: object | undefined): Record<Rag, number> {
+  const out = ragCounts();
+  const row = e as Partial<Record<Rag, unknown>> | undefined;
+  if (row) for (const r of RAGS) out[r] = typeof row[r] === 'number' ? (row[r] as number) : 0;
+  return out;
+}
+
+export function isCountRow(rowKey: string): boolean {
+  return rowKey.endsWith('|!');
+}
+
+/** The paged index a row key belongs to, if any. */
+export function pagedIndexOf(rowKey: string): PagedIndex | undefined {
+  return PAGED_INDEXES.find((x) => rowKey.startsWith(x.prefix));
+}
+
+/** Every row key an action could have in the rag| index, whichever its RAG: read by key with the action before a save. */
+export function ragRowKeys(ref: string): string[] {
+  return RAGS.map((rag) => BY_RAG.entryOf({ kind: 'action', ref, status: 'not_started', rag, due: { kind: 'none' } })!.rowKey);
+}
