@@ -1,12 +1,12 @@
 import type { ActionDetail, HistoryEntry, ItemState, ItemSummary } from '../domain/planItem';
-import type { Person, Rag } from '../domain/model';
+import type { Person, ProgressStatus, Rag } from '../domain/model';
 import type { DueWindow } from '../domain/intent';
 import type { PlanInfo } from '../domain/model';
 import type { PlanItem } from '../domain/planItem';
 import { addDays, endOfMonthOf, endOfWeekOf } from '../domain/clock';
 import { roleKey } from '../domain/roles';
 import { dueSortKey, isOpen, onOwnersList } from '../domain/schedule';
-import { ragCounts } from '../domain/status';
+import { RAGS, STATUS_TEXT, ragCounts } from '../domain/status';
 import { heldRoleKeys, isUnowned } from '../domain/ownership';
 import type { Caller, Services } from './context';
 
@@ -360,51 +360,66 @@ export interface PlanSummary {
   noDueDate: number;
 }
 
+/**
+ * Each plan's counts for the summary card. From the store's counters when it keeps them
+ * (PlanStore.planCounts: one query, whatever the plan's size), otherwise from every item.
+ */
 export async function summary(s: Services, scope: Scope): Promise<PlanSummary[]> {
   const today = s.clock.today();
   const [plans, people] = await Promise.all([plansIn(s, scope), s.directory.listAll()]);
   const known = heldRoleKeys(people);
   return Promise.all(
     plans.map(async (p) => {
-      const all = await s.plans.listAllItems(p.id);
-      const out: PlanSummary = {
-        planId: p.id,
-        planName: p.name,
-        actions: 0,
-        milestones: 0,
-        rag: ragCounts(),
-        status: {},
-        overdue: 0,
-        unowned: 0,
-        noDueDate: 0,
-      };
-      for (const e of all) {
-        const due = e.due;
-        if (e.kind === 'milestone') out.milestones++;
-        else {
-          out.actions++;
-          out.rag[e.rag]++;
-          out.status[e.status] = (out.status[e.status] ?? 0) + 1;
-          // Open actions only, as "unowned", the digest and the board pack count them (domain/ownership).
-          if (isUnowned(e, known)) out.unowned++;
-          if (due.kind === 'none') out.noDueDate++;
+      const out: PlanSummary = { planId: p.id, planName: p.name, actions: 0, milestones: 0, rag: ragCounts(), status: {}, overdue: 0, unowned: 0, noDueDate: 0 };
+      const status: Partial<Record<ProgressStatus, number>> = {};
+      const counts = await s.plans.planCounts(p.id, today, p.revision);
+      if (counts) {
+        for (const g of counts.groups) {
+          const n = RAGS.reduce((t, r) => t + g.rag[r], 0);
+          if (!n) continue;
+          if (g.kind === 'milestone') {
+            out.milestones += n;
+            continue;
+          }
+          out.actions += n;
+          for (const r of RAGS) out.rag[r] += g.rag[r];
+          status[g.status] = (status[g.status] ?? 0) + n;
+          if (g.dueKind === 'none') out.noDueDate += n;
         }
-        if (due.kind === 'date' && due.date < today && isOpen(e.status)) out.overdue++;
+        // Open actions only, as "unowned", the digest and the board pack count them (domain/ownership).
+        out.unowned = counts.openActionsByOwner.filter((o) => !o.roleKey || !known.has(o.roleKey)).reduce((t, o) => t + o.count, 0);
+        out.overdue = counts.overdue;
+      } else {
+        for (const e of await s.plans.listAllItems(p.id)) {
+          const due = e.due;
+          if (e.kind === 'milestone') out.milestones++;
+          else {
+            out.actions++;
+            out.rag[e.rag]++;
+            status[e.status] = (status[e.status] ?? 0) + 1;
+            if (isUnowned(e, known)) out.unowned++;
+            if (due.kind === 'none') out.noDueDate++;
+          }
+          if (due.kind === 'date' && due.date < today && isOpen(e.status)) out.overdue++;
+        }
       }
+      // Statuses in the one order every card uses (domain/status STATUS_TEXT).
+      for (const k of Object.keys(STATUS_TEXT) as ProgressStatus[]) if (status[k]) out.status[k] = status[k];
       return out;
     }),
   );
 }
 
+/** Open actions whose lead is missing or held by nobody in the directory, in ref order; from the store's lead index when it keeps one. */
 export async function unowned(s: Services, scope: Scope): Promise<ItemWithPlan[]> {
   const [plans, people] = await Promise.all([plansIn(s, scope), s.directory.listAll()]);
   const known = heldRoleKeys(people);
   const lists = await Promise.all(
-    plans.map(async (p) =>
-      (await s.plans.listAllItems(p.id))
-        .filter((e) => isUnowned(e, known))
-        .map((e) => ({ ...e, planName: p.name })),
-    ),
+    plans.map(async (p) => {
+      const indexed = await s.plans.unownedActions(p.id, known);
+      const items: ItemSummary[] = indexed ?? (await s.plans.listAllItems(p.id)).filter((e) => isUnowned(e, known));
+      return items.map((e) => ({ ...e, planName: p.name }));
+    }),
   );
   return lists.flat().sort(naturalRef);
 }

@@ -161,8 +161,8 @@ export function indexRowsFor(item: ItemState): IndexEntity[] {
   // indexes hold only what their lists show, in the order shown (pagedIndexes.ts).
   rows.push({ ...summary, rowKey: planKeys.owner(ownerKeyOf(item), item.ref, item.seq) });
   for (const index of PAGED_INDEXES) {
-    const entry = index.entryOf(item);
-    if (entry) rows.push({ ...summary, rowKey: entry.rowKey });
+    const rowKey = index.entryOf(item)?.rowKey;
+    if (rowKey) rows.push({ ...summary, rowKey });
   }
   return rows;
 }

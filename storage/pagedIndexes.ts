@@ -14,6 +14,11 @@ import { seqPart } from './planKeys';
  *
  *   owned|<role>|<due sort>|<ref>|<m>   "my actions": a role's items not yet complete, in due order
  *   rag|<rag>|<ref order>|<ref>|        "what's red": open actions of one RAG, in ref order
+ *   lead|<role>|<ref order>|<ref>|      "unowned": open actions by owner role; the roles nobody in
+ *                                       the directory holds are read (their count rows say which)
+ *   tally|<kind:status:due>|!           "summary": count rows only, every item by kind, status and
+ *                                       whether it has a due date, by RAG (no rows of its own, so
+ *                                       it is recounted from owner| rather than from itself)
  *
  * Kept exact by PlanRepository.saveChange (item, index rows and count rows in one entity-group
  * transaction, the count rows conditional on their ETags). Imports write the index rows but not
@@ -29,11 +34,13 @@ import { seqPart } from './planKeys';
  */
 export interface PagedIndex {
   /** The plan row's property that stamps this index as trusted for a revision. */
-  readonly stamp: 'ownedIndexRevision' | 'ragIndexRevision';
+  readonly stamp: 'ownedIndexRevision' | 'ragIndexRevision' | 'leadIndexRevision' | 'tallyIndexRevision';
+  /** Count rows only: nothing to page, and its counts are taken from owner| (which holds every item). */
+  readonly rowless?: boolean;
   /** Every row of the index starts with it. */
   readonly prefix: string;
-  /** Where an item sits in this index, if it is listed: its group, its row key and the RAG it counts under. */
-  entryOf(item: IndexedFields): { group: string; rowKey: string; rag: Rag } | undefined;
+  /** Where an item sits in this index, if it is listed: its group, its row key (none in a rowless index) and the RAG it counts under. */
+  entryOf(item: IndexedFields): { group: string; rowKey?: string; rag: Rag } | undefined;
   /** The group's count row key; '!' sorts before every character of a sort part, so it leads its group's range. */
   countKey(group: string): string;
   /** The first row key of a group (its count row), for a range read of the group. */
@@ -53,17 +60,19 @@ export function ownerKeyOf(item: Pick<ItemState, 'ownerRole'>): string {
   return item.ownerRole ? roleKey(item.ownerRole) : UNOWNED_KEY;
 }
 
-function family(stamp: PagedIndex['stamp'], name: string, entry: (item: IndexedFields) => { group: string; sort: string; rag: Rag } | undefined): PagedIndex {
+function family(stamp: PagedIndex['stamp'], name: string, entry: (item: IndexedFields) => { group: string; sort?: string; rag: Rag } | undefined, rowless = false): PagedIndex {
   const prefix = `${name}|`;
   const groupPrefix = (group: string) => `${prefix}${encodeKey(group)}|`;
   return {
     stamp,
     prefix,
+    rowless,
     groupPrefix,
     countKey: (group) => `${groupPrefix(group)}!`,
     entryOf(item) {
       const e = entry(item);
-      return e && { group: e.group, rag: e.rag, rowKey: `${groupPrefix(e.group)}${e.sort}|${encodeKey(item.ref)}|${seqPart(item.seq)}` };
+      if (!e) return undefined;
+      return rowless ? { group: e.group, rag: e.rag } : { group: e.group, rag: e.rag, rowKey: `${groupPrefix(e.group)}${e.sort}|${encodeKey(item.ref)}|${seqPart(item.seq)}` };
     },
     groupOfRow: (rowKey) => decodeKey(rowKey.split('|', 3)[1]),
     sortOfRow: (rowKey) => rowKey.split('|', 3)[2],
@@ -76,12 +85,28 @@ export const OWNED = family('ownedIndexRevision', 'owned', (i) => (onOwnersList(
 /** "what's red" / "amber actions": per RAG, the open actions (not milestones), in ref order (domain/refs refOrderKey). */
 export const BY_RAG = family('ragIndexRevision', 'rag', (i) => (i.kind === 'action' && isOpen(i.status) ? { group: i.rag, sort: encodeKey(refOrderKey(i.ref)), rag: i.rag } : undefined));
 
-export const PAGED_INDEXES: readonly PagedIndex[] = [OWNED, BY_RAG];
+/** "unowned actions": per owner role (UNOWNED_KEY for none), the open actions, in ref order. */
+export const BY_LEAD = family('leadIndexRevision', 'lead', (i) => (i.kind === 'action' && isOpen(i.status) ? { group: ownerKeyOf(i), sort: encodeKey(refOrderKey(i.ref)), rag: i.rag } : undefined));
 
-export type CountEntity = { partitionKey: string; rowKey: string } & Record<Rag, number>;
+/** The plan summary's counts: every item, grouped by tallyGroup, by RAG. */
+export const TALLY = family('tallyIndexRevision', 'tally', (i) => ({ group: tallyGroup(i), rag: i.rag }), true);
+
+export function tallyGroup(i: Pick<IndexedFields, 'kind' | 'status' | 'due'>): string {
+  return `${i.kind}:${i.status}:${i.due.kind}`;
+}
+
+export function parseTallyGroup(group: string): { kind: ItemState['kind']; status: ItemState['status']; dueKind: ItemState['due']['kind'] } {
+  const [kind, status, dueKind] = group.split(':');
+  return { kind: kind as ItemState['kind'], status: status as ItemState['status'], dueKind: dueKind as ItemState['due']['kind'] };
+}
+
+export const PAGED_INDEXES: readonly PagedIndex[] = [OWNED, BY_RAG, BY_LEAD, TALLY];
+
+/** `isCount` lets a query over an index's range return its count rows only (the roles a plan has, for "unowned"). */
+export type CountEntity = { partitionKey: string; rowKey: string; isCount: true } & Record<Rag, number>;
 
 export function countEntity(planId: string, index: PagedIndex, group: string, rag: Record<Rag, number>): CountEntity {
-  return { partitionKey: planId, rowKey: index.countKey(group), ...rag };
+  return { partitionKey: planId, rowKey: index.countKey(group), isCount: true, ...rag };
 }
 
 export function countsOfRow(e: object | undefined): Record<Rag, number> {
@@ -102,5 +127,10 @@ export function pagedIndexOf(rowKey: string): PagedIndex | undefined {
 
 /** Every row key an action could have in the rag| index, whichever its RAG: read by key with the action before a save. */
 export function ragRowKeys(ref: string): string[] {
-  return RAGS.map((rag) => BY_RAG.entryOf({ kind: 'action', ref, status: 'not_started', rag, due: { kind: 'none' } })!.rowKey);
+  return RAGS.map((rag) => BY_RAG.entryOf({ kind: 'action', ref, status: 'not_started', rag, due: { kind: 'none' } })!.rowKey!);
+}
+
+/** The row key an action has in the lead| index under an owner role. */
+export function leadRowKey(ownerRole: string, ref: string): string {
+  return BY_LEAD.entryOf({ kind: 'action', ref, status: 'not_started', rag: 'none', ownerRole: ownerRole || undefined, due: { kind: 'none' } })!.rowKey!;
 }

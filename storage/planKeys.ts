@@ -17,14 +17,16 @@ import { encodeKey } from './keys';
  *                          the first rows of owned|<role>| .. owned|<role>|~ ; the range opens with
  *   owned|<role>|!         the role's count row: how many such items, by RAG
  *   rag|<rag>|<order>|<ref>|  "what's red": open actions of one RAG in ref order (<order> is
- *   rag|<rag>|!            refOrderKey), led by the RAG's count row (owned| and rag| are the paged
- *                          indexes, built by pagedIndexes.ts)
+ *   rag|<rag>|!            refOrderKey), led by the RAG's count row
+ *   lead|<role>|<order>|<ref>|  "unowned": open actions by owner role, led by each role's count row
+ *   tally|<group>|!        count rows only: every item by kind, status and due kind, by RAG ("summary")
+ *                          (owned|, rag|, lead| and tally| are the paged indexes: pagedIndexes.ts)
  *   hist|<ref>|<inv-ts>|…  append-only history   newest first, so "last five" is a $top=5 read
  *   prio|<ref>             priorities / themes
  *   due!summary            open items per due date and RAG (dueSummary.ts): sorts just before due|,
  *                          so "N overdue" and the oldest overdue page are one range read
  *
- * Index rows (due|, owner|, owned|, rag|) carry a summary of the item, so lists need no second read. They live in
+ * Index rows (due|, owner|, owned|, rag|, lead|) carry a summary of the item, so lists need no second read. They live in
  * the same partition as the item so an update, its history row and its index rows commit in one
  * entity-group transaction: the indexes can never disagree with the item, even after a crash.
  * The trailing "|" on the action key stops "2.4" from range-matching "2.4.1"'s rows.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Due, PlanInfo, Rag } from '../domain/model';
-import { BY_RAG, OWNED, PAGED_INDEXES, countEntity, countsOfRow, isCountRow, ownerKeyOf, ragRowKeys, type IndexedFields, type PagedIndex } from './pagedIndexes';
+import { BY_LEAD, BY_RAG, OWNED, PAGED_INDEXES, TALLY, countEntity, countsOfRow, isCountRow, leadRowKey, ownerKeyOf, UNOWNED_KEY, parseTallyGroup, ragRowKeys, type IndexedFields, type PagedIndex } from './pagedIndexes';
 import { RAGS, ragCounts } from '../domain/status';
 export type { PlanInfo } from '../domain/model';
 import { RECENT_CHANGES, type ActionDetail, type HistoryEntry, type ItemState, type ItemSummary } from '../domain/planItem';
@@ -12,7 +12,7 @@ import { odataString } from './keys';
 import { actionKept, historyEntity, historyOf, keptOf, keptWith, seedFrom, toHistory, type HistoryEntity } from './historyRows';
 import { ITEM_COLUMNS_BUT_CHANGES, entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
 import { OLD_SUMMARY_ROW, SUMMARY_ROW, addTo, countBefore, countsOf, dueKeyOf, summaryEntity, type DueCounts, type SummaryEntity } from './dueSummary';
-import type { ConcurrencyToken, ImportWrite, KeptChanges, LoadedForUpdate, LoadedItem, OverdueCounts, OwnedPage, PlanStore, SaveResult } from '../services/ports/planStore';
+import type { ConcurrencyToken, ImportWrite, KeptChanges, LoadedForUpdate, LoadedItem, OverdueCounts, OwnedPage, PlanCounts, PlanStore, SaveResult } from '../services/ports/planStore';
 import type { PlanItem } from '../domain/planItem';
 // The contract's types live with the port (services/ports/planStore.ts); re-exported for the modules that read them here.
 // A ConcurrencyToken handed out here is the item's ETag as read.
@@ -31,8 +31,9 @@ function trustedBy(row: PlanEntity | undefined): Set<PagedIndex> {
 const MAX_BATCH = 100; // Azure Tables' entity-group transaction limit.
 
 type SharedRow = Record<string, unknown> & { etag?: string };
-/** Shared rows (due summary, owned count rows) read with an item for its save: which were asked for, and those found. */
-type SharedRows = { asked: Set<string>; found: Map<string, SharedRow> };
+/** Shared rows (due summary, count rows) read with an item for its save: which were asked for (by key or by prefix), and those found. */
+type SharedRows = { asked: Set<string>; askedPrefixes: string[]; found: Map<string, SharedRow> };
+const wasAsked = (read: SharedRows | undefined, key: string) => !!read && (read.asked.has(key) || read.askedPrefixes.some((p) => key.startsWith(p)));
 /** Held beside the loaded item handed out, not on it, so callers see only domain fields; gone with the object. */
 const prefetched = new WeakMap<object, SharedRows>();
 export const PLAN_LIST_TTL_MS = 5_000;
@@ -172,17 +173,26 @@ export class PlanRepository implements PlanStore {
     for (let attempt = 0; attempt < 3; attempt++) {
       const counted = new Map<string, Record<Rag, number>>();
       const stored = new Map<string, { counts: Record<Rag, number>; etag: string }>();
+      const add = (group: string, rag: Rag) => {
+        const c = counted.get(group) ?? ragCounts();
+        c[rag]++;
+        counted.set(group, c);
+      };
+      // A group's count row sorts before its rows, so each is read before what it counts: a change
+      // saved after that read moves the row's ETag and fails the write below. A rowless index reads
+      // its count rows first, then owner|, for the same reason.
       const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(index.prefix)}`;
       for await (const e of this.items.listEntities<Partial<Record<Rag, number>> & { rag?: Rag }>({ queryOptions: { filter, select: ['RowKey', 'rag', ...RAGS] } })) {
         const rk = e.rowKey as string;
         const group = index.groupOfRow(rk);
         if (isCountRow(rk)) stored.set(group, { counts: countsOfRow(e), etag: e.etag as string });
-        else if (e.rag) {
-          const c = counted.get(group) ?? ragCounts();
-          c[e.rag]++;
-          counted.set(group, c);
-        }
+        else if (e.rag) add(group, e.rag);
       }
+      if (index.rowless)
+        await this.forEachItemIn(planId, (fields) => {
+          const entry = index.entryOf(fields);
+          if (entry) add(entry.group, entry.rag);
+        });
       const writes: Promise<unknown>[] = [];
       for (const group of new Set([...counted.keys(), ...stored.keys()])) {
         const want = counted.get(group) ?? ragCounts();
@@ -201,20 +211,18 @@ export class PlanRepository implements PlanStore {
 
   /** Which of `indexes` hold exactly the rows the items of the owner| index (every item) should have in them. */
   private async indexesMatchingOwners(planId: string, indexes: PagedIndex[]): Promise<Set<PagedIndex>> {
-    const want = new Map(indexes.map((x) => [x, new Set<string>()]));
-    const ownerFilter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownerAll)}`;
-    for await (const e of this.items.listEntities<Pick<IndexEntity, 'kind' | 'ref' | 'seq' | 'ownerRole' | 'status' | 'rag' | 'dueJson'>>({
-      queryOptions: { filter: ownerFilter, select: ['kind', 'ref', 'seq', 'ownerRole', 'status', 'rag', 'dueJson'] },
-    })) {
-      const fields: IndexedFields = { kind: e.kind, ref: e.ref, seq: e.seq ?? undefined, ownerRole: e.ownerRole ?? undefined, status: e.status, rag: e.rag, due: JSON.parse(e.dueJson) as Due };
+    // A rowless index has only its count rows, which recount has just taken from owner| itself.
+    const out = new Set<PagedIndex>(indexes.filter((x) => x.rowless));
+    const want = new Map(indexes.filter((x) => !x.rowless).map((x) => [x, new Set<string>()]));
+    if (!want.size) return out;
+    await this.forEachItemIn(planId, (fields) => {
       for (const [x, keys] of want) {
-        const entry = x.entryOf(fields);
-        if (entry) keys.add(entry.rowKey);
+        const rowKey = x.entryOf(fields)?.rowKey;
+        if (rowKey) keys.add(rowKey);
       }
-    }
-    const out = new Set<PagedIndex>();
+    });
     await Promise.all(
-      indexes.map(async (x) => {
+      [...want.keys()].map(async (x) => {
         const keys = want.get(x)!;
         let found = 0;
         for (const rk of await this.rowKeysUnder(planId, x.prefix)) {
@@ -226,6 +234,16 @@ export class PlanRepository implements PlanStore {
       }),
     );
     return out;
+  }
+
+  /** Every item's indexed fields, from the owner| index (which holds every item). */
+  private async forEachItemIn(planId: string, visit: (fields: IndexedFields) => void): Promise<void> {
+    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownerAll)}`;
+    for await (const e of this.items.listEntities<Pick<IndexEntity, 'kind' | 'ref' | 'seq' | 'ownerRole' | 'status' | 'rag' | 'dueJson'>>({
+      queryOptions: { filter, select: ['kind', 'ref', 'seq', 'ownerRole', 'status', 'rag', 'dueJson'] },
+    })) {
+      visit({ kind: e.kind, ref: e.ref, seq: e.seq ?? undefined, ownerRole: e.ownerRole ?? undefined, status: e.status, rag: e.rag, due: JSON.parse(e.dueJson) as Due });
+    }
   }
 
   async getAction(planId: string, ref: string): Promise<ActionDetail | undefined> {
@@ -366,6 +384,53 @@ export class PlanRepository implements PlanStore {
     return { items: out.map(indexToSummary), total: Math.max(total, out.length), rag };
   }
 
+  /**
+   * A plan's summary counts in one query: the tally's count rows (every item by kind, status and
+   * due kind, by RAG), the lead| count rows (open actions per owner role; the filter on isCount
+   * returns those rows only) and the due summary row (for "N overdue", rebuilt as overdueFirst does
+   * when it is stale). undefined when the tally or lead| index is not trusted for the plan yet.
+   */
+  async planCounts(planId: string, today: string, revision: string | undefined): Promise<PlanCounts | undefined> {
+    const { trusted } = await this.planRows();
+    if (!trusted.get(TALLY)?.has(planId) || !trusted.get(BY_LEAD)?.has(planId)) return undefined;
+    const filter = `PartitionKey eq ${odataString(planId)} and ((${prefixRange(TALLY.prefix)}) or (${prefixRange(BY_LEAD.prefix)} and isCount eq true) or RowKey eq ${odataString(SUMMARY_ROW)})`;
+    const out: PlanCounts = { groups: [], openActionsByOwner: [], overdue: 0 };
+    let summary: (SummaryEntity & { etag?: string }) | undefined;
+    for await (const e of this.items.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const rk = e.rowKey as string;
+      if (rk === SUMMARY_ROW) summary = e as unknown as SummaryEntity & { etag?: string };
+      else if (rk.startsWith(TALLY.prefix)) out.groups.push({ ...parseTallyGroup(TALLY.groupOfRow(rk)), rag: countsOfRow(e) });
+      else if (isCountRow(rk)) {
+        const role = BY_LEAD.groupOfRow(rk);
+        const rag = countsOfRow(e);
+        out.openActionsByOwner.push({ roleKey: role === UNOWNED_KEY ? undefined : role, count: RAGS.reduce((n, r) => n + rag[r], 0) });
+      }
+    }
+    const stored = summary && summary.revision === (revision ?? '') && summary.etag ? countsOf(summary) : undefined;
+    out.overdue = countBefore(stored ?? (await this.rebuildDueCounts(planId, revision, summary?.etag)), today).total;
+    return out;
+  }
+
+  /**
+   * The open actions of owner roles not in `heldRoleKeys` (and of none), in two queries: the lead|
+   * count rows say which roles the plan's open actions have, then one query over those roles'
+   * ranges. undefined when the plan's lead| index is not trusted yet.
+   */
+  async unownedActions(planId: string, heldRoleKeys: ReadonlySet<string>): Promise<ItemSummary[] | undefined> {
+    if (!(await this.planRows()).trusted.get(BY_LEAD)?.has(planId)) return undefined;
+    const countFilter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(BY_LEAD.prefix)} and isCount eq true`;
+    const roles: string[] = [];
+    for await (const e of this.items.listEntities<Partial<Record<Rag, number>>>({ queryOptions: { filter: countFilter } })) {
+      const role = BY_LEAD.groupOfRow(e.rowKey as string);
+      const rag = countsOfRow(e);
+      if ((role === UNOWNED_KEY || !heldRoleKeys.has(role)) && RAGS.some((r) => rag[r] > 0)) roles.push(role);
+    }
+    if (!roles.length) return [];
+    const ranges = roles.map((r) => `(${prefixRange(BY_LEAD.groupPrefix(r))})`).join(' or ');
+    const rows = await collect<IndexEntity>(this.items, planId, `(${ranges})`);
+    return rows.filter((e) => !isCountRow(e.rowKey)).map(indexToSummary);
+  }
+
   async listPriorities(planId: string): Promise<Priority[]> {
     const rows = await collect<{ ref: string; title: string }>(this.items, planId, prefixRange(planKeys.priorityPrefix));
     return rows.map((r) => ({ ref: r.ref, title: r.title }));
@@ -400,27 +465,29 @@ export class PlanRepository implements PlanStore {
   /**
    * One query over the action's rows (the action and its milestones share the `item|<ref>|` prefix),
    * so an update reads the item and everything its card shows in the one request the point read
-   * took. The same query reads the shared rows a save is likely to move (the due summary, and the
-   * count row of the owner the caller's card showed), so the save need not read them again; they are
-   * checked by their ETags when written like any others. The token is the target row's own ETag: the
-   * save is still conditional on that row only.
+   * took. The same query reads the shared rows a save is likely to move (the due summary, the
+   * summary's tally rows, the RAG count rows, and the count rows of the owner the caller's card
+   * showed), and the index rows a RAG change or a completion removes, so the save need not read them
+   * again; they are checked by their ETags when written like any others. The token is the target
+   * row's own ETag: the save is still conditional on that row only.
    */
   async getItemWithActionForUpdate(planId: string, ref: string, seq?: number, ownerRoleHint?: string): Promise<LoadedForUpdate | undefined> {
-    // A RAG change, the commonest, moves the action's rag| row and two RAG count rows: all asked for
-    // by key (whichever RAG the action has), so the save need not read them again.
+    const hinted = ownerRoleHint !== undefined ? ownerKeyOf({ ownerRole: ownerRoleHint || undefined }) : undefined;
     const asked = [
       SUMMARY_ROW,
-      ...(ownerRoleHint !== undefined ? [OWNED.countKey(ownerKeyOf({ ownerRole: ownerRoleHint || undefined }))] : []),
+      ...(hinted !== undefined ? [OWNED.countKey(hinted), BY_LEAD.countKey(hinted)] : []),
       ...RAGS.map((r) => BY_RAG.countKey(r)),
-      ...(seq === undefined ? ragRowKeys(ref) : []),
+      // The action's rows in the rag| index (whichever RAG it has) and in its owner's lead| group.
+      ...(seq === undefined ? [...ragRowKeys(ref), ...(hinted !== undefined ? [leadRowKey(ownerRoleHint ?? '', ref)] : [])] : []),
     ];
-    const filter = `(${prefixRange(planKeys.actionPrefix(ref))} or ${asked.map((k) => `RowKey eq ${odataString(k)}`).join(' or ')})`;
+    const askedPrefixes = [TALLY.prefix];
+    const filter = `(${prefixRange(planKeys.actionPrefix(ref))} or ${askedPrefixes.map((p) => `(${prefixRange(p)})`).join(' or ')} or ${asked.map((k) => `RowKey eq ${odataString(k)}`).join(' or ')})`;
     const all = await collect<ItemEntity & { etag?: string }>(this.items, planId, filter);
     const rows = all.filter((r) => r.rowKey.startsWith(planKeys.allItemsPrefix));
     const action = actionOf(rows);
     const target = rows.find((r) => r.rowKey === planKeys.item(ref, seq));
     if (!action || !target) return undefined;
-    const shared: SharedRows = { asked: new Set(asked), found: new Map(all.filter((r) => !r.rowKey.startsWith(planKeys.allItemsPrefix)).map((r) => [r.rowKey, r as SharedRow])) };
+    const shared: SharedRows = { asked: new Set(asked), askedPrefixes, found: new Map(all.filter((r) => !r.rowKey.startsWith(planKeys.allItemsPrefix)).map((r) => [r.rowKey, r as SharedRow])) };
     const loaded: LoadedForUpdate = { item: entityToItem(target), token: target.etag as ConcurrencyToken, kept: keptOf(target), action, actionKept: actionKept(rows) };
     prefetched.set(loaded, shared);
     return loaded;
@@ -500,7 +567,7 @@ export class PlanRepository implements PlanStore {
     // Rows read with the item (asked: absent from `found` means absent), then one query for the rest.
     const found = new Map<string, SharedRow>();
     for (const k of keys) if (read?.found.has(k)) found.set(k, read.found.get(k)!);
-    const unread = keys.filter((k) => !read?.asked.has(k));
+    const unread = keys.filter((k) => !wasAsked(read, k));
     if (unread.length) {
       const filter = `PartitionKey eq ${odataString(after.planId)} and (${unread.map((k) => `RowKey eq ${odataString(k)}`).join(' or ')})`;
       for await (const e of this.items.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) found.set(e.rowKey as string, e);

@@ -17,6 +17,16 @@ export interface OwnedPage {
   rag: Record<Rag, number>;
 }
 
+/** A plan's counts for its summary, from counters rather than its items (PlanStore.planCounts). */
+export interface PlanCounts {
+  /** Every item by kind, status and kind of due date, with each group's RAG mix. */
+  groups: { kind: PlanItem['kind']; status: PlanItem['status']; dueKind: PlanItem['due']['kind']; rag: Record<Rag, number> }[];
+  /** Open actions (domain/schedule.isOpen) per owner role key (domain/roles.roleKey); undefined: no lead named. */
+  openActionsByOwner: { roleKey: string | undefined; count: number }[];
+  /** Open items due before the day asked about. */
+  overdue: number;
+}
+
 /** `recent`: after a save of a LoadedForUpdate, the action's last RECENT_CHANGES changes with this one, newest first, when the store kept them. */
 export type SaveResult = { ok: true; recent?: HistoryEntry[] } | { ok: false; reason: 'conflict' };
 
@@ -91,6 +101,17 @@ export interface PlanStore {
    * answer it from an index for this plan: read listAllItems.
    */
   openActionsByRag(planId: string, rag: Rag, need: number): Promise<OwnedPage | undefined>;
+  /**
+   * The counts a summary of the plan shows, as at `today`, without reading its items. undefined
+   * when this store cannot answer it from counters for this plan: read listAllItems.
+   */
+  planCounts(planId: string, today: string, revision: string | undefined): Promise<PlanCounts | undefined>;
+  /**
+   * The open actions whose owner role is none or not in `heldRoleKeys` (domain/ownership.isUnowned),
+   * without reading the other actions. undefined when this store cannot answer it from an index for
+   * this plan: read listAllItems.
+   */
+  unownedActions(planId: string, heldRoleKeys: ReadonlySet<string>): Promise<ItemSummary[] | undefined>;
   listPriorities(planId: string): Promise<Priority[]>;
   /** An item's history, newest first. */
   listHistory(planId: string, ref: string, top?: number): Promise<HistoryEntry[]>;

@@ -36,6 +36,8 @@ function plansOf(plans: PlanInfo[], items: ItemSummary[]): PlanStore {
     // A store without an owner index: the queries read listByOwner instead.
     ownedOpenPage: async () => undefined,
     openActionsByRag: async () => undefined,
+    planCounts: async () => undefined,
+    unownedActions: async () => undefined,
     listOpenDueBefore: async (planId, beforeDate) => items.filter((i) => i.planId === planId && i.status !== 'complete' && (dated(i) ?? '9999') < beforeDate),
     setArchived: notUsed('setArchived'),
     savePlan: notUsed('savePlan'),

@@ -136,6 +136,21 @@ describe('"action X" resolves its ref without reading the whole plan', function 
     assert.ok(c.entities <= 1 + 10 + 21, `${c.entities} entities read`);
   });
 
+  it('"summary" and "unowned actions" read counters and the unowned rows, not the plan\'s 720 items', async () => {
+    const c = await cost(h, 'summary');
+    assert.match(c.reply, /120/, `the summary counts the plan's 120 actions: ${c.reply.slice(0, 400)}`);
+    // The tally's count rows, the lead| count rows and the due summary in one query (storage/pagedIndexes.ts); the directory is held in memory.
+    assert.ok(c.requests <= 2, `summary: ${c.requests} requests`);
+    assert.ok(c.entities <= 100, `summary: ${c.entities} entities read`);
+    const u = await cost(h, 'unowned actions');
+    assert.match(u.reply, /Unowned actions|Every open action has an owner/);
+    assert.ok(u.requests <= 3, `unowned: ${u.requests} requests`);
+    // The lead| count rows (one per owner role with open actions) and the unowned actions themselves.
+    const total = Number(/showing 1–\d+ of (\d+)/.exec(u.reply)?.[1] ?? NaN);
+    assert.ok(total > 10, `more than a page is unowned here: ${u.reply.slice(0, 200)}`);
+    assert.ok(u.entities <= total + 100 && u.entities < 720, `unowned: ${u.entities} entities read for ${total} unowned actions`);
+  });
+
   it('a ref imported since (here or by another instance) is found, never "no such action" from a kept copy', async () => {
     const extra = { ...plan.actions[0], ref: '99.1', title: 'A late addition to the plan', milestones: [] };
     // Another instance's import: its own repository on the same store. This bot's plan list and

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { startStorage } from '../support/storageHarness';
+import { naturalRef, summary, unowned, type PlanSummary } from '../../services/planQueries';
+import { importPlan } from '../../services/importPlan';
+import { entitiesReadCount, tableRequestCount } from '../../storage/requestCounter';
+import { openTables, TABLES } from '../../storage/tables';
+import { createServices } from '../../services/createServices';
+import { generateDataset } from '../../bench/generatePlan';
+import { heldRoleKeys, isUnowned } from '../../domain/ownership';
+import { isOpen } from '../../domain/schedule';
+import { STATUS_TEXT, ragCounts } from '../../domain/status';
+import type { Services } from '../../services/context';
+import type { ParsedPlan, ProgressStatus } from '../../domain/model';
+import type { ItemState, ItemSummary } from '../../domain/planItem';
+
+/**
+ * "summary" reads the plan's counters (storage/pagedIndexes.ts: the tally's count rows, the lead|
+ * count rows, the due summary) and "unowned" the lead| rows of roles nobody holds. These check both
+ * against the plan read whole after every kind of change that moves a count, and the fallback for a
+ * plan written before those indexes existed.
+ */
+const TODAY = '2026-03-16';
+const PLAN = 'big';
+const key = (i: ItemSummary) => `${i.planId}|${i.ref}|${i.seq ?? ''}`;
+
+/** The summary as the whole plan gives it. */
+async function wholeSummary(s: Services): Promise<PlanSummary> {
+  const known = heldRoleKeys(await s.directory.listAll());
+  const out: PlanSummary = { planId: PLAN, planName: 'Big plan', actions: 0, milestones: 0, rag: ragCounts(), status: {}, overdue: 0, unowned: 0, noDueDate: 0 };
+  const status: Partial<Record<ProgressStatus, number>> = {};
+  for (const e of await s.plans.listAllItems(PLAN)) {
+    if (e.kind === 'milestone') out.milestones++;
+    else {
+      out.actions++;
+      out.rag[e.rag]++;
+      status[e.status] = (status[e.status] ?? 0) + 1;
+      if (isUnowned(e, known)) out.unowned++;
+      if (e.due.kind === 'none') out.noDueDate++;
+    }
+    if (e.due.kind === 'date' && e.due.date < TODAY && isOpen(e.status)) out.overdue++;
+  }
+  for (const k of Object.keys(STATUS_TEXT) as ProgressStatus[]) if (status[k]) out.status[k] = status[k];
+  return out;
+}
+
+async function wholeUnowned(s: Services): Promise<ItemSummary[]> {
+  const known = heldRoleKeys(await s.directory.listAll());
+  return (await s.plans.listAllItems(PLAN)).filter((e) => isUnowned(e, known)).sort(naturalRef);
+}
+
+async function assertAgrees(s: Services, note: string): Promise<void> {
+  const [got] = await summary(s, { planId: PLAN });
+  assert.deepEqual(got, await wholeSummary(s), `${note}: summary`);
+  assert.deepEqual((await unowned(s, { planId: PLAN })).map(key), (await wholeUnowned(s)).map(key), `${note}: unowned actions`);
+}
+
+async function change(s: Services, ref: string, seq: number | undefined, to: Partial<ItemState>): Promise<void> {
+  const loaded = await s.plans.getItemForUpdate(PLAN, ref, seq);
+  assert.ok(loaded, `${ref} exists`);
+  const after = { ...loaded.item, ...to, version: loaded.item.version + 1 };
+  const r = await s.plans.saveChange(loaded, after, { planId: PLAN, ref, seq, at: s.clock.now().toISOString(), by: 'test', byName: 'Test', source: 'card', changes: [{ field: 'Status', from: loaded.item.status, to: after.status }] });
+  assert.deepEqual(r, { ok: true });
+}
+
+describe('the plan summary and "unowned" come from counters and the lead| index, kept with each change', function () {
+  this.timeout(180_000);
+  let s: Services;
+  let stop: () => Promise<void>;
+  let connection: string;
+  let plan: ParsedPlan;
+  const now = new Date(`${TODAY}T09:00:00Z`);
+  before(async () => {
+    const st = await startStorage(TODAY);
+    s = st.services;
+    stop = st.stop;
+    connection = st.azurite.connectionString;
+    const data = generateDataset({ actions: 400, today: TODAY, seed: 13, kpiCount: 5, kpiMonths: 2 });
+    plan = data.plan;
+    // Two of the plan's lead roles are held by nobody, so some actions are unowned.
+    const leads = [...new Set(plan.actions.map((a) => a.leadRole).filter((r): r is string => !!r))];
+    const dropped = new Set(leads.slice(0, 2));
+    await s.directory.upsertPeople(data.directory.people.filter((p) => !dropped.has(p.role)));
+    await importPlan(s.plans, { planId: PLAN, planName: 'Big plan', parsed: plan, dryRun: false, now });
+  });
+  after(() => stop());
+
+  it('is trusted after a first import and agrees with the whole plan', async () => {
+    assert.ok(await s.plans.planCounts(PLAN, TODAY, (await s.plans.listPlans())[0].revision), 'the counters answer for a plan imported with them');
+    const whole = await wholeSummary(s);
+    assert.ok(whole.unowned > 5 && whole.overdue > 5 && whole.noDueDate > 0 && Object.keys(whole.status).length >= 4, JSON.stringify(whole));
+    await assertAgrees(s, 'fresh import');
+  });
+
+  it('a summary is one request and reads counters, not items; "unowned" reads the unowned actions only', async () => {
+    await summary(s, { planId: PLAN }); // the plan list and directory, as any earlier question would have read them
+    const e0 = entitiesReadCount();
+    const r0 = tableRequestCount();
+    await summary(s, { planId: PLAN });
+    const read = entitiesReadCount() - e0;
+    assert.ok(tableRequestCount() - r0 <= 1, `${tableRequestCount() - r0} requests`);
+    assert.ok(read <= 100, `${read} entities read for the summary of ${(await wholeSummary(s)).actions} actions`);
+    const e1 = entitiesReadCount();
+    const r1 = tableRequestCount();
+    const list = await unowned(s, { planId: PLAN });
+    assert.ok(tableRequestCount() - r1 <= 2, `${tableRequestCount() - r1} requests`);
+    assert.ok(entitiesReadCount() - e1 <= list.length + 100, `${entitiesReadCount() - e1} entities read for ${list.length} unowned actions`);
+  });
+
+  it('follows RAG and status changes, completion and sign-off, a new or missing owner, and a date taken away', async () => {
+    const all = (await s.plans.listAllItems(PLAN)).filter((i) => isOpen(i.status));
+    const actions = all.filter((i) => i.kind === 'action');
+    const milestone = all.find((i) => i.kind === 'milestone')!;
+    await change(s, actions[0].ref, undefined, { rag: actions[0].rag === 'red' ? 'amber' : 'red' });
+    await assertAgrees(s, 'after a RAG change');
+    await change(s, actions[1].ref, undefined, { status: 'not_on_track', rag: 'red' });
+    await assertAgrees(s, 'after a status change');
+    await change(s, actions[2].ref, undefined, { status: 'awaiting_signoff' });
+    await change(s, actions[3].ref, undefined, { status: 'complete', rag: 'blue' });
+    await assertAgrees(s, 'after a request for sign-off and a completion');
+    // (A save never clears an owner: the card has no way to, and the item row is merged.)
+    await change(s, actions[4].ref, undefined, { ownerRole: 'A role nobody holds' });
+    await assertAgrees(s, 'after moving an action to a role nobody holds');
+    const unownedNow = await wholeUnowned(s);
+    const held = (await s.directory.listAll())[0].role;
+    await change(s, unownedNow[0].ref, undefined, { ownerRole: held });
+    await assertAgrees(s, 'after giving an unowned action to someone in the directory');
+    await change(s, actions[6].ref, undefined, { due: { kind: 'none' } });
+    await change(s, milestone.ref, milestone.seq, { due: { kind: 'date', date: '2026-01-05' }, rag: 'amber' });
+    await assertAgrees(s, 'after taking a date away and making a milestone overdue');
+  });
+
+  it('changes racing on one group all land, and every count holds', async () => {
+    const onTrack = (await s.plans.listAllItems(PLAN)).filter((i) => i.kind === 'action' && i.status === 'on_track').slice(0, 5);
+    await Promise.all(onTrack.map((i) => change(s, i.ref, undefined, { status: 'some_issues', rag: 'amber' })));
+    await assertAgrees(s, 'after five simultaneous status changes');
+  });
+
+  it('a plan written before the counters is read whole until its next import recounts them', async () => {
+    const items = openTables(connection).client(TABLES.planItems);
+    for (const prefix of ['lead|', 'tally|']) {
+      const filter = `PartitionKey eq '${PLAN}' and RowKey ge '${prefix}' and RowKey lt '${prefix}~'`;
+      for await (const e of items.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) await items.deleteEntity(PLAN, e.rowKey as string);
+    }
+    await openTables(connection).client(TABLES.plans).updateEntity({ partitionKey: 'plans', rowKey: PLAN, leadIndexRevision: '', tallyIndexRevision: '' }, 'Merge');
+    s = createServices(openTables(connection), { clock: s.clock });
+    const revision = (await s.plans.listPlans())[0].revision;
+    assert.equal(await s.plans.planCounts(PLAN, TODAY, revision), undefined, 'untrusted counters are not used');
+    assert.equal(await s.plans.unownedActions(PLAN, new Set()), undefined, 'an untrusted lead| index is not used');
+    await assertAgrees(s, 'read whole');
+    const open = (await s.plans.listAllItems(PLAN)).filter((i) => i.kind === 'action' && isOpen(i.status));
+    await change(s, open[0].ref, undefined, { status: 'complete', rag: 'blue' });
+    await change(s, open[1].ref, undefined, { ownerRole: 'Another role nobody holds' });
+    await assertAgrees(s, 'read whole, after changes');
+    const result = await importPlan(s.plans, { planId: PLAN, planName: 'Big plan', parsed: plan, dryRun: false, now });
+    assert.deepEqual(result.conflicts, []);
+    assert.ok(await s.plans.planCounts(PLAN, TODAY, (await s.plans.listPlans())[0].revision), 'trusted again after the import');
+    assert.ok(await s.plans.unownedActions(PLAN, new Set()), 'the lead| index is trusted again');
+    await assertAgrees(s, 'after the repairing import');
+  });
+});
