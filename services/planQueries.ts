@@ -243,14 +243,14 @@ export async function slipping(s: Services, scope: Scope, owner: { ownerRoles?: 
   return lists.flat().filter(ownerMatcher(owner)).sort(byDueThenRef);
 }
 
-/** Items awaiting sign-off; `managerRoles` narrows to those whose owner reports to one of them. */
+/** Items awaiting sign-off (from the store's awaiting index when it keeps one); `managerRoles` narrows to those whose owner reports to one of them. */
 export async function awaitingSignOff(s: Services, scope: Scope, managerRoles?: string[]): Promise<FullItemWithPlan[]> {
   const [plans, people] = await Promise.all([plansIn(s, scope), s.directory.listAll()]);
   const managerOf = new Map(people.map((p) => [roleKey(p.role), p.managerRole ? roleKey(p.managerRole) : undefined]));
   const mine = managerRoles ? new Set(managerRoles.map(roleKey)) : undefined;
   const lists = await Promise.all(
     plans.map(async (p) =>
-      (await s.plans.listAllItems(p.id))
+      ((await s.plans.listAwaitingSignOff(p.id)) ?? (await s.plans.listAllItems(p.id)))
         .filter((e) => e.status === 'awaiting_signoff')
         .filter((e) => !mine || (!!e.ownerRole && mine.has(managerOf.get(roleKey(e.ownerRole)) ?? '')))
         .map((e) => ({ ...e, planName: p.name })),

@@ -16,6 +16,8 @@ import { seqPart } from './planKeys';
  *   rag|<rag>|<ref order>|<ref>|        "what's red": open actions of one RAG, in ref order
  *   lead|<role>|<ref order>|<ref>|      "unowned": open actions by owner role; the roles nobody in
  *                                       the directory holds are read (their count rows say which)
+ *   awaiting|all|<due sort>|<ref>|<m>   "sign-offs": the items awaiting sign-off, read with their
+ *                                       item rows (the list shows who asked and when)
  *   tally|<kind:status:due>|!           "summary": count rows only, every item by kind, status and
  *                                       whether it has a due date, by RAG (no rows of its own, so
  *                                       it is recounted from owner| rather than from itself)
@@ -34,7 +36,7 @@ import { seqPart } from './planKeys';
  */
 export interface PagedIndex {
   /** The plan row's property that stamps this index as trusted for a revision. */
-  readonly stamp: 'ownedIndexRevision' | 'ragIndexRevision' | 'leadIndexRevision' | 'tallyIndexRevision';
+  readonly stamp: 'ownedIndexRevision' | 'ragIndexRevision' | 'leadIndexRevision' | 'awaitingIndexRevision' | 'tallyIndexRevision';
   /** Count rows only: nothing to page, and its counts are taken from owner| (which holds every item). */
   readonly rowless?: boolean;
   /** Every row of the index starts with it. */
@@ -88,6 +90,10 @@ export const BY_RAG = family('ragIndexRevision', 'rag', (i) => (i.kind === 'acti
 /** "unowned actions": per owner role (UNOWNED_KEY for none), the open actions, in ref order. */
 export const BY_LEAD = family('leadIndexRevision', 'lead', (i) => (i.kind === 'action' && isOpen(i.status) ? { group: ownerKeyOf(i), sort: encodeKey(refOrderKey(i.ref)), rag: i.rag } : undefined));
 
+/** "sign-offs": every item awaiting sign-off, in one group, by due date. */
+export const AWAITING = family('awaitingIndexRevision', 'awaiting', (i) => (i.status === 'awaiting_signoff' ? { group: AWAITING_GROUP, sort: dueSortKey(i.due), rag: i.rag } : undefined));
+export const AWAITING_GROUP = 'all';
+
 /** The plan summary's counts: every item, grouped by tallyGroup, by RAG. */
 export const TALLY = family('tallyIndexRevision', 'tally', (i) => ({ group: tallyGroup(i), rag: i.rag }), true);
 
@@ -100,7 +106,7 @@ export function parseTallyGroup(group: string): { kind: ItemState['kind']; statu
   return { kind: kind as ItemState['kind'], status: status as ItemState['status'], dueKind: dueKind as ItemState['due']['kind'] };
 }
 
-export const PAGED_INDEXES: readonly PagedIndex[] = [OWNED, BY_RAG, BY_LEAD, TALLY];
+export const PAGED_INDEXES: readonly PagedIndex[] = [OWNED, BY_RAG, BY_LEAD, AWAITING, TALLY];
 
 /** `isCount` lets a query over an index's range return its count rows only (the roles a plan has, for "unowned"). */
 export type CountEntity = { partitionKey: string; rowKey: string; isCount: true } & Record<Rag, number>;

@@ -19,8 +19,9 @@ import { encodeKey } from './keys';
  *   rag|<rag>|<order>|<ref>|  "what's red": open actions of one RAG in ref order (<order> is
  *   rag|<rag>|!            refOrderKey), led by the RAG's count row
  *   lead|<role>|<order>|<ref>|  "unowned": open actions by owner role, led by each role's count row
+ *   awaiting|all|<sort>|<ref>|<m>  "sign-offs": items awaiting sign-off by due date, led by a count row
  *   tally|<group>|!        count rows only: every item by kind, status and due kind, by RAG ("summary")
- *                          (owned|, rag|, lead| and tally| are the paged indexes: pagedIndexes.ts)
+ *                          (owned|, rag|, lead|, awaiting| and tally| are the paged indexes: pagedIndexes.ts)
  *   hist|<ref>|<inv-ts>|…  append-only history   newest first, so "last five" is a $top=5 read
  *   prio|<ref>             priorities / themes
  *   due!summary            open items per due date and RAG (dueSummary.ts): sorts just before due|,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Due, PlanInfo, Rag } from '../domain/model';
-import { BY_LEAD, BY_RAG, OWNED, PAGED_INDEXES, TALLY, countEntity, countsOfRow, isCountRow, leadRowKey, ownerKeyOf, UNOWNED_KEY, parseTallyGroup, ragRowKeys, type IndexedFields, type PagedIndex } from './pagedIndexes';
+import { AWAITING, AWAITING_GROUP, BY_LEAD, BY_RAG, OWNED, PAGED_INDEXES, TALLY, countEntity, countsOfRow, isCountRow, leadRowKey, ownerKeyOf, UNOWNED_KEY, parseTallyGroup, ragRowKeys, type IndexedFields, type PagedIndex } from './pagedIndexes';
 import { RAGS, ragCounts } from '../domain/status';
 export type { PlanInfo } from '../domain/model';
 import { RECENT_CHANGES, type ActionDetail, type HistoryEntry, type ItemState, type ItemSummary } from '../domain/planItem';
@@ -431,6 +431,25 @@ export class PlanRepository implements PlanStore {
     return rows.filter((e) => !isCountRow(e.rowKey)).map(indexToSummary);
   }
 
+  /**
+   * Every item awaiting sign-off, whole: the awaiting| index says which (one range read), then one
+   * query reads their item rows by key (the list shows when each was asked for, and Approve needs
+   * its version). undefined when the plan's awaiting| index is not trusted yet.
+   */
+  async listAwaitingSignOff(planId: string): Promise<ItemState[] | undefined> {
+    const page = await this.pageOf(AWAITING, planId, AWAITING_GROUP, Infinity);
+    if (!page) return undefined;
+    const out: ItemState[] = [];
+    // Up to 50 keys a query keeps the filter well inside the service's limits.
+    for (let i = 0; i < page.items.length; i += 50) {
+      const keys = page.items.slice(i, i + 50).map((it) => `RowKey eq ${odataString(planKeys.item(it.ref, it.seq))}`);
+      const rows = await collect<ItemEntity>(this.items, planId, `(${keys.join(' or ')})`, undefined, ITEM_COLUMNS_BUT_CHANGES);
+      out.push(...rows.map(entityToItem));
+    }
+    // The item rows are the truth: an index row a save has just moved past is not listed.
+    return out.filter((it) => it.status === 'awaiting_signoff');
+  }
+
   async listPriorities(planId: string): Promise<Priority[]> {
     const rows = await collect<{ ref: string; title: string }>(this.items, planId, prefixRange(planKeys.priorityPrefix));
     return rows.map((r) => ({ ref: r.ref, title: r.title }));
@@ -466,8 +485,8 @@ export class PlanRepository implements PlanStore {
    * One query over the action's rows (the action and its milestones share the `item|<ref>|` prefix),
    * so an update reads the item and everything its card shows in the one request the point read
    * took. The same query reads the shared rows a save is likely to move (the due summary, the
-   * summary's tally rows, the RAG count rows, and the count rows of the owner the caller's card
-   * showed), and the index rows a RAG change or a completion removes, so the save need not read them
+   * summary's tally rows, the RAG and sign-off count rows, and the count rows of the owner the
+   * caller's card showed), and the index rows a RAG change or a completion removes, so the save need not read them
    * again; they are checked by their ETags when written like any others. The token is the target
    * row's own ETag: the save is still conditional on that row only.
    */
@@ -477,6 +496,7 @@ export class PlanRepository implements PlanStore {
       SUMMARY_ROW,
       ...(hinted !== undefined ? [OWNED.countKey(hinted), BY_LEAD.countKey(hinted)] : []),
       ...RAGS.map((r) => BY_RAG.countKey(r)),
+      AWAITING.countKey(AWAITING_GROUP),
       // The action's rows in the rag| index (whichever RAG it has) and in its owner's lead| group.
       ...(seq === undefined ? [...ragRowKeys(ref), ...(hinted !== undefined ? [leadRowKey(ownerRoleHint ?? '', ref)] : [])] : []),
     ];

@@ -112,6 +112,11 @@ export interface PlanStore {
    * this plan: read listAllItems.
    */
   unownedActions(planId: string, heldRoleKeys: ReadonlySet<string>): Promise<ItemSummary[] | undefined>;
+  /**
+   * Every item awaiting sign-off, whole (the request's time and version), without reading the rest
+   * of the plan. undefined when this store cannot answer it from an index for this plan: read listAllItems.
+   */
+  listAwaitingSignOff(planId: string): Promise<ItemState[] | undefined>;
   listPriorities(planId: string): Promise<Priority[]>;
   /** An item's history, newest first. */
   listHistory(planId: string, ref: string, top?: number): Promise<HistoryEntry[]>;

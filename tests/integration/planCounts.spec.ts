@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { startStorage } from '../support/storageHarness';
-import { naturalRef, summary, unowned, type PlanSummary } from '../../services/planQueries';
+import { awaitingSignOff, naturalRef, summary, unowned, type PlanSummary } from '../../services/planQueries';
 import { importPlan } from '../../services/importPlan';
 import { entitiesReadCount, tableRequestCount } from '../../storage/requestCounter';
 import { openTables, TABLES } from '../../storage/tables';
@@ -52,6 +52,8 @@ async function assertAgrees(s: Services, note: string): Promise<void> {
   const [got] = await summary(s, { planId: PLAN });
   assert.deepEqual(got, await wholeSummary(s), `${note}: summary`);
   assert.deepEqual((await unowned(s, { planId: PLAN })).map(key), (await wholeUnowned(s)).map(key), `${note}: unowned actions`);
+  const waiting = (await s.plans.listAllItems(PLAN)).filter((i) => i.status === 'awaiting_signoff').map((i) => `${key(i)}@${i.version}`).sort();
+  assert.deepEqual((await awaitingSignOff(s, { planId: PLAN })).map((i) => `${key(i)}@${i.version}`).sort(), waiting, `${note}: awaiting sign-off, at their versions`);
 }
 
 async function change(s: Services, ref: string, seq: number | undefined, to: Partial<ItemState>): Promise<void> {
@@ -62,7 +64,7 @@ async function change(s: Services, ref: string, seq: number | undefined, to: Par
   assert.deepEqual(r, { ok: true });
 }
 
-describe('the plan summary and "unowned" come from counters and the lead| index, kept with each change', function () {
+describe('the plan summary, "unowned" and "sign-offs" come from counters and small indexes, kept with each change', function () {
   this.timeout(180_000);
   let s: Services;
   let stop: () => Promise<void>;
@@ -91,7 +93,7 @@ describe('the plan summary and "unowned" come from counters and the lead| index,
     await assertAgrees(s, 'fresh import');
   });
 
-  it('a summary is one request and reads counters, not items; "unowned" reads the unowned actions only', async () => {
+  it('a summary is one request and reads counters, not items; "unowned" and "sign-offs" read their own items only', async () => {
     await summary(s, { planId: PLAN }); // the plan list and directory, as any earlier question would have read them
     const e0 = entitiesReadCount();
     const r0 = tableRequestCount();
@@ -104,9 +106,15 @@ describe('the plan summary and "unowned" come from counters and the lead| index,
     const list = await unowned(s, { planId: PLAN });
     assert.ok(tableRequestCount() - r1 <= 2, `${tableRequestCount() - r1} requests`);
     assert.ok(entitiesReadCount() - e1 <= list.length + 100, `${entitiesReadCount() - e1} entities read for ${list.length} unowned actions`);
+    const e2 = entitiesReadCount();
+    const r2 = tableRequestCount();
+    const waiting = await awaitingSignOff(s, { planId: PLAN });
+    assert.ok(waiting.length > 3, `some items await sign-off (${waiting.length})`);
+    assert.ok(tableRequestCount() - r2 <= 2, `sign-offs: ${tableRequestCount() - r2} requests`);
+    assert.ok(entitiesReadCount() - e2 <= 2 * waiting.length + 1, `sign-offs: ${entitiesReadCount() - e2} entities read for ${waiting.length} items`);
   });
 
-  it('follows RAG and status changes, completion and sign-off, a new or missing owner, and a date taken away', async () => {
+  it('follows RAG and status changes, sign-off asked, returned and given, a new owner, and a date taken away', async () => {
     const all = (await s.plans.listAllItems(PLAN)).filter((i) => isOpen(i.status));
     const actions = all.filter((i) => i.kind === 'action');
     const milestone = all.find((i) => i.kind === 'milestone')!;
@@ -124,6 +132,10 @@ describe('the plan summary and "unowned" come from counters and the lead| index,
     const held = (await s.directory.listAll())[0].role;
     await change(s, unownedNow[0].ref, undefined, { ownerRole: held });
     await assertAgrees(s, 'after giving an unowned action to someone in the directory');
+    await change(s, actions[2].ref, undefined, { status: 'on_track' }); // returned by the manager
+    await change(s, actions[7].ref, undefined, { status: 'awaiting_signoff' });
+    await change(s, actions[7].ref, undefined, { status: 'complete', rag: 'blue' }); // approved
+    await assertAgrees(s, 'after a return and an approval');
     await change(s, actions[6].ref, undefined, { due: { kind: 'none' } });
     await change(s, milestone.ref, milestone.seq, { due: { kind: 'date', date: '2026-01-05' }, rag: 'amber' });
     await assertAgrees(s, 'after taking a date away and making a milestone overdue');
@@ -137,24 +149,29 @@ describe('the plan summary and "unowned" come from counters and the lead| index,
 
   it('a plan written before the counters is read whole until its next import recounts them', async () => {
     const items = openTables(connection).client(TABLES.planItems);
-    for (const prefix of ['lead|', 'tally|']) {
+    for (const prefix of ['lead|', 'tally|', 'awaiting|']) {
       const filter = `PartitionKey eq '${PLAN}' and RowKey ge '${prefix}' and RowKey lt '${prefix}~'`;
       for await (const e of items.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) await items.deleteEntity(PLAN, e.rowKey as string);
     }
-    await openTables(connection).client(TABLES.plans).updateEntity({ partitionKey: 'plans', rowKey: PLAN, leadIndexRevision: '', tallyIndexRevision: '' }, 'Merge');
+    await openTables(connection).client(TABLES.plans).updateEntity({ partitionKey: 'plans', rowKey: PLAN, leadIndexRevision: '', tallyIndexRevision: '', awaitingIndexRevision: '' }, 'Merge');
     s = createServices(openTables(connection), { clock: s.clock });
     const revision = (await s.plans.listPlans())[0].revision;
     assert.equal(await s.plans.planCounts(PLAN, TODAY, revision), undefined, 'untrusted counters are not used');
     assert.equal(await s.plans.unownedActions(PLAN, new Set()), undefined, 'an untrusted lead| index is not used');
+    assert.equal(await s.plans.listAwaitingSignOff(PLAN), undefined, 'an untrusted awaiting| index is not used');
     await assertAgrees(s, 'read whole');
     const open = (await s.plans.listAllItems(PLAN)).filter((i) => i.kind === 'action' && isOpen(i.status));
     await change(s, open[0].ref, undefined, { status: 'complete', rag: 'blue' });
     await change(s, open[1].ref, undefined, { ownerRole: 'Another role nobody holds' });
+    await change(s, open[2].ref, undefined, { status: 'awaiting_signoff' });
+    const waiting = (await s.plans.listAllItems(PLAN)).find((i) => i.status === 'awaiting_signoff' && i.ref !== open[2].ref)!;
+    await change(s, waiting.ref, waiting.seq, { status: 'complete', rag: 'blue' });
     await assertAgrees(s, 'read whole, after changes');
     const result = await importPlan(s.plans, { planId: PLAN, planName: 'Big plan', parsed: plan, dryRun: false, now });
     assert.deepEqual(result.conflicts, []);
     assert.ok(await s.plans.planCounts(PLAN, TODAY, (await s.plans.listPlans())[0].revision), 'trusted again after the import');
     assert.ok(await s.plans.unownedActions(PLAN, new Set()), 'the lead| index is trusted again');
+    assert.ok(await s.plans.listAwaitingSignOff(PLAN), 'the awaiting| index is trusted again');
     await assertAgrees(s, 'after the repairing import');
   });
 });

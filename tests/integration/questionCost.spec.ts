@@ -226,6 +226,20 @@ describe('what a card update costs in table storage', function () {
     assert.equal(counted.rag.red, rows.filter((i) => i.rag === 'red').length, 'red items in the summary and the rows');
   });
 
+  it('marked complete from the form (so awaiting sign-off), still reads the plan\'s rows once', async () => {
+    const opened = await h.execute('openUpdate', { planId: 'southend-2021', ref: '2.5', seq: '' }, { from: ROSA });
+    const save = JSON.stringify(opened.body.value).match(/"verb":"submitUpdate","style":"positive","data":(\{[^}]*\})/);
+    assert.ok(save, 'the form has a Save update button');
+    const stop = recordTableRequests();
+    const r = await h.execute('submitUpdate', { ...(JSON.parse(save[1]) as Record<string, string>), status: 'complete', rag: 'auto', commentary: 'All done', evidenceUrl: 'https://example.org/evidence' }, { from: ROSA });
+    const sent = stop();
+    assert.match(cardText(r.body.value as object), /awaiting sign-off/i);
+    // Its awaiting| row and count row, the tally rows and the rag| and lead| rows it leaves came with the load.
+    assert.equal(sent.filter((q) => q.startsWith('GET') && q.includes('/PlanItems')).length, 1, `one read of the plan's rows:\n${sent.join('\n')}`);
+    const waiting = await h.bot.services.plans.listAwaitingSignOff('southend-2021');
+    assert.ok(waiting?.some((i) => i.ref === '2.5'), 'listed as awaiting sign-off');
+  });
+
   it('a wrong owner in the card data costs one more read, never a wrong count', async () => {
     const before = await h.bot.services.plans.getItemForUpdate('southend-2021', '2.6');
     assert.ok(before);
