@@ -16,6 +16,11 @@ export function onOwnersList(status: ProgressStatus): boolean {
   return status !== 'complete';
 }
 
+/** Whether an item's due date has been moved later than it was first planned ("slipping"). */
+export function isMovedBack(item: { due: Due; originalDue?: Due }): boolean {
+  return item.originalDue?.kind === 'date' && item.due.kind === 'date' && item.due.date > item.originalDue.date;
+}
+
 /** How lists order by due date: fixed dates first, earliest first; recurring and undated work after them. */
 export function dueSortKey(due: Due): string {
   return due.kind === 'date' ? due.date : '9999';

@@ -5,7 +5,7 @@ import type { PlanInfo } from '../domain/model';
 import type { PlanItem } from '../domain/planItem';
 import { addDays, endOfMonthOf, endOfWeekOf } from '../domain/clock';
 import { roleKey } from '../domain/roles';
-import { dueSortKey, isOpen, onOwnersList } from '../domain/schedule';
+import { dueSortKey, isMovedBack, isOpen, onOwnersList } from '../domain/schedule';
 import { RAGS, STATUS_TEXT, ragCounts } from '../domain/status';
 import { heldRoleKeys, isUnowned } from '../domain/ownership';
 import type { Caller, Services } from './context';
@@ -233,12 +233,13 @@ export async function slipping(s: Services, scope: Scope, owner: { ownerRoles?: 
   const soon = addDays(today, 30);
   const plans = await plansIn(s, scope);
   const lists = await Promise.all(
-    plans.map(async (p) =>
-      (await s.plans.listAllItems(p.id))
-        .filter((e) => isOpen(e.status))
-        .filter((e) => (e.originalDue && e.originalDue.kind === 'date' && e.due.kind === 'date' && e.due.date > e.originalDue.date) || ((e.rag === 'red' || e.rag === 'amber') && e.due.kind === 'date' && e.due.date <= soon))
-        .map((e) => ({ ...e, planName: p.name })),
-    ),
+    plans.map(async (p) => {
+      // From the store's moved| index and the due| rows up to `soon` when it keeps them; otherwise every item.
+      const items: ItemSummary[] =
+        (await s.plans.listSlipping(p.id, soon)) ??
+        (await s.plans.listAllItems(p.id)).filter((e) => isOpen(e.status) && (isMovedBack(e) || ((e.rag === 'red' || e.rag === 'amber') && e.due.kind === 'date' && e.due.date <= soon)));
+      return items.map((e) => ({ ...e, planName: p.name }));
+    }),
   );
   return lists.flat().filter(ownerMatcher(owner)).sort(byDueThenRef);
 }

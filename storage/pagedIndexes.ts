@@ -2,7 +2,7 @@ import type { Rag } from '../domain/model';
 import type { ItemState } from '../domain/planItem';
 import { refOrderKey } from '../domain/refs';
 import { roleKey } from '../domain/roles';
-import { dueSortKey, isOpen, onOwnersList } from '../domain/schedule';
+import { dueSortKey, isMovedBack, isOpen, onOwnersList } from '../domain/schedule';
 import { RAGS, ragCounts } from '../domain/status';
 import { decodeKey, encodeKey } from './keys';
 import { seqPart } from './planKeys';
@@ -16,11 +16,12 @@ import { seqPart } from './planKeys';
  *   rag|<rag>|<ref order>|<ref>|        "what's red": open actions of one RAG, in ref order
  *   lead|<role>|<ref order>|<ref>|      "unowned": open actions by owner role; the roles nobody in
  *                                       the directory holds are read (their count rows say which)
+ *   moved|all|<due sort>|<ref>|<m>      "slipping": open items whose due date has moved back
  *   awaiting|all|<due sort>|<ref>|<m>   "sign-offs": the items awaiting sign-off, read with their
  *                                       item rows (the list shows who asked and when)
  *   tally|<kind:status:due>|!           "summary": count rows only, every item by kind, status and
  *                                       whether it has a due date, by RAG (no rows of its own, so
- *                                       it is recounted from owner| rather than from itself)
+ *                                       it is recounted from the item rows rather than from itself)
  *
  * Kept exact by PlanRepository.saveChange (item, index rows and count rows in one entity-group
  * transaction, the count rows conditional on their ETags). Imports write the index rows but not
@@ -28,7 +29,7 @@ import { seqPart } from './planKeys';
  *
  * A plan written before an index existed has none of its rows. So each index is trusted only for a
  * plan whose row carries the index's stamp equal to its revision: stamped by savePlan once it has
- * checked the index's keys against the owner| index, which holds every item (or the plan was
+ * checked the index's keys against the item rows themselves (or the plan was
  * already stamped, and every writer since has kept both). Until then its list reads the plan the
  * old way, and writes delete only the rows of it that exist; the next import writes the missing
  * rows. (A rolling deploy where an older instance saves changes after the stamp would leave those
@@ -36,8 +37,8 @@ import { seqPart } from './planKeys';
  */
 export interface PagedIndex {
   /** The plan row's property that stamps this index as trusted for a revision. */
-  readonly stamp: 'ownedIndexRevision' | 'ragIndexRevision' | 'leadIndexRevision' | 'awaitingIndexRevision' | 'tallyIndexRevision';
-  /** Count rows only: nothing to page, and its counts are taken from owner| (which holds every item). */
+  readonly stamp: 'ownedIndexRevision' | 'ragIndexRevision' | 'leadIndexRevision' | 'movedIndexRevision' | 'awaitingIndexRevision' | 'tallyIndexRevision';
+  /** Count rows only: nothing to page, and its counts are taken from the item rows. */
   readonly rowless?: boolean;
   /** Every row of the index starts with it. */
   readonly prefix: string;
@@ -54,7 +55,7 @@ export interface PagedIndex {
 }
 
 /** What an item's place in a paged index depends on; index rows carry all of it. */
-export type IndexedFields = Pick<ItemState, 'kind' | 'ref' | 'seq' | 'ownerRole' | 'status' | 'rag' | 'due'>;
+export type IndexedFields = Pick<ItemState, 'kind' | 'ref' | 'seq' | 'ownerRole' | 'status' | 'rag' | 'due' | 'originalDue'>;
 
 export const UNOWNED_KEY = '(unowned)';
 
@@ -87,12 +88,17 @@ export const OWNED = family('ownedIndexRevision', 'owned', (i) => (onOwnersList(
 /** "what's red" / "amber actions": per RAG, the open actions (not milestones), in ref order (domain/refs refOrderKey). */
 export const BY_RAG = family('ragIndexRevision', 'rag', (i) => (i.kind === 'action' && isOpen(i.status) ? { group: i.rag, sort: encodeKey(refOrderKey(i.ref)), rag: i.rag } : undefined));
 
+/** The one group of an index that is a single list. */
+export const ALL = 'all';
+
 /** "unowned actions": per owner role (UNOWNED_KEY for none), the open actions, in ref order. */
 export const BY_LEAD = family('leadIndexRevision', 'lead', (i) => (i.kind === 'action' && isOpen(i.status) ? { group: ownerKeyOf(i), sort: encodeKey(refOrderKey(i.ref)), rag: i.rag } : undefined));
 
+/** "slipping": every open item whose due date has moved later than first planned, by due date. */
+export const MOVED = family('movedIndexRevision', 'moved', (i) => (isOpen(i.status) && isMovedBack(i) ? { group: ALL, sort: dueSortKey(i.due), rag: i.rag } : undefined));
+
 /** "sign-offs": every item awaiting sign-off, in one group, by due date. */
-export const AWAITING = family('awaitingIndexRevision', 'awaiting', (i) => (i.status === 'awaiting_signoff' ? { group: AWAITING_GROUP, sort: dueSortKey(i.due), rag: i.rag } : undefined));
-export const AWAITING_GROUP = 'all';
+export const AWAITING = family('awaitingIndexRevision', 'awaiting', (i) => (i.status === 'awaiting_signoff' ? { group: ALL, sort: dueSortKey(i.due), rag: i.rag } : undefined));
 
 /** The plan summary's counts: every item, grouped by tallyGroup, by RAG. */
 export const TALLY = family('tallyIndexRevision', 'tally', (i) => ({ group: tallyGroup(i), rag: i.rag }), true);
@@ -106,7 +112,7 @@ export function parseTallyGroup(group: string): { kind: ItemState['kind']; statu
   return { kind: kind as ItemState['kind'], status: status as ItemState['status'], dueKind: dueKind as ItemState['due']['kind'] };
 }
 
-export const PAGED_INDEXES: readonly PagedIndex[] = [OWNED, BY_RAG, BY_LEAD, AWAITING, TALLY];
+export const PAGED_INDEXES: readonly PagedIndex[] = [OWNED, BY_RAG, BY_LEAD, MOVED, AWAITING, TALLY];
 
 /** `isCount` lets a query over an index's range return its count rows only (the roles a plan has, for "unowned"). */
 export type CountEntity = { partitionKey: string; rowKey: string; isCount: true } & Record<Rag, number>;

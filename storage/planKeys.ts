@@ -19,15 +19,16 @@ import { encodeKey } from './keys';
  *   rag|<rag>|<order>|<ref>|  "what's red": open actions of one RAG in ref order (<order> is
  *   rag|<rag>|!            refOrderKey), led by the RAG's count row
  *   lead|<role>|<order>|<ref>|  "unowned": open actions by owner role, led by each role's count row
+ *   moved|all|<sort>|<ref>|<m>     "slipping": open items whose due date moved back, by due date
  *   awaiting|all|<sort>|<ref>|<m>  "sign-offs": items awaiting sign-off by due date, led by a count row
  *   tally|<group>|!        count rows only: every item by kind, status and due kind, by RAG ("summary")
- *                          (owned|, rag|, lead|, awaiting| and tally| are the paged indexes: pagedIndexes.ts)
+ *                          (owned|, rag|, lead|, moved|, awaiting| and tally| are the paged indexes: pagedIndexes.ts)
  *   hist|<ref>|<inv-ts>|…  append-only history   newest first, so "last five" is a $top=5 read
  *   prio|<ref>             priorities / themes
  *   due!summary            open items per due date and RAG (dueSummary.ts): sorts just before due|,
  *                          so "N overdue" and the oldest overdue page are one range read
  *
- * Index rows (due|, owner|, owned|, rag|, lead|) carry a summary of the item, so lists need no second read. They live in
+ * Index rows (due|, owner|, owned|, rag|, lead|, moved|, awaiting|) carry a summary of the item, so lists need no second read. They live in
  * the same partition as the item so an update, its history row and its index rows commit in one
  * entity-group transaction: the indexes can never disagree with the item, even after a crash.
  * The trailing "|" on the action key stops "2.4" from range-matching "2.4.1"'s rows.

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Due, PlanInfo, Rag } from '../domain/model';
-import { AWAITING, AWAITING_GROUP, BY_LEAD, BY_RAG, OWNED, PAGED_INDEXES, TALLY, countEntity, countsOfRow, isCountRow, leadRowKey, ownerKeyOf, UNOWNED_KEY, parseTallyGroup, ragRowKeys, type IndexedFields, type PagedIndex } from './pagedIndexes';
+import { ALL, AWAITING, BY_LEAD, BY_RAG, MOVED, OWNED, PAGED_INDEXES, TALLY, countEntity, countsOfRow, isCountRow, leadRowKey, ownerKeyOf, UNOWNED_KEY, parseTallyGroup, ragRowKeys, type IndexedFields, type PagedIndex } from './pagedIndexes';
 import { RAGS, ragCounts } from '../domain/status';
 export type { PlanInfo } from '../domain/model';
 import { RECENT_CHANGES, type ActionDetail, type HistoryEntry, type ItemState, type ItemSummary } from '../domain/planItem';
 import type { Priority } from '../domain/model';
 import { TABLES, type TableSet } from './tables';
 import { planKeys, prefixRange, END } from './planKeys';
-import { odataString } from './keys';
+import { encodeKey, odataString } from './keys';
 import { actionKept, historyEntity, historyOf, keptOf, keptWith, seedFrom, toHistory, type HistoryEntity } from './historyRows';
 import { ITEM_COLUMNS_BUT_CHANGES, entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
 import { OLD_SUMMARY_ROW, SUMMARY_ROW, addTo, countBefore, countsOf, dueKeyOf, summaryEntity, type DueCounts, type SummaryEntity } from './dueSummary';
@@ -31,9 +31,9 @@ function trustedBy(row: PlanEntity | undefined): Set<PagedIndex> {
 const MAX_BATCH = 100; // Azure Tables' entity-group transaction limit.
 
 type SharedRow = Record<string, unknown> & { etag?: string };
-/** Shared rows (due summary, count rows) read with an item for its save: which were asked for (by key or by prefix), and those found. */
-type SharedRows = { asked: Set<string>; askedPrefixes: string[]; found: Map<string, SharedRow> };
-const wasAsked = (read: SharedRows | undefined, key: string) => !!read && (read.asked.has(key) || read.askedPrefixes.some((p) => key.startsWith(p)));
+/** Shared rows (due summary, count rows, index rows) read with an item for its save: which keys were asked for, and those found. */
+type SharedRows = { asked: (key: string) => boolean; found: Map<string, SharedRow> };
+const wasAsked = (read: SharedRows | undefined, key: string) => !!read && read.asked(key);
 /** Held beside the loaded item handed out, not on it, so callers see only domain fields; gone with the object. */
 const prefetched = new WeakMap<object, SharedRows>();
 export const PLAN_LIST_TTL_MS = 5_000;
@@ -180,7 +180,7 @@ export class PlanRepository implements PlanStore {
       };
       // A group's count row sorts before its rows, so each is read before what it counts: a change
       // saved after that read moves the row's ETag and fails the write below. A rowless index reads
-      // its count rows first, then owner|, for the same reason.
+      // its count rows first, then the item rows, for the same reason.
       const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(index.prefix)}`;
       for await (const e of this.items.listEntities<Partial<Record<Rag, number>> & { rag?: Rag }>({ queryOptions: { filter, select: ['RowKey', 'rag', ...RAGS] } })) {
         const rk = e.rowKey as string;
@@ -209,9 +209,9 @@ export class PlanRepository implements PlanStore {
     return false;
   }
 
-  /** Which of `indexes` hold exactly the rows the items of the owner| index (every item) should have in them. */
+  /** Which of `indexes` hold exactly the rows the plan's items should have in them. */
   private async indexesMatchingOwners(planId: string, indexes: PagedIndex[]): Promise<Set<PagedIndex>> {
-    // A rowless index has only its count rows, which recount has just taken from owner| itself.
+    // A rowless index has only its count rows, which recount has just taken from the item rows themselves.
     const out = new Set<PagedIndex>(indexes.filter((x) => x.rowless));
     const want = new Map(indexes.filter((x) => !x.rowless).map((x) => [x, new Set<string>()]));
     if (!want.size) return out;
@@ -236,13 +236,14 @@ export class PlanRepository implements PlanStore {
     return out;
   }
 
-  /** Every item's indexed fields, from the owner| index (which holds every item). */
+  /** Every item's indexed fields, from the item rows themselves (only the columns an index depends on). */
   private async forEachItemIn(planId: string, visit: (fields: IndexedFields) => void): Promise<void> {
-    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.ownerAll)}`;
-    for await (const e of this.items.listEntities<Pick<IndexEntity, 'kind' | 'ref' | 'seq' | 'ownerRole' | 'status' | 'rag' | 'dueJson'>>({
-      queryOptions: { filter, select: ['kind', 'ref', 'seq', 'ownerRole', 'status', 'rag', 'dueJson'] },
+    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.allItemsPrefix)}`;
+    for await (const e of this.items.listEntities<Pick<ItemEntity, 'kind' | 'ref' | 'seq' | 'ownerRole' | 'status' | 'rag' | 'dueJson' | 'originalDueJson'>>({
+      queryOptions: { filter, select: ['kind', 'ref', 'seq', 'ownerRole', 'status', 'rag', 'dueJson', 'originalDueJson'] },
     })) {
-      visit({ kind: e.kind, ref: e.ref, seq: e.seq ?? undefined, ownerRole: e.ownerRole ?? undefined, status: e.status, rag: e.rag, due: JSON.parse(e.dueJson) as Due });
+      const originalDue = e.originalDueJson ? (JSON.parse(e.originalDueJson) as Due) : undefined;
+      visit({ kind: e.kind, ref: e.ref, seq: e.seq ?? undefined, ownerRole: e.ownerRole || undefined, status: e.status, rag: e.rag, due: JSON.parse(e.dueJson) as Due, ...(originalDue ? { originalDue } : {}) });
     }
   }
 
@@ -437,7 +438,7 @@ export class PlanRepository implements PlanStore {
    * its version). undefined when the plan's awaiting| index is not trusted yet.
    */
   async listAwaitingSignOff(planId: string): Promise<ItemState[] | undefined> {
-    const page = await this.pageOf(AWAITING, planId, AWAITING_GROUP, Infinity);
+    const page = await this.pageOf(AWAITING, planId, ALL, Infinity);
     if (!page) return undefined;
     const out: ItemState[] = [];
     // Up to 50 keys a query keeps the filter well inside the service's limits.
@@ -448,6 +449,27 @@ export class PlanRepository implements PlanStore {
     }
     // The item rows are the truth: an index row a save has just moved past is not listed.
     return out.filter((it) => it.status === 'awaiting_signoff');
+  }
+
+  /**
+   * "What's slipping" in one query: every row of the moved| index (open items whose date moved back)
+   * and the due| rows up to `soonDate` rated Red or Amber (a filter the service applies within that
+   * range). An item in both is listed once. undefined when the plan's moved| index is not trusted yet.
+   */
+  async listSlipping(planId: string, soonDate: string): Promise<ItemSummary[] | undefined> {
+    if (!(await this.planRows()).trusted.get(MOVED)?.has(planId)) return undefined;
+    const hot = `RowKey ge ${odataString(planKeys.duePrefix)} and RowKey lt ${odataString(planKeys.dueAt(soonDate) + '|' + END)} and (rag eq 'red' or rag eq 'amber')`;
+    const rows = await collect<IndexEntity>(this.items, planId, `((${prefixRange(MOVED.groupPrefix(ALL))}) or (${hot}))`);
+    const seen = new Set<string>();
+    const out: ItemSummary[] = [];
+    for (const e of rows) {
+      if (isCountRow(e.rowKey)) continue;
+      const k = `${e.ref}|${e.seq ?? ''}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(indexToSummary(e));
+    }
+    return out;
   }
 
   async listPriorities(planId: string): Promise<Priority[]> {
@@ -496,18 +518,26 @@ export class PlanRepository implements PlanStore {
       SUMMARY_ROW,
       ...(hinted !== undefined ? [OWNED.countKey(hinted), BY_LEAD.countKey(hinted)] : []),
       ...RAGS.map((r) => BY_RAG.countKey(r)),
-      AWAITING.countKey(AWAITING_GROUP),
+      AWAITING.countKey(ALL),
+      MOVED.countKey(ALL),
       // The action's rows in the rag| index (whichever RAG it has) and in its owner's lead| group.
       ...(seq === undefined ? [...ragRowKeys(ref), ...(hinted !== undefined ? [leadRowKey(ownerRoleHint ?? '', ref)] : [])] : []),
     ];
-    const askedPrefixes = [TALLY.prefix];
-    const filter = `(${prefixRange(planKeys.actionPrefix(ref))} or ${askedPrefixes.map((p) => `(${prefixRange(p)})`).join(' or ')} or ${asked.map((k) => `RowKey eq ${odataString(k)}`).join(' or ')})`;
+    // Every tally row, and this action's rows in the groups whose keys hold a due date not known
+    // before the read (the hinted owner's owned| group, moved| and awaiting|): a new date or a
+    // decision moves them. The service filters those groups on the ref.
+    const groups = [...(hinted !== undefined ? [OWNED.groupPrefix(hinted)] : []), MOVED.groupPrefix(ALL), AWAITING.groupPrefix(ALL)];
+    const ofRef = groups.map((g) => `(${prefixRange(g)} and ref eq ${odataString(ref)})`).join(' or ');
+    const filter = `(${prefixRange(planKeys.actionPrefix(ref))} or (${prefixRange(TALLY.prefix)}) or ${ofRef} or ${asked.map((k) => `RowKey eq ${odataString(k)}`).join(' or ')})`;
+    const askedKeys = new Set(asked);
+    // Row keys are <index>|<group>|<sort>|<ref>|<m> (pagedIndexes.ts).
+    const rowOfRef = (k: string) => groups.some((g) => k.startsWith(g)) && !isCountRow(k) && k.split('|')[3] === encodeKey(ref);
     const all = await collect<ItemEntity & { etag?: string }>(this.items, planId, filter);
     const rows = all.filter((r) => r.rowKey.startsWith(planKeys.allItemsPrefix));
     const action = actionOf(rows);
     const target = rows.find((r) => r.rowKey === planKeys.item(ref, seq));
     if (!action || !target) return undefined;
-    const shared: SharedRows = { asked: new Set(asked), askedPrefixes, found: new Map(all.filter((r) => !r.rowKey.startsWith(planKeys.allItemsPrefix)).map((r) => [r.rowKey, r as SharedRow])) };
+    const shared: SharedRows = { asked: (k) => askedKeys.has(k) || k.startsWith(TALLY.prefix) || rowOfRef(k), found: new Map(all.filter((r) => !r.rowKey.startsWith(planKeys.allItemsPrefix)).map((r) => [r.rowKey, r as SharedRow])) };
     const loaded: LoadedForUpdate = { item: entityToItem(target), token: target.etag as ConcurrencyToken, kept: keptOf(target), action, actionKept: actionKept(rows) };
     prefetched.set(loaded, shared);
     return loaded;

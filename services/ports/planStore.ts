@@ -117,6 +117,12 @@ export interface PlanStore {
    * of the plan. undefined when this store cannot answer it from an index for this plan: read listAllItems.
    */
   listAwaitingSignOff(planId: string): Promise<ItemState[] | undefined>;
+  /**
+   * "What's slipping": open items whose due date moved back (domain/schedule.isMovedBack), and open
+   * items rated Red or Amber due on or before `soonDate`, each once, without reading the rest of the
+   * plan. undefined when this store cannot answer it from an index for this plan: read listAllItems.
+   */
+  listSlipping(planId: string, soonDate: string): Promise<ItemSummary[] | undefined>;
   listPriorities(planId: string): Promise<Priority[]>;
   /** An item's history, newest first. */
   listHistory(planId: string, ref: string, top?: number): Promise<HistoryEntry[]>;

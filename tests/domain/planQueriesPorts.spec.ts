@@ -39,6 +39,7 @@ function plansOf(plans: PlanInfo[], items: ItemSummary[]): PlanStore {
     planCounts: async () => undefined,
     unownedActions: async () => undefined,
     listAwaitingSignOff: async () => undefined,
+    listSlipping: async () => undefined,
     listOpenDueBefore: async (planId, beforeDate) => items.filter((i) => i.planId === planId && i.status !== 'complete' && (dated(i) ?? '9999') < beforeDate),
     setArchived: notUsed('setArchived'),
     savePlan: notUsed('savePlan'),

@@ -142,6 +142,9 @@ describe('"action X" resolves its ref without reading the whole plan', function 
     // The tally's count rows, the lead| count rows and the due summary in one query (storage/pagedIndexes.ts); the directory is held in memory.
     assert.ok(c.requests <= 2, `summary: ${c.requests} requests`);
     assert.ok(c.entities <= 100, `summary: ${c.entities} entities read`);
+    const sl = await cost(h, "what's slipping");
+    assert.match(sl.reply, /Slipping|Nothing is slipping/);
+    assert.ok(sl.requests <= 2 && sl.entities < 720, `slipping: ${sl.requests} requests, ${sl.entities} entities read`);
     const u = await cost(h, 'unowned actions');
     assert.match(u.reply, /Unowned actions|Every open action has an owner/);
     assert.ok(u.requests <= 3, `unowned: ${u.requests} requests`);
@@ -229,7 +232,7 @@ describe('what a card update costs in table storage', function () {
   it('marked complete from the form (so awaiting sign-off), still reads the plan\'s rows once', async () => {
     const opened = await h.execute('openUpdate', { planId: 'southend-2021', ref: '2.5', seq: '' }, { from: ROSA });
     const save = JSON.stringify(opened.body.value).match(/"verb":"submitUpdate","style":"positive","data":(\{[^}]*\})/);
-    assert.ok(save, 'the form has a Save update button');
+    assert.ok(save, `the form has a Save update button: ${JSON.stringify(opened.body).slice(0, 600)}`);
     const stop = recordTableRequests();
     const r = await h.execute('submitUpdate', { ...(JSON.parse(save[1]) as Record<string, string>), status: 'complete', rag: 'auto', commentary: 'All done', evidenceUrl: 'https://example.org/evidence' }, { from: ROSA });
     const sent = stop();
@@ -238,6 +241,19 @@ describe('what a card update costs in table storage', function () {
     assert.equal(sent.filter((q) => q.startsWith('GET') && q.includes('/PlanItems')).length, 1, `one read of the plan's rows:\n${sent.join('\n')}`);
     const waiting = await h.bot.services.plans.listAwaitingSignOff('southend-2021');
     assert.ok(waiting?.some((i) => i.ref === '2.5'), 'listed as awaiting sign-off');
+  });
+
+  it('a revised date from the form (so slipping) reads the plan\'s rows once, and the item is on the slipping list', async () => {
+    const opened = await h.execute('openUpdate', { planId: 'southend-2021', ref: '6.3', seq: '' }, { from: ROSA });
+    const save = JSON.stringify(opened.body.value).match(/"verb":"submitUpdate","style":"positive","data":(\{[^}]*\})/);
+    assert.ok(save, `the form has a Save update button: ${JSON.stringify(opened.body).slice(0, 600)}`);
+    const stop = recordTableRequests();
+    const r = await h.execute('submitUpdate', { ...(JSON.parse(save[1]) as Record<string, string>), status: 'some_issues', rag: 'amber', commentary: 'Moved to the spring', revisedDue: '2022-04-30', revisedDueReason: 'Waiting on the new provider' }, { from: ROSA });
+    const sent = stop();
+    assert.match(cardText(r.body.value as object), /Moved to the spring/);
+    assert.equal(sent.filter((q) => q.startsWith('GET') && q.includes('/PlanItems')).length, 1, `one read of the plan's rows:\n${sent.join('\n')}`);
+    const slipping = await h.bot.services.plans.listSlipping('southend-2021', '2021-12-15');
+    assert.ok(slipping?.some((i) => i.ref === '6.3'), 'listed as slipping');
   });
 
   it('a wrong owner in the card data costs one more read, never a wrong count', async () => {
