@@ -297,8 +297,10 @@ export async function priorityItems(s: Services, scope: Scope, ref: string): Pro
   let title: string | undefined;
   const lists = await Promise.all(
     plans.map(async (p) => {
-      const [all, prios] = await Promise.all([s.plans.listAllItems(p.id), s.plans.listPriorities(p.id)]);
-      title ??= prios.find((x) => x.ref === ref)?.title;
+      // The store's members row when it is of this revision (one query, or two); otherwise every item.
+      const indexed = await s.plans.priorityActions(p.id, ref, p.revision);
+      title ??= indexed ? indexed.title : (await s.plans.listPriorities(p.id)).find((x) => x.ref === ref)?.title;
+      const all = indexed?.actions ?? (await s.plans.listAllItems(p.id));
       return all.filter((e) => e.kind === 'action' && (priorityOf(e) === ref || e.ref.startsWith(ref + '.'))).map((e) => ({ ...e, planName: p.name }));
     }),
   );

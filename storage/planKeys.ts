@@ -25,6 +25,7 @@ import { encodeKey } from './keys';
  *                          (owned|, rag|, lead|, moved|, awaiting| and tally| are the paged indexes: pagedIndexes.ts)
  *   hist|<ref>|<inv-ts>|…  append-only history   newest first, so "last five" is a $top=5 read
  *   prio|<ref>             priorities / themes
+ *   prio!members           each priority's actions, as at one plan revision (priorityMembers.ts)
  *   due!summary            open items per due date and RAG (dueSummary.ts): sorts just before due|,
  *                          so "N overdue" and the oldest overdue page are one range read
  *

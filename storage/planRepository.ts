@@ -9,6 +9,7 @@ import type { Priority } from '../domain/model';
 import { TABLES, type TableSet } from './tables';
 import { planKeys, prefixRange, END } from './planKeys';
 import { encodeKey, odataString } from './keys';
+import { MEMBERS_ROW, membersEntity, membersOf, type MembersEntity } from './priorityMembers';
 import { actionKept, historyEntity, historyOf, keptOf, keptWith, seedFrom, toHistory, type HistoryEntity } from './historyRows';
 import { ITEM_COLUMNS_BUT_CHANGES, entityToAction, entityToItem, indexRowsFor, indexToSummary, itemToEntity, type IndexEntity, type ItemEntity } from './itemEntity';
 import { OLD_SUMMARY_ROW, SUMMARY_ROW, addTo, countBefore, countsOf, dueKeyOf, summaryEntity, type DueCounts, type SummaryEntity } from './dueSummary';
@@ -145,6 +146,13 @@ export class PlanRepository implements PlanStore {
       });
     } catch {
       /* the summary is rebuilt on its next read */
+    }
+    // The priorities' members, for "priority N" (priorityMembers.ts). Best effort: a row of an older
+    // revision is not used.
+    try {
+      await this.rebuildPriorityMembers(plan.id, revision);
+    } catch {
+      /* "priority N" reads the plan whole */
     }
     // Each paged index's count rows are recounted (imports do not keep them), and the index is
     // stamped as trusted for this revision when it was trusted before or its keys check out
@@ -470,6 +478,40 @@ export class PlanRepository implements PlanStore {
       out.push(indexToSummary(e));
     }
     return out;
+  }
+
+  private async rebuildPriorityMembers(planId: string, revision: string): Promise<void> {
+    const members: Record<string, string[]> = {};
+    const filter = `PartitionKey eq ${odataString(planId)} and ${prefixRange(planKeys.allItemsPrefix)} and kind eq 'action'`;
+    for await (const e of this.items.listEntities<Pick<ItemEntity, 'ref' | 'priorityRef'>>({ queryOptions: { filter, select: ['ref', 'priorityRef'] } })) {
+      if (e.priorityRef) (members[e.priorityRef] ??= []).push(e.ref);
+    }
+    await this.items.upsertEntity(membersEntity(planId, members, revision), 'Replace');
+  }
+
+  /**
+   * A priority's title and actions (those naming it, and those whose ref starts with it and a dot),
+   * whole but for their kept changes: one query for the members row, the priority's own row and the
+   * actions under the ref's prefix, and one more only for members whose refs lie outside it.
+   * undefined when the members row is not of the plan's current revision.
+   */
+  async priorityActions(planId: string, priorityRef: string, revision: string | undefined): Promise<{ title?: string; actions: PlanItem[] } | undefined> {
+    const under = `item|${encodeKey(priorityRef)}.`;
+    const own = planKeys.priority(priorityRef);
+    const filter = `(RowKey eq ${odataString(MEMBERS_ROW)} or RowKey eq ${odataString(own)} or (${prefixRange(under)} and kind eq 'action'))`;
+    // No column list: the members row's JSON may run on in membersJson1, membersJson2…
+    const rows = await collect<ItemEntity & Partial<MembersEntity>>(this.items, planId, filter);
+    const members = membersOf(rows.find((r) => r.rowKey === MEMBERS_ROW), revision);
+    if (!members) return undefined;
+    const title = rows.find((r) => r.rowKey === own)?.title;
+    const actions = rows.filter((r) => r.rowKey.startsWith(planKeys.allItemsPrefix) && r.ref.startsWith(priorityRef + '.'));
+    const have = new Set(actions.map((a) => a.ref));
+    const rest = (members[priorityRef] ?? []).filter((ref) => !have.has(ref));
+    for (let i = 0; i < rest.length; i += 50) {
+      const keys = rest.slice(i, i + 50).map((ref) => `RowKey eq ${odataString(planKeys.item(ref))}`);
+      actions.push(...(await collect<ItemEntity>(this.items, planId, `(${keys.join(' or ')})`, undefined, ITEM_COLUMNS_BUT_CHANGES)));
+    }
+    return { title, actions: actions.map((e) => entityToAction(e, [])) };
   }
 
   async listPriorities(planId: string): Promise<Priority[]> {

@@ -123,6 +123,12 @@ export interface PlanStore {
    * plan. undefined when this store cannot answer it from an index for this plan: read listAllItems.
    */
   listSlipping(planId: string, soonDate: string): Promise<ItemSummary[] | undefined>;
+  /**
+   * A priority's title and actions: those naming it as their priority and those whose ref starts with it
+   * and a dot, without reading the rest of the plan. undefined when this store cannot answer it that
+   * way for this revision of the plan: read listAllItems.
+   */
+  priorityActions(planId: string, priorityRef: string, revision: string | undefined): Promise<{ title?: string; actions: PlanItem[] } | undefined>;
   listPriorities(planId: string): Promise<Priority[]>;
   /** An item's history, newest first. */
   listHistory(planId: string, ref: string, top?: number): Promise<HistoryEntry[]>;

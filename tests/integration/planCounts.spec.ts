@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { startStorage } from '../support/storageHarness';
-import { awaitingSignOff, naturalRef, slipping, summary, unowned, type PlanSummary } from '../../services/planQueries';
+import { awaitingSignOff, naturalRef, priorityItems, slipping, summary, unowned, type PlanSummary } from '../../services/planQueries';
 import { importPlan } from '../../services/importPlan';
 import { entitiesReadCount, tableRequestCount } from '../../storage/requestCounter';
 import { openTables, TABLES } from '../../storage/tables';
@@ -58,6 +58,13 @@ async function assertAgrees(s: Services, note: string): Promise<void> {
     .filter((e) => isOpen(e.status) && (isMovedBack(e) || ((e.rag === 'red' || e.rag === 'amber') && e.due.kind === 'date' && e.due.date <= soon)))
     .sort((a, b) => dueSortKey(a.due).localeCompare(dueSortKey(b.due)) || naturalRef(a, b));
   assert.deepEqual((await slipping(s, { planId: PLAN })).map(key), slips.map(key), `${note}: slipping`);
+  const everything = await s.plans.listAllItems(PLAN);
+  for (const p of await s.plans.listPriorities(PLAN)) {
+    const want = everything.filter((e) => e.kind === 'action' && (('priorityRef' in e && e.priorityRef === p.ref) || e.ref.startsWith(p.ref + '.'))).sort(naturalRef);
+    const got = await priorityItems(s, { planId: PLAN }, p.ref);
+    assert.equal(got.title, p.title, `${note}: priority ${p.ref} title`);
+    assert.deepEqual(got.items.map((i) => `${key(i)} ${i.rag} ${i.status}`), want.map((i) => `${key(i)} ${i.rag} ${i.status}`), `${note}: priority ${p.ref}`);
+  }
   const waiting = (await s.plans.listAllItems(PLAN)).filter((i) => i.status === 'awaiting_signoff').map((i) => `${key(i)}@${i.version}`).sort();
   assert.deepEqual((await awaitingSignOff(s, { planId: PLAN })).map((i) => `${key(i)}@${i.version}`).sort(), waiting, `${note}: awaiting sign-off, at their versions`);
 }
@@ -99,7 +106,7 @@ describe('the plan summary, "unowned", "slipping" and "sign-offs" come from coun
     await assertAgrees(s, 'fresh import');
   });
 
-  it('a summary is one request and reads counters, not items; "unowned", "slipping" and "sign-offs" read their own items only', async () => {
+  it('a summary is one request and reads counters, not items; "unowned", "slipping", "priority N" and "sign-offs" read their own items only', async () => {
     // The store's own reads: the plan list and the directory are held in memory (their checks are not the list's cost).
     const plans = s.plans;
     const revision = (await plans.listPlans())[0].revision;
@@ -121,6 +128,10 @@ describe('the plan summary, "unowned", "slipping" and "sign-offs" come from coun
     assert.ok(slips.value!.length > 3, `some items are slipping (${slips.value!.length})`);
     assert.equal(slips.requests, 1, `slipping: ${slips.requests} requests`);
     assert.ok(slips.entities <= 2 * slips.value!.length + 1, `slipping: ${slips.entities} entities read for ${slips.value!.length} items`);
+    const prio = await measure(() => plans.priorityActions(PLAN, '2', revision));
+    assert.ok(prio.value && prio.value.actions.length > 3, `priority 2 has actions (${prio.value?.actions.length})`);
+    assert.equal(prio.requests, 1, `priority: ${prio.requests} requests`);
+    assert.ok(prio.entities <= prio.value.actions.length + 2, `priority: ${prio.entities} entities read for ${prio.value.actions.length} actions`);
     const waiting = await measure(() => plans.listAwaitingSignOff(PLAN));
     assert.ok(waiting.value!.length > 3, `some items await sign-off (${waiting.value!.length})`);
     assert.ok(waiting.requests <= 2, `sign-offs: ${waiting.requests} requests`);
@@ -169,8 +180,24 @@ describe('the plan summary, "unowned", "slipping" and "sign-offs" come from coun
     await assertAgrees(s, 'after five simultaneous status changes');
   });
 
+  it('an action whose priority is not its ref\'s is listed under both, read by key; a members row of an older revision is not used', async () => {
+    const moved = plan.actions.find((a) => a.ref.startsWith('1.') && a.priorityRef === '1')!;
+    const other = plan.priorities.find((p) => p.ref !== '1')!;
+    const edited: ParsedPlan = { ...plan, actions: plan.actions.map((a) => (a === moved ? { ...a, priorityRef: other.ref } : a)) };
+    await importPlan(s.plans, { planId: PLAN, planName: 'Big plan', parsed: edited, dryRun: false, now });
+    const under = await priorityItems(s, { planId: PLAN }, other.ref);
+    assert.ok(under.items.some((i) => i.ref === moved.ref), `${moved.ref} is listed under priority ${other.ref}`);
+    assert.ok((await priorityItems(s, { planId: PLAN }, '1')).items.some((i) => i.ref === moved.ref), `${moved.ref} is still listed under priority 1 by its ref`);
+    await assertAgrees(s, 'after a priority changed by import');
+    // Another instance's import moved the revision on; this members row is of the old one.
+    const revision = (await s.plans.listPlans())[0].revision;
+    assert.ok(await s.plans.priorityActions(PLAN, other.ref, revision));
+    assert.equal(await s.plans.priorityActions(PLAN, other.ref, 'another revision'), undefined);
+  });
+
   it('a plan written before the counters is read whole until its next import recounts them', async () => {
     const items = openTables(connection).client(TABLES.planItems);
+    await items.deleteEntity(PLAN, 'prio!members');
     for (const prefix of ['lead|', 'tally|', 'awaiting|', 'moved|']) {
       const filter = `PartitionKey eq '${PLAN}' and RowKey ge '${prefix}' and RowKey lt '${prefix}~'`;
       for await (const e of items.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) await items.deleteEntity(PLAN, e.rowKey as string);
@@ -182,6 +209,7 @@ describe('the plan summary, "unowned", "slipping" and "sign-offs" come from coun
     assert.equal(await s.plans.unownedActions(PLAN, new Set()), undefined, 'an untrusted lead| index is not used');
     assert.equal(await s.plans.listAwaitingSignOff(PLAN), undefined, 'an untrusted awaiting| index is not used');
     assert.equal(await s.plans.listSlipping(PLAN, TODAY), undefined, 'an untrusted moved| index is not used');
+    assert.equal(await s.plans.priorityActions(PLAN, '1', revision), undefined, 'no members row: "priority N" reads the plan');
     await assertAgrees(s, 'read whole');
     const open = (await s.plans.listAllItems(PLAN)).filter((i) => i.kind === 'action' && isOpen(i.status));
     await change(s, open[0].ref, undefined, { status: 'complete', rag: 'blue' });
@@ -196,6 +224,7 @@ describe('the plan summary, "unowned", "slipping" and "sign-offs" come from coun
     assert.ok(await s.plans.unownedActions(PLAN, new Set()), 'the lead| index is trusted again');
     assert.ok(await s.plans.listAwaitingSignOff(PLAN), 'the awaiting| index is trusted again');
     assert.ok(await s.plans.listSlipping(PLAN, TODAY), 'the moved| index is trusted again');
+    assert.ok(await s.plans.priorityActions(PLAN, '1', (await s.plans.listPlans())[0].revision), 'the members row is back');
     await assertAgrees(s, 'after the repairing import');
   });
 });

@@ -136,7 +136,7 @@ describe('"action X" resolves its ref without reading the whole plan', function 
     assert.ok(c.entities <= 1 + 10 + 21, `${c.entities} entities read`);
   });
 
-  it('"summary" and "unowned actions" read counters and the unowned rows, not the plan\'s 720 items', async () => {
+  it('"summary", "what\'s slipping", "priority N" and "unowned actions" read counters and their own rows, not the plan\'s 720 items', async () => {
     const c = await cost(h, 'summary');
     assert.match(c.reply, /120/, `the summary counts the plan's 120 actions: ${c.reply.slice(0, 400)}`);
     // The tally's count rows, the lead| count rows and the due summary in one query (storage/pagedIndexes.ts); the directory is held in memory.
@@ -145,6 +145,9 @@ describe('"action X" resolves its ref without reading the whole plan', function 
     const sl = await cost(h, "what's slipping");
     assert.match(sl.reply, /Slipping|Nothing is slipping/);
     assert.ok(sl.requests <= 2 && sl.entities < 720, `slipping: ${sl.requests} requests, ${sl.entities} entities read`);
+    const pr = await cost(h, 'priority 2');
+    assert.match(pr.reply, /Priority 2/);
+    assert.ok(pr.requests <= 2 && pr.entities <= 60, `priority 2: ${pr.requests} requests, ${pr.entities} entities read`);
     const u = await cost(h, 'unowned actions');
     assert.match(u.reply, /Unowned actions|Every open action has an owner/);
     assert.ok(u.requests <= 3, `unowned: ${u.requests} requests`);
