@@ -132,14 +132,30 @@ function ownerMatcher(filter: { ownerRole?: string; ownerRoles?: string[] }): (i
 
 const inPriority = (ref: string | undefined) => (i: ItemSummary | PlanItem) => !ref || priorityOf(i as PlanItem) === ref || i.ref === ref || i.ref.startsWith(ref + '.');
 
+/**
+ * Whether a list row (action or milestone) is in a priority. Index rows do not carry the action's
+ * priority, and a ref need not start with it ("ASC01" in priority 1), so the refs of the actions
+ * naming it come from the store's members row, or from the plan read whole when it keeps none.
+ */
+async function priorityMatcher(s: Services, p: PlanInfo, ref: string | undefined): Promise<(i: ItemSummary) => boolean> {
+  if (!ref) return () => true;
+  const named = (await s.plans.priorityMembers(p.id, p.revision))?.[ref] ?? (await s.plans.listAllItems(p.id)).filter((e) => e.kind === 'action' && priorityOf(e) === ref).map((e) => e.ref);
+  const refs = new Set(named);
+  return (i) => i.ref === ref || i.ref.startsWith(ref + '.') || refs.has(i.ref);
+}
+
 export async function overdue(s: Services, scope: Scope, filter: OverdueFilter = {}): Promise<ItemWithPlan[]> {
   const today = s.clock.today();
   const plans = await plansIn(s, scope);
-  const lists = await Promise.all(plans.map(async (p) => (await s.plans.listOpenDueBefore(p.id, today)).map((i) => ({ ...i, planName: p.name }))));
+  const lists = await Promise.all(
+    plans.map(async (p) => {
+      const [rows, inIt] = await Promise.all([s.plans.listOpenDueBefore(p.id, today), priorityMatcher(s, p, filter.priorityRef)]);
+      return rows.filter(inIt).map((i) => ({ ...i, planName: p.name }));
+    }),
+  );
   return lists
     .flat()
     .filter(ownerMatcher(filter))
-    .filter(inPriority(filter.priorityRef))
     .filter((i) => !filter.rag || i.rag === filter.rag)
     .sort(byDueThenRef);
 }

@@ -514,6 +514,15 @@ export class PlanRepository implements PlanStore {
     return { title, actions: actions.map((e) => entityToAction(e, [])) };
   }
 
+  /** Each priority's action refs, as at `revision`; undefined when the members row is of another revision (or missing). */
+  async priorityMembers(planId: string, revision: string | undefined): Promise<Record<string, string[]> | undefined> {
+    const row = await this.items.getEntity<MembersEntity>(planId, MEMBERS_ROW).catch((err: unknown) => {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    });
+    return membersOf(row, revision);
+  }
+
   async listPriorities(planId: string): Promise<Priority[]> {
     const rows = await collect<{ ref: string; title: string }>(this.items, planId, prefixRange(planKeys.priorityPrefix));
     return rows.map((r) => ({ ref: r.ref, title: r.title }));

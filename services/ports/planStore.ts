@@ -129,6 +129,8 @@ export interface PlanStore {
    * way for this revision of the plan: read listAllItems.
    */
   priorityActions(planId: string, priorityRef: string, revision: string | undefined): Promise<{ title?: string; actions: PlanItem[] } | undefined>;
+  /** Each priority's action refs (those naming it as their priority), as at `revision`; undefined when this store does not keep them for it. */
+  priorityMembers(planId: string, revision: string | undefined): Promise<Record<string, string[]> | undefined>;
   listPriorities(planId: string): Promise<Priority[]>;
   /** An item's history, newest first. */
   listHistory(planId: string, ref: string, top?: number): Promise<HistoryEntry[]>;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { startStorage } from '../support/storageHarness';
-import { awaitingSignOff, naturalRef, priorityItems, slipping, summary, unowned, type PlanSummary } from '../../services/planQueries';
+import { awaitingSignOff, naturalRef, overdue, priorityItems, slipping, summary, unowned, type PlanSummary } from '../../services/planQueries';
 import { importPlan } from '../../services/importPlan';
 import { entitiesReadCount, tableRequestCount } from '../../storage/requestCounter';
 import { openTables, TABLES } from '../../storage/tables';
@@ -181,7 +181,9 @@ describe('the plan summary, "unowned", "slipping" and "sign-offs" come from coun
   });
 
   it('an action whose priority is not its ref\'s is listed under both, read by key; a members row of an older revision is not used', async () => {
-    const moved = plan.actions.find((a) => a.ref.startsWith('1.') && a.priorityRef === '1')!;
+    // One with an overdue milestone, so "overdue in priority N" must find that too (a milestone's row carries its action's ref).
+    const moved = plan.actions.find((a) => a.ref.startsWith('1.') && a.priorityRef === '1' && a.milestones.some((m) => m.due.kind === 'date' && m.due.date < TODAY && isOpen(m.status)))!;
+    assert.ok(moved, 'an action in priority 1 with an overdue milestone');
     const other = plan.priorities.find((p) => p.ref !== '1')!;
     const edited: ParsedPlan = { ...plan, actions: plan.actions.map((a) => (a === moved ? { ...a, priorityRef: other.ref } : a)) };
     await importPlan(s.plans, { planId: PLAN, planName: 'Big plan', parsed: edited, dryRun: false, now });
@@ -189,6 +191,10 @@ describe('the plan summary, "unowned", "slipping" and "sign-offs" come from coun
     assert.ok(under.items.some((i) => i.ref === moved.ref), `${moved.ref} is listed under priority ${other.ref}`);
     assert.ok((await priorityItems(s, { planId: PLAN }, '1')).items.some((i) => i.ref === moved.ref), `${moved.ref} is still listed under priority 1 by its ref`);
     await assertAgrees(s, 'after a priority changed by import');
+    const late = await overdue(s, { planId: PLAN }, { priorityRef: other.ref });
+    assert.ok(late.some((i) => i.ref === moved.ref), `"overdue in priority ${other.ref}" lists ${moved.ref}: ${late.map((i) => i.ref).join(', ')}`);
+    const wholeLate = (await s.plans.listAllItems(PLAN)).filter((e) => e.due.kind === 'date' && e.due.date < TODAY && isOpen(e.status) && (e.ref.startsWith(other.ref + '.') || e.ref === moved.ref));
+    assert.deepEqual(late.map(key).sort(), wholeLate.map(key).sort(), 'every overdue item of the priority, its milestones included');
     // Another instance's import moved the revision on; this members row is of the old one.
     const revision = (await s.plans.listPlans())[0].revision;
     assert.ok(await s.plans.priorityActions(PLAN, other.ref, revision));
