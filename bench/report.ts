@@ -510,7 +510,7 @@ function findings(r: Results, small: ImportResult, large: ImportResult): string[
       `A card update costs ${spread(upd.counter)} table requests at ${big} actions (${spread(upd.wire)} on the wire; ${spread(S.get('update')?.counter ?? [])} at ${n(sd.size)}, where more of the actions asked cite KPIs)` +
         (updBase !== undefined ? `: ${updBase}, and 1 more when the action cites KPIs. ` : '. ') +
         "One query reads the action with its milestones (the target row's ETag is the token; each row keeps its own latest changes, storage/historyRows.ts), " +
-        'the due-summary row and the count row of the owner the card showed (storage/dueSummary.ts, storage/pagedIndexes.ts); the caller\'s roles, the owner and their manager come from the directory held in memory ' +
+        'and the shared rows a change of status, RAG or commentary moves: the due-summary row, the tally and RAG count rows, and the count rows of the owner the card showed (storage/dueSummary.ts, storage/pagedIndexes.ts; a revised date or a sign-off request reads its owned|, moved| or awaiting| rows in one more request); the caller\'s roles, the owner and their manager come from the directory held in memory ' +
         '(storage/directoryRepository.ts); then one entity-group transaction. The card after the save is built from what was read and written (bot/updateFlow.ts savedCard); ' +
         'only the cited KPIs\' latest values are read, in one query. That third request remains because KPI figures live in their own table, not in the plan\'s partition.',
     );

@@ -137,11 +137,6 @@ export function pagedIndexOf(rowKey: string): PagedIndex | undefined {
   return PAGED_INDEXES.find((x) => rowKey.startsWith(x.prefix));
 }
 
-/** Every row key an action could have in the rag| index, whichever its RAG: read by key with the action before a save. */
-export function ragRowKeys(ref: string): string[] {
-  return RAGS.map((rag) => BY_RAG.entryOf({ kind: 'action', ref, status: 'not_started', rag, due: { kind: 'none' } })!.rowKey!);
-}
-
 /** The row key an action has in the lead| index under an owner role. */
 export function leadRowKey(ownerRole: string, ref: string): string {
   return BY_LEAD.entryOf({ kind: 'action', ref, status: 'not_started', rag: 'none', ownerRole: ownerRole || undefined, due: { kind: 'none' } })!.rowKey!;

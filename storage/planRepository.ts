@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Due, PlanInfo, Rag } from '../domain/model';
-import { ALL, AWAITING, BY_LEAD, BY_RAG, MOVED, OWNED, PAGED_INDEXES, TALLY, countEntity, countsOfRow, isCountRow, leadRowKey, ownerKeyOf, UNOWNED_KEY, parseTallyGroup, ragRowKeys, type IndexedFields, type PagedIndex } from './pagedIndexes';
+import { ALL, AWAITING, BY_LEAD, BY_RAG, MOVED, OWNED, PAGED_INDEXES, TALLY, countEntity, countsOfRow, isCountRow, leadRowKey, ownerKeyOf, UNOWNED_KEY, parseTallyGroup, type IndexedFields, type PagedIndex } from './pagedIndexes';
 import { RAGS, ragCounts } from '../domain/status';
 export type { PlanInfo } from '../domain/model';
 import { RECENT_CHANGES, type ActionDetail, type HistoryEntry, type ItemState, type ItemSummary } from '../domain/planItem';
@@ -557,38 +557,34 @@ export class PlanRepository implements PlanStore {
   /**
    * One query over the action's rows (the action and its milestones share the `item|<ref>|` prefix),
    * so an update reads the item and everything its card shows in the one request the point read
-   * took. The same query reads the shared rows a save is likely to move (the due summary, the
-   * summary's tally rows, the RAG and sign-off count rows, and the count rows of the owner the
-   * caller's card showed), and the index rows a RAG change or a completion removes, so the save need not read them
-   * again; they are checked by their ETags when written like any others. The token is the target
-   * row's own ETag: the save is still conditional on that row only.
+   * took. The same query reads the shared rows a save of status, RAG or commentary moves (the due
+   * summary, the tally rows, the RAG count rows, the count rows of the owner the caller's card
+   * showed) and the action's rag| and lead| rows, so the save need not read them again; they are
+   * checked by their ETags when written like any others. The token is the target row's own ETag:
+   * the save is still conditional on that row only.
    */
   async getItemWithActionForUpdate(planId: string, ref: string, seq?: number, ownerRoleHint?: string): Promise<LoadedForUpdate | undefined> {
     const hinted = ownerRoleHint !== undefined ? ownerKeyOf({ ownerRole: ownerRoleHint || undefined }) : undefined;
+    // What a change of status, RAG or commentary (the common update) moves, and no more: the emulator
+    // tests every clause of the filter against every row of the table, so each one costs a card
+    // update about a millisecond at 2,000 actions (BENCHMARKS.md). A revised date or a sign-off
+    // request moves rows not asked for here (owned|, moved|, awaiting|), and the save reads those.
     const asked = [
       SUMMARY_ROW,
-      ...(hinted !== undefined ? [OWNED.countKey(hinted), BY_LEAD.countKey(hinted)] : []),
-      ...RAGS.map((r) => BY_RAG.countKey(r)),
-      AWAITING.countKey(ALL),
-      MOVED.countKey(ALL),
-      // The action's rows in the rag| index (whichever RAG it has) and in its owner's lead| group.
-      ...(seq === undefined ? [...ragRowKeys(ref), ...(hinted !== undefined ? [leadRowKey(ownerRoleHint ?? '', ref)] : [])] : []),
+      ...(hinted !== undefined ? [OWNED.countKey(hinted), BY_LEAD.countKey(hinted), ...(seq === undefined ? [leadRowKey(ownerRoleHint ?? '', ref)] : [])] : []),
     ];
-    // Every tally row, and this action's rows in the groups whose keys hold a due date not known
-    // before the read (the hinted owner's owned| group, moved| and awaiting|): a new date or a
-    // decision moves them. The service filters those groups on the ref.
-    const groups = [...(hinted !== undefined ? [OWNED.groupPrefix(hinted)] : []), MOVED.groupPrefix(ALL), AWAITING.groupPrefix(ALL)];
-    const ofRef = groups.map((g) => `(${prefixRange(g)} and ref eq ${odataString(ref)})`).join(' or ');
-    const filter = `(${prefixRange(planKeys.actionPrefix(ref))} or (${prefixRange(TALLY.prefix)}) or ${ofRef} or ${asked.map((k) => `RowKey eq ${odataString(k)}`).join(' or ')})`;
+    // Every tally row, and in rag| every count row and this action's row (whichever RAG it has).
+    const ragRows = `(${prefixRange(BY_RAG.prefix)} and (ref eq ${odataString(ref)} or isCount eq true))`;
+    const filter = `(${prefixRange(planKeys.actionPrefix(ref))} or (${prefixRange(TALLY.prefix)}) or ${ragRows} or ${asked.map((k) => `RowKey eq ${odataString(k)}`).join(' or ')})`;
     const askedKeys = new Set(asked);
     // Row keys are <index>|<group>|<sort>|<ref>|<m> (pagedIndexes.ts).
-    const rowOfRef = (k: string) => groups.some((g) => k.startsWith(g)) && !isCountRow(k) && k.split('|')[3] === encodeKey(ref);
+    const ragOf = (k: string) => k.startsWith(BY_RAG.prefix) && (isCountRow(k) || k.split('|')[3] === encodeKey(ref));
     const all = await collect<ItemEntity & { etag?: string }>(this.items, planId, filter);
     const rows = all.filter((r) => r.rowKey.startsWith(planKeys.allItemsPrefix));
     const action = actionOf(rows);
     const target = rows.find((r) => r.rowKey === planKeys.item(ref, seq));
     if (!action || !target) return undefined;
-    const shared: SharedRows = { asked: (k) => askedKeys.has(k) || k.startsWith(TALLY.prefix) || rowOfRef(k), found: new Map(all.filter((r) => !r.rowKey.startsWith(planKeys.allItemsPrefix)).map((r) => [r.rowKey, r as SharedRow])) };
+    const shared: SharedRows = { asked: (k) => askedKeys.has(k) || k.startsWith(TALLY.prefix) || ragOf(k), found: new Map(all.filter((r) => !r.rowKey.startsWith(planKeys.allItemsPrefix)).map((r) => [r.rowKey, r as SharedRow])) };
     const loaded: LoadedForUpdate = { item: entityToItem(target), token: target.etag as ConcurrencyToken, kept: keptOf(target), action, actionKept: actionKept(rows) };
     prefetched.set(loaded, shared);
     return loaded;

@@ -232,7 +232,7 @@ describe('what a card update costs in table storage', function () {
     assert.equal(counted.rag.red, rows.filter((i) => i.rag === 'red').length, 'red items in the summary and the rows');
   });
 
-  it('marked complete from the form (so awaiting sign-off), still reads the plan\'s rows once', async () => {
+  it('marked complete from the form (so awaiting sign-off), reads the plan\'s rows at most twice and is listed', async () => {
     const opened = await h.execute('openUpdate', { planId: 'southend-2021', ref: '2.5', seq: '' }, { from: ROSA });
     const save = JSON.stringify(opened.body.value).match(/"verb":"submitUpdate","style":"positive","data":(\{[^}]*\})/);
     assert.ok(save, `the form has a Save update button: ${JSON.stringify(opened.body).slice(0, 600)}`);
@@ -240,13 +240,14 @@ describe('what a card update costs in table storage', function () {
     const r = await h.execute('submitUpdate', { ...(JSON.parse(save[1]) as Record<string, string>), status: 'complete', rag: 'auto', commentary: 'All done', evidenceUrl: 'https://example.org/evidence' }, { from: ROSA });
     const sent = stop();
     assert.match(cardText(r.body.value as object), /awaiting sign-off/i);
-    // Its awaiting| row and count row, the tally rows and the rag| and lead| rows it leaves came with the load.
-    assert.equal(sent.filter((q) => q.startsWith('GET') && q.includes('/PlanItems')).length, 1, `one read of the plan's rows:\n${sent.join('\n')}`);
+    // The load, and one read of the awaiting| count row it moves (not asked with the load: each clause
+    // costs the emulator a scan; see getItemWithActionForUpdate).
+    assert.ok(sent.filter((q) => q.startsWith('GET') && q.includes('/PlanItems')).length <= 2, `at most two reads of the plan's rows:\n${sent.join('\n')}`);
     const waiting = await h.bot.services.plans.listAwaitingSignOff('southend-2021');
     assert.ok(waiting?.some((i) => i.ref === '2.5'), 'listed as awaiting sign-off');
   });
 
-  it('a revised date from the form (so slipping) reads the plan\'s rows once, and the item is on the slipping list', async () => {
+  it('a revised date from the form (so slipping) reads the plan\'s rows at most twice, and the item is on the slipping list', async () => {
     const opened = await h.execute('openUpdate', { planId: 'southend-2021', ref: '6.3', seq: '' }, { from: ROSA });
     const save = JSON.stringify(opened.body.value).match(/"verb":"submitUpdate","style":"positive","data":(\{[^}]*\})/);
     assert.ok(save, `the form has a Save update button: ${JSON.stringify(opened.body).slice(0, 600)}`);
@@ -254,7 +255,8 @@ describe('what a card update costs in table storage', function () {
     const r = await h.execute('submitUpdate', { ...(JSON.parse(save[1]) as Record<string, string>), status: 'some_issues', rag: 'amber', commentary: 'Moved to the spring', revisedDue: '2022-04-30', revisedDueReason: 'Waiting on the new provider' }, { from: ROSA });
     const sent = stop();
     assert.match(cardText(r.body.value as object), /Moved to the spring/);
-    assert.equal(sent.filter((q) => q.startsWith('GET') && q.includes('/PlanItems')).length, 1, `one read of the plan's rows:\n${sent.join('\n')}`);
+    // The load, and one read of the owned| and moved| rows a new date moves.
+    assert.ok(sent.filter((q) => q.startsWith('GET') && q.includes('/PlanItems')).length <= 2, `at most two reads of the plan's rows:\n${sent.join('\n')}`);
     const slipping = await h.bot.services.plans.listSlipping('southend-2021', '2021-12-15');
     assert.ok(slipping?.some((i) => i.ref === '6.3'), 'listed as slipping');
   });
