@@ -32,6 +32,7 @@ import { DirectoryRepository } from '../storage/directoryRepository';
 import { KpiRepository } from '../storage/kpiRepository';
 import { planKeys } from '../storage/planKeys';
 import { SUMMARY_ROW } from '../storage/dueSummary';
+import { MEMBERS_ROW } from '../storage/priorityMembers';
 import { isCountRow } from '../storage/pagedIndexes';
 import { itemToEntity, indexRowsFor } from '../storage/itemEntity';
 import { entitiesReadCount, tableRequestCount } from '../storage/requestCounter';
@@ -149,10 +150,11 @@ async function rawInsert(connectionString: string, table: string, ops: Transacti
 async function compareStored(connectionString: string, planId: string, ops: TransactionAction[]): Promise<{ stored: number; mismatches: number }> {
   const client = tableClient(connectionString, 'PlanItems');
   const stored = new Map<string, Record<string, unknown>>();
-  // The due summary row (storage/dueSummary.ts) and the paged indexes' count rows (storage/pagedIndexes.ts)
-  // are the plan's, written by savePlan after the import; the raw writer has none.
+  // The due summary row (storage/dueSummary.ts), the paged indexes' count rows (storage/pagedIndexes.ts) and
+  // the priority members row (storage/priorityMembers.ts) are the plan's, written by savePlan after the
+  // import; the raw writer has none.
   for await (const e of client.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${planId}'` } }))
-    if (e.rowKey !== SUMMARY_ROW && !isCountRow(e.rowKey as string)) stored.set(e.rowKey as string, e);
+    if (e.rowKey !== SUMMARY_ROW && e.rowKey !== MEMBERS_ROW && !isCountRow(e.rowKey as string)) stored.set(e.rowKey as string, e);
   let mismatches = 0;
   for (const op of ops) {
     const expected = op[1] as Record<string, unknown>;
@@ -465,12 +467,29 @@ async function updateLatency(store: Store, stub: ConnectorStub, botPort: number,
     stub.clear();
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  // Where the update's read goes: the load (the action's rows and the shared rows its save moves, one
+  // query) against a read of the action's rows alone, on the same actions, untimed above.
+  const loadRead: number[] = [];
+  const actionRead: number[] = [];
+  for (let i = 0; i < Math.min(100, needed); i++) {
+    const t = targets[i % targets.length];
+    // The owner hint the card carries, as submitUpdate sends it.
+    const hint = (await store.plans.getItemForUpdate(store.planId, t.ref))?.item.ownerRole ?? '';
+    let t0 = performance.now();
+    await store.plans.getItemWithActionForUpdate(store.planId, t.ref, undefined, hint);
+    loadRead.push(performance.now() - t0);
+    t0 = performance.now();
+    await store.plans.getAction(store.planId, t.ref);
+    actionRead.push(performance.now() - t0);
+  }
   return {
     size: store.size,
     actionsUpdated: Math.min(needed, targets.length),
     update: { key: 'update', label: 'card submit (submitUpdate) → stored → card back', ...summarise(upd), errors: updErrors, cpuMs: mean(cpu), azuriteCpuMs: mean(azurite) } satisfies LatencyRow,
     echo: { key: 'echo', label: 'echo baseline (interleaved)', ...summarise(echoTimes), errors: echoErrors, cpuMs: mean(echoCpu) } satisfies LatencyRow,
     versionRead: summarise(reads),
+    loadRead: summarise(loadRead),
+    actionRead: summarise(actionRead),
   };
 }
 
