@@ -147,9 +147,13 @@ async function priorityMatcher(s: Services, p: PlanInfo, ref: string | undefined
 export async function overdue(s: Services, scope: Scope, filter: OverdueFilter = {}): Promise<ItemWithPlan[]> {
   const today = s.clock.today();
   const plans = await plansIn(s, scope);
+  // "Overdue for X" reads X's rows from the owner index where the store has one; the filters below
+  // still apply to whichever rows came back, so both reads give the same list.
+  const ownerKeys = filter.ownerRoles ? filter.ownerRoles.map(roleKey) : filter.ownerRole ? [roleKey(filter.ownerRole)] : [];
+  const dueBefore = async (p: PlanInfo) => (ownerKeys.length ? await s.plans.ownedDueBefore(p.id, ownerKeys, today) : undefined) ?? s.plans.listOpenDueBefore(p.id, today);
   const lists = await Promise.all(
     plans.map(async (p) => {
-      const [rows, inIt] = await Promise.all([s.plans.listOpenDueBefore(p.id, today), priorityMatcher(s, p, filter.priorityRef)]);
+      const [rows, inIt] = await Promise.all([dueBefore(p), priorityMatcher(s, p, filter.priorityRef)]);
       return rows.filter(inIt).map((i) => ({ ...i, planName: p.name }));
     }),
   );

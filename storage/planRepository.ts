@@ -3,6 +3,7 @@ import { RestError, type TableClient, type TransactionAction } from '@azure/data
 import type { Due, PlanInfo, Rag } from '../domain/model';
 import { ALL, AWAITING, BY_LEAD, BY_RAG, MOVED, OWNED, PAGED_INDEXES, TALLY, countEntity, countsOfRow, isCountRow, leadRowKey, ownerKeyOf, UNOWNED_KEY, parseTallyGroup, type IndexedFields, type PagedIndex } from './pagedIndexes';
 import { RAGS, ragCounts } from '../domain/status';
+import { dueSortKey, isOpen } from '../domain/schedule';
 export type { PlanInfo } from '../domain/model';
 import { RECENT_CHANGES, type ActionDetail, type HistoryEntry, type ItemState, type ItemSummary } from '../domain/planItem';
 import type { Priority } from '../domain/model';
@@ -282,6 +283,26 @@ export class PlanRepository implements PlanStore {
   async listOpenDueBefore(planId: string, beforeDate: string): Promise<ItemSummary[]> {
     const rows = await collect<IndexEntity>(this.items, planId, prefixRange(planKeys.duePrefix, planKeys.dueAt(beforeDate)));
     return rows.map(indexToSummary);
+  }
+
+  /**
+   * The open dated items of some owner roles due strictly before `beforeDate`: per role, the owned|
+   * rows (items not complete, in due order; undated work sorts as 9999, after any date) up to that
+   * date, in one query, without the count rows, and of those the open ones (owned| also holds work
+   * awaiting sign-off and business as usual, which due| and so listOpenDueBefore do not). undefined
+   * when the plan's owned| index is not trusted yet (pagedIndexes.ts), or for the unowned group,
+   * which listOpenDueBefore's callers never ask by role.
+   */
+  async ownedDueBefore(planId: string, ownerRoleKeys: string[], beforeDate: string): Promise<ItemSummary[] | undefined> {
+    const keys = [...new Set(ownerRoleKeys)];
+    if (!keys.length || keys.includes(UNOWNED_KEY)) return undefined;
+    if (!(await this.planRows()).trusted.get(OWNED)?.has(planId)) return undefined;
+    const ranges = keys.map((k) => `(${prefixRange(OWNED.groupPrefix(k), OWNED.groupPrefix(k) + beforeDate)})`).join(' or ');
+    const rows = await collect<IndexEntity>(this.items, planId, `(${ranges})`);
+    return rows
+      .filter((e) => !isCountRow(e.rowKey) && isOpen(e.status))
+      .map(indexToSummary)
+      .sort((a, b) => dueSortKey(a.due).localeCompare(dueSortKey(b.due)));
   }
 
   /**

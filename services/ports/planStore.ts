@@ -85,6 +85,12 @@ export interface PlanStore {
    * last of those dates, with how many open items are due before it by RAG: "what's overdue" in one read.
    */
   overdueFirst(planId: string, beforeDate: string, need: number, revision: string | undefined): Promise<{ items: ItemSummary[]; counts: OverdueCounts }>;
+  /**
+   * listOpenDueBefore for the items some owner roles hold (role keys), read from an owner index, so
+   * "overdue for X" costs that owner's overdue rows, not the plan's. undefined when this store cannot
+   * answer it from an index for this plan: read listOpenDueBefore and filter.
+   */
+  ownedDueBefore(planId: string, ownerRoleKeys: string[], beforeDate: string): Promise<ItemSummary[] | undefined>;
   /** Open dated items due from `fromDate` to `toDate` inclusive, soonest first. */
   listOpenDueBetween(planId: string, fromDate: string, toDate: string): Promise<ItemSummary[]>;
   /** Every item an owner role holds, complete or not. */

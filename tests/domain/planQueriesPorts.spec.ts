@@ -42,6 +42,7 @@ function plansOf(plans: PlanInfo[], items: ItemSummary[]): PlanStore {
     listSlipping: async () => undefined,
     priorityActions: async () => undefined,
     priorityMembers: async () => undefined,
+    ownedDueBefore: async () => undefined,
     listOpenDueBefore: async (planId, beforeDate) => items.filter((i) => i.planId === planId && i.status !== 'complete' && (dated(i) ?? '9999') < beforeDate),
     setArchived: notUsed('setArchived'),
     savePlan: notUsed('savePlan'),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { startStorage } from '../support/storageHarness';
-import { ownerItems, ownerPage } from '../../services/planQueries';
+import { overdue, ownerItems, ownerPage } from '../../services/planQueries';
 import { importPlan } from '../../services/importPlan';
 import { entitiesReadCount } from '../../storage/requestCounter';
 import { openTables, TABLES } from '../../storage/tables';
@@ -35,9 +35,19 @@ async function ownerRoles(s: Services): Promise<string[]> {
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([r]) => r);
 }
 
+/** "Overdue for X" from the store's reads for it agrees with every overdue row of the plan filtered to X. */
+async function assertOverdueAgrees(s: Services, roles: string[], note: string): Promise<void> {
+  const keys = new Set(roles.map(roleKey));
+  const expected = (await s.plans.listOpenDueBefore(PLAN, TODAY)).filter((i) => i.ownerRole && keys.has(roleKey(i.ownerRole)));
+  const got = await overdue(s, { planId: PLAN }, { ownerRoles: roles });
+  assert.deepEqual(got.map(key).sort(), expected.map(key).sort(), `${note}: overdue for ${roles.join(' + ')}`);
+}
+
 /** The page answer agrees with the full list for every owner: same first rows in order, same count and mix. */
 async function assertAgrees(s: Services, roles: string[], note: string): Promise<void> {
+  await assertOverdueAgrees(s, roles.slice(0, 2), note);
   for (const role of roles) {
+    await assertOverdueAgrees(s, [role], note);
     const all = await ownerItems(s, { planId: PLAN }, [role]);
     for (const need of [10, 25]) {
       const page = await ownerPage(s, { planId: PLAN }, [role], need);
@@ -92,6 +102,17 @@ describe('owner lists come from the owned index and its count rows, kept with ea
     assert.ok(read <= 10 + 50 && read < page.total, `${read} entities read for a page of 10 of ${page.total}`);
   });
 
+  it('"overdue for X" reads X\'s rows due before today, not every overdue row of the plan', async () => {
+    const all = await s.plans.listOpenDueBefore(PLAN, TODAY);
+    const mine = (await s.plans.listAllItems(PLAN)).filter((i) => i.ownerRole && roleKey(i.ownerRole) === roleKey(roles[0]) && i.status !== 'complete' && i.due.kind === 'date' && i.due.date < TODAY);
+    const e0 = entitiesReadCount();
+    const got = await overdue(s, { planId: PLAN }, { ownerRoles: [roles[0]] });
+    const read = entitiesReadCount() - e0;
+    assert.ok(got.length > 0 && got.length < all.length, `${got.length} of ${all.length} overdue items are ${roles[0]}'s`);
+    // Their rows not complete and due before today (open, awaiting sign-off or business as usual), and the count row.
+    assert.equal(read, mine.length + 1, `${read} entities read for ${got.length} overdue items of ${all.length}`);
+  });
+
   it('follows a RAG change, a completion, a reopening, a new due date and a new owner', async () => {
     const [a, b, c, d] = await ownerItems(s, { planId: PLAN }, [roles[0]]);
     await change(s, a.ref, a.seq, { rag: a.rag === 'red' ? 'amber' : 'red' });
@@ -100,6 +121,11 @@ describe('owner lists come from the owned index and its count rows, kept with ea
     await assertAgrees(s, roles.slice(0, 3), 'after a completion');
     await change(s, b.ref, b.seq, { status: 'on_track', rag: 'amber' });
     await assertAgrees(s, roles.slice(0, 3), 'after reopening');
+    // Still on the owner's list, but no longer overdue (it is not open): the overdue read must drop it.
+    const [late] = await overdue(s, { planId: PLAN }, { ownerRoles: [roles[0]] });
+    await change(s, late.ref, late.seq, { status: 'awaiting_signoff' });
+    assert.ok(!(await overdue(s, { planId: PLAN }, { ownerRoles: [roles[0]] })).some((i) => key(i) === key(late)), 'work awaiting sign-off is not overdue');
+    await assertAgrees(s, roles.slice(0, 3), 'after asking for sign-off');
     await change(s, c.ref, c.seq, { due: { kind: 'date', date: '2099-01-31' } });
     await change(s, d.ref, d.seq, { ownerRole: roles[2] });
     await assertAgrees(s, roles.slice(0, 3), 'after a new due date and a new owner');
