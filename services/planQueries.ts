@@ -340,21 +340,22 @@ export async function byRag(s: Services, scope: Scope, rag: Rag, priorityRef?: s
 /**
  * "what's red" as a card shows it: the first `need` open actions rated `rag`, in ref order, with how
  * many there are. Each plan is one read of the store's rag| index (its count row and the page's
- * rows), so the cost does not grow with the plan; with an owner filter, every action of that RAG is
- * read and filtered (still not the rest of the plan). A priority filter, or a plan the store cannot
- * answer that way (openActionsByRag gives undefined), reads the plan whole: index rows do not carry
- * an action's priority, and its ref need not say it.
+ * rows), so the cost does not grow with the plan; with an owner or priority filter, every action of
+ * that RAG is read and filtered (still not the rest of the plan; a priority's actions come from the
+ * store's members row, as for overdue, since index rows do not carry an action's priority and its
+ * ref need not say it). A plan the store cannot answer that way (openActionsByRag gives undefined)
+ * is read whole.
  */
 export async function byRagPage(s: Services, scope: Scope, rag: Rag, filter: { priorityRef?: string; ownerRoles?: string[] }, need: number): Promise<OverduePage> {
   const plans = await plansIn(s, scope);
-  const byOwner = !!filter.ownerRoles?.length;
+  const filtered = !!filter.ownerRoles?.length || !!filter.priorityRef;
   const owned = ownerMatcher(filter);
   const parts = await Promise.all(
     plans.map(async (p): Promise<{ items: ItemWithPlan[]; total: number }> => {
-      const page = filter.priorityRef ? undefined : await s.plans.openActionsByRag(p.id, rag, byOwner ? Infinity : need);
+      const [page, inIt] = await Promise.all([s.plans.openActionsByRag(p.id, rag, filtered ? Infinity : need), filter.priorityRef ? priorityMatcher(s, p, filter.priorityRef) : undefined]);
       if (page) {
-        const items = page.items.filter(owned).map((i) => ({ ...i, planName: p.name }));
-        return { items, total: byOwner ? items.length : page.total };
+        const items = page.items.filter(owned).filter((i) => !inIt || inIt(i)).map((i) => ({ ...i, planName: p.name }));
+        return { items, total: filtered ? items.length : page.total };
       }
       const all = (await s.plans.listAllItems(p.id))
         .filter((e) => e.kind === 'action' && e.rag === rag && isOpen(e.status))

@@ -11,7 +11,7 @@ import { roleKey } from '../../domain/roles';
 import { RAGS } from '../../domain/status';
 import type { Services } from '../../services/context';
 import type { ParsedPlan, Rag } from '../../domain/model';
-import type { ItemState, ItemSummary } from '../../domain/planItem';
+import type { ItemState, ItemSummary, PlanItem } from '../../domain/planItem';
 
 /**
  * "what's red" / "amber actions" read a page of the rag| index and the RAG's count row
@@ -30,8 +30,22 @@ async function wholeRead(s: Services, rag: Rag, ownerRole?: string): Promise<Ite
     .sort(naturalRef);
 }
 
+/** Open actions of that RAG in a priority, from the whole plan: the actions naming it, or under its ref. */
+async function wholeReadInPriority(s: Services, rag: Rag, priorityRef: string, everything?: PlanItem[]): Promise<ItemSummary[]> {
+  return (everything ?? (await s.plans.listAllItems(PLAN)))
+    .filter((i) => i.kind === 'action' && i.rag === rag && isOpen(i.status) && (('priorityRef' in i && i.priorityRef === priorityRef) || i.ref === priorityRef || i.ref.startsWith(priorityRef + '.')))
+    .sort(naturalRef);
+}
+
 async function assertAgrees(s: Services, note: string, ownerRole?: string): Promise<void> {
+  const everything = await s.plans.listAllItems(PLAN);
   for (const rag of RAGS) {
+    for (const priorityRef of ['1', '3']) {
+      const inIt = await wholeReadInPriority(s, rag, priorityRef, everything);
+      const page = await byRagPage(s, { planId: PLAN }, rag, { priorityRef }, 10);
+      assert.equal(page.total, inIt.length, `${note}: ${rag} in priority ${priorityRef}, total`);
+      assert.deepEqual(page.items.map(key), inIt.slice(0, 10).map(key), `${note}: ${rag} in priority ${priorityRef}, first rows`);
+    }
     const all = await wholeRead(s, rag);
     for (const need of [10, 25]) {
       const page = await byRagPage(s, { planId: PLAN }, rag, {}, need);
@@ -90,6 +104,19 @@ describe('RAG lists come from the rag| index and its count rows, kept with each 
     assert.ok(page.total > 25);
     assert.ok(read <= 10 + 50 && read < page.total, `${read} entities read for a page of 10 of ${page.total}`);
     assert.ok(tableRequestCount() - r0 <= 2, 'the plan list (when not held) and one range read');
+  });
+
+  it('"red in priority N" reads that RAG\'s rows and the members row, not the whole plan', async () => {
+    const all = await s.plans.listAllItems(PLAN);
+    const inIt = await wholeReadInPriority(s, 'amber', '1');
+    assert.ok(inIt.length > 0, 'priority 1 has open amber actions');
+    const e0 = entitiesReadCount();
+    const page = await byRagPage(s, { planId: PLAN }, 'amber', { priorityRef: '1' }, 10);
+    const read = entitiesReadCount() - e0;
+    assert.equal(page.total, inIt.length);
+    const amber = await wholeRead(s, 'amber');
+    // The amber group (its count row and rows) and the priority members row, far fewer than the plan's items.
+    assert.ok(read <= amber.length + 3 && read < all.length / 4, `${read} entities read (${amber.length} open amber actions, ${all.length} items)`);
   });
 
   it('follows a RAG change, a completion, a reopening, awaiting sign-off and a new owner', async () => {
