@@ -12,6 +12,7 @@ import { parseNumber } from '../domain/import/kpiParser';
 import { kpiByCode } from '../services/kpiQueries';
 import { duePeriods, kpisOwed, recordKpiValue, recordPermission, setKpiOwner, type RecordField, type RecordResult } from '../services/kpiRecording';
 import { notInDirectory } from '../services/permissions';
+import { afterKpiSaved } from '../services/kpiAfterSave';
 import { registerVerbs } from './executeRoutes';
 import { callerOf, sendCard, type InvokeReply } from './turn';
 import { kpiCard, kpiRecordCard } from './views/kpiView';
@@ -278,28 +279,13 @@ export function registerKpiRecording(app: Application<TurnState>, deps: KpiRecor
 }
 
 /**
- * What follows a saved value: a RAG move is kept for the next digest's "what moved"; crossing into red
- * or out of it is posted to the linked channel of every plan whose actions cite the KPI, through the
- * notifier (the one proactive path). Failures are logged and never undo the saved value.
+ * What follows a saved value (services/kpiAfterSave.ts decides who hears what), queued on the
+ * proactive path. Failures are logged and never undo the saved value.
  */
 export async function afterSaved(deps: Pick<BotDeps, 'services' | 'notifier' | 'logger'>, r: Extract<RecordResult, { kind: 'saved' }>): Promise<void> {
-  const s = deps.services;
-  const from = r.statusBefore.rag ?? 'none';
-  const to = r.statusAfter.rag ?? 'none';
-  if (from === to || !r.statusBefore.latest) return;
-  const d = r.def;
   try {
-    await s.kpis.recordMove({ code: d.code, name: d.name, period: r.statusAfter.latest?.period ?? r.point.period, from, to, at: r.point.enteredAt, byName: r.point.enteredByName ?? r.point.enteredBy, version: r.point.version ?? 1 });
-    if ((from === 'red') === (to === 'red')) return;
-    const latest = r.statusAfter.latest!;
-    const line = `${d.code} ${d.name} ${to === 'red' ? 'turned' : 'is out of'} Red: ${ragText(from)} → ${ragText(to)}, ${formatValue(latest.value, d.unit)} in ${formatPeriod(latest.period)} against a target of ${formatValue(d.target, d.unit)}.`;
-    for (const plan of (await s.plans.listPlans()).filter((p) => p.channelId)) {
-      const citing = (await s.plans.listAllItems(plan.id)).filter((i) => i.kind === 'action' && 'kpiCodes' in i && i.kpiCodes.includes(d.code)).map((i) => i.ref);
-      if (!citing.length) continue;
-      const card = messageCard(`KPI ${d.code} ${to === 'red' ? 'is now Red' : 'is no longer Red'}`, [line, `Cited by ${citing.length === 1 ? 'action' : 'actions'} ${citing.slice(0, 12).join(', ')} in ${plan.name}.`, `Recorded by ${r.point.enteredByName ?? 'someone'}.`]);
-      await deps.notifier.send('channel', plan.channelId!, card, line);
-    }
+    for (const n of await afterKpiSaved(deps.services, r)) await deps.notifier.send('channel', n.channelId, messageCard(n.title, n.lines), n.line);
   } catch (err) {
-    deps.logger.error({ err, kpi: d.code }, 'KPI RAG change notification failed');
+    deps.logger.error({ err, kpi: r.def.code }, 'KPI RAG change notification failed');
   }
 }
