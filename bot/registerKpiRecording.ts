@@ -12,13 +12,14 @@ import { parseNumber } from '../domain/import/kpiParser';
 import { kpiByCode } from '../services/kpiQueries';
 import { duePeriods, kpisOwed, recordKpiValue, recordPermission, setKpiOwner, type RecordField, type RecordResult } from '../services/kpiRecording';
 import { notInDirectory } from '../services/permissions';
+import { ragText } from '../domain/status';
 import { afterKpiSaved } from '../services/kpiAfterSave';
 import { registerVerbs } from './executeRoutes';
 import { callerOf, sendCard, type InvokeReply } from './turn';
 import { kpiCard, kpiRecordCard } from './views/kpiView';
 import { messageCard } from './views/helpView';
 import { plainText } from './views/userText';
-import { RAG_SYMBOL, RAG_WORD, britishDateTime } from './views/format';
+import { britishDateTime } from './views/format';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { KpiDefinition } from '../domain/model';
 
@@ -45,8 +46,6 @@ function badData(error: z.ZodError): InvokeReply {
   return { kind: 'error', status: 400, message: `That card sent data I could not accept (${fields}). Nothing was saved.` };
 }
 
-const ragText = (r: keyof typeof RAG_WORD | undefined) => `${RAG_SYMBOL[r ?? 'none']} ${RAG_WORD[r ?? 'none']}`;
-
 /** What a saved value did, in one sentence: the value, the correction if any, and RAG now. */
 export function savedNotice(r: Extract<RecordResult, { kind: 'saved' }>): string {
   const d = r.def;
@@ -54,7 +53,7 @@ export function savedNotice(r: Extract<RecordResult, { kind: 'saved' }>): string
   const was = r.before ? ` (was ${formatValue(r.before.value, d.unit)}; reason: ${r.correction?.reason})` : '';
   const before = r.statusBefore.rag;
   const after = r.statusAfter.rag;
-  const rag = before !== after && before ? `${d.code} is now ${ragText(after)} (was ${ragText(before)}), ${r.statusAfter.direction}.` : `${d.code} is ${ragText(after)}, ${r.statusAfter.direction}.`;
+  const rag = before !== after && before ? `${d.code} is now ${ragText(after ?? 'none')} (was ${ragText(before)}), ${r.statusAfter.direction}.` : `${d.code} is ${ragText(after ?? 'none')}, ${r.statusAfter.direction}.`;
   return `Saved: ${formatValue(r.point.value, d.unit)} for ${p}${was}. ${rag}`;
 }
 

@@ -188,6 +188,11 @@ export function ragLabel(rag: Rag): string {
   return RAG_WORD[rag];
 }
 
+/** A RAG in running text: its symbol, then its word ("▲ Amber"). */
+export function ragText(rag: Rag): string {
+  return `${RAG_SYMBOL[rag]} ${RAG_WORD[rag]}`;
+}
+
 /**
  * How bad a RAG is, for "has it got worse?" and worst-first ordering: red 3, amber 2, green and no
  * rating 1 (no rating is not news), blue (complete) 0.

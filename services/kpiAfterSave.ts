@@ -1,6 +1,5 @@
 import { formatPeriod, formatValue } from '../domain/kpi';
-import { RAG_SYMBOL, RAG_WORD } from '../domain/status';
-import type { Rag } from '../domain/model';
+import { ragText } from '../domain/status';
 import type { KpiStore } from './ports/kpiStore';
 import type { PlanStore } from './ports/planStore';
 import type { RecordResult } from './kpiRecording';
@@ -15,8 +14,6 @@ export interface KpiRedNotice {
   line: string;
   lines: string[];
 }
-
-const ragText = (r: Rag) => `${RAG_SYMBOL[r]} ${RAG_WORD[r]}`;
 
 /**
  * What follows a saved KPI value, the rule in one place: a RAG move is kept for the next digest's

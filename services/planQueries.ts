@@ -125,8 +125,14 @@ export interface OverdueFilter {
   rag?: Rag;
 }
 
+/** The role keys an owner filter names (ownerRoles wins over ownerRole); undefined when it names none. */
+function ownerKeysOf(filter: { ownerRole?: string; ownerRoles?: string[] }): string[] | undefined {
+  return filter.ownerRoles ? filter.ownerRoles.map(roleKey) : filter.ownerRole ? [roleKey(filter.ownerRole)] : undefined;
+}
+
 function ownerMatcher(filter: { ownerRole?: string; ownerRoles?: string[] }): (i: ItemSummary) => boolean {
-  const keys = filter.ownerRoles ? new Set(filter.ownerRoles.map(roleKey)) : filter.ownerRole ? new Set([roleKey(filter.ownerRole)]) : undefined;
+  const named = ownerKeysOf(filter);
+  const keys = named && new Set(named);
   return (i) => !keys || (!!i.ownerRole && keys.has(roleKey(i.ownerRole)));
 }
 
@@ -149,7 +155,7 @@ export async function overdue(s: Services, scope: Scope, filter: OverdueFilter =
   const plans = await plansIn(s, scope);
   // "Overdue for X" reads X's rows from the owner index where the store has one; the filters below
   // still apply to whichever rows came back, so both reads give the same list.
-  const ownerKeys = filter.ownerRoles ? filter.ownerRoles.map(roleKey) : filter.ownerRole ? [roleKey(filter.ownerRole)] : [];
+  const ownerKeys = ownerKeysOf(filter) ?? [];
   const dueBefore = async (p: PlanInfo) => (ownerKeys.length ? await s.plans.ownedDueBefore(p.id, ownerKeys, today) : undefined) ?? s.plans.listOpenDueBefore(p.id, today);
   const lists = await Promise.all(
     plans.map(async (p) => {

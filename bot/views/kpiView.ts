@@ -5,6 +5,7 @@ import { formatBritishDate } from '../../domain/dueDate';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import type { ChartBar } from '../../cards/cardData';
 import { RAG_COLOR, RAG_SYMBOL, RAG_WORD } from './format';
+import { ragText } from '../../domain/status';
 import { plainText } from './userText';
 import type { DuePeriod, RecordField } from '../../services/kpiRecording';
 
@@ -38,7 +39,6 @@ export function kpiLine(k: KpiStatus, opts: { bold?: boolean; direction?: boolea
   return `${name}: ${fmt(k.latest.value, d.unit)} (${formatPeriod(k.latest.period)}), target ${fmt(d.target, d.unit)} — ${RAG_WORD[k.rag ?? 'none']}${opts.direction === false ? '' : `, ${k.direction}`}`;
 }
 
-const ragLabel = (r: Rag) => `${RAG_SYMBOL[r]} ${RAG_WORD[r]}`;
 
 /** Teams' chart colour per RAG: the bar says the RAG by its colour, its label by word and number. */
 const BAR_COLOR: Record<Rag, ChartBar['color']> = { green: 'good', blue: 'good', amber: 'warning', red: 'attention', none: 'attention' };
@@ -135,7 +135,7 @@ export function kpiCard(k: KpiStatus, opts: { notice?: string; recordable?: bool
     recent: points
       .slice(-6)
       .reverse()
-      .map((p) => ({ period: formatPeriod(p.period), value: `${fmt(p.value, d.unit)} · ${ragLabel(kpiRag(d, p.value))}${p.note ? ` · ${plainText(p.note)}` : ''}` })),
+      .map((p) => ({ period: formatPeriod(p.period), value: `${fmt(p.value, d.unit)} · ${ragText(kpiRag(d, p.value))}${p.note ? ` · ${plainText(p.note)}` : ''}` })),
   });
 }
 
